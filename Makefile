@@ -1,0 +1,53 @@
+# The two commands of the README: `make replicate` and `make test`. Each sets up .venv on first use.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The stamp changes whenever the lock or the package metadata change, so set-up reruns only then.
+STAMP  := $(VENV)/.installed
+CORES  ?= all
+STUDY_RESULTS = $(shell $(BIN)/python -c "import yaml; print('results/' + yaml.safe_load(open('params.yaml'))['study'])" 2>/dev/null)
+
+.PHONY: help setup replicate test lint report clean lock
+
+help:  ## List the targets
+	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11 setup'" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+	@echo "make: environment ready in $(VENV)"
+
+setup: $(STAMP)  ## Create .venv from requirements/lock.txt (idempotent)
+
+replicate: $(STAMP)  ## Full replication of the default study (snakemake --cores all)
+	$(BIN)/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default
+	@echo "make: outputs are in $(STUDY_RESULTS)/ (figures/, tables/, notebooks/, ...); 'make report' writes $(STUDY_RESULTS)/report.html"
+
+lint: $(STAMP)  ## ruff, snakefmt --check and snakemake --lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check src tests benchmarks workflow/scripts notebooks
+	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(BIN)/snakemake --lint
+
+test: lint  ## The whole test suite, lint included
+	$(BIN)/python -m pytest
+
+report: $(STAMP)  ## Snakemake HTML report of the default study
+	$(BIN)/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default
+	$(BIN)/snakemake --report $(STUDY_RESULTS)/report.html
+	@echo "make: report written to $(STUDY_RESULTS)/report.html"
+
+clean:  ## Remove workflow products (results/, .snakemake/); keeps .venv and data/raw
+	rm -rf results/*/ .snakemake
+	@echo "make: removed results/ products and .snakemake/"
+
+lock: $(STAMP)  ## Re-freeze requirements/lock.txt from the current .venv
+	@{ head -2 requirements/lock.txt; $(BIN)/python -m pip freeze --all --exclude pip --exclude-editable | sort -f | sed 's/^torch==\(.*\)+cpu$$/torch==\1/'; } > requirements/lock.txt.new
+	@mv requirements/lock.txt.new requirements/lock.txt

@@ -1,0 +1,52 @@
+"""Replication of Teng et al. (2026), CNN-LSTM landslide susceptibility mapping.
+
+Run the whole replication with `snakemake --cores all` (or `make replicate`). Configuration:
+params.yaml, validated against workflow/schemas/params.schema.yaml before anything runs.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "params.yaml"
+
+
+# The library lives in src/lsm; jobs (local, conda or cluster) import it through PYTHONPATH.
+SRC = str(Path(workflow.basedir) / "src")
+sys.path.insert(0, SRC)
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(p for p in (SRC, os.environ.get("PYTHONPATH")) if p)
+)
+
+from lsm.config import validate_config
+from lsm.errors import ConfigError
+
+# Name the files the config came from, so the one-line error points at the right one.
+CONFIG_SOURCES = " + ".join(
+    sorted(
+        dict.fromkeys(map(str, workflow.configfiles)), key=lambda f: f != "params.yaml"
+    )
+)
+
+try:
+    validate_config(config, source=CONFIG_SOURCES)
+except ConfigError as err:
+    sys.exit(f"error: {err}")
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/figures.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        final_outputs(),

@@ -1,0 +1,72 @@
+"""Command line: ``python -m lsm <step> ...`` runs one step of the workflow on its own.
+
+User errors (:class:`lsm.errors.InputError`) print one line and exit with status 2; the traceback
+goes to the log file given with ``--log`` (never to the terminal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from lsm.errors import InputError
+
+log = logging.getLogger("lsm")
+Runner = Callable[[argparse.Namespace], None]
+STEPS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], Runner]]] = {}
+
+
+def step(name: str, help_text: str) -> Callable:
+    """Register a sub-command: the decorated function adds its arguments and returns the runner."""
+
+    def register(add_arguments: Callable[[argparse.ArgumentParser], Runner]) -> Callable:
+        STEPS[name] = (help_text, add_arguments)
+        return add_arguments
+
+    return register
+
+
+@step("notebook", "run a jupytext notebook through papermill with a YAML parameter file")
+def _notebook(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("notebook", type=Path, help="notebooks/<name>.py (jupytext percent format)")
+    parser.add_argument("parameters", type=Path, help="YAML file with the notebook's parameters")
+    parser.add_argument("output", type=Path, help="where the executed .ipynb goes")
+
+    def run(args: argparse.Namespace) -> None:
+        from lsm.notebooks import run_notebook
+
+        run_notebook(args.notebook, args.parameters, args.output)
+
+    return run
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
+    parser = argparse.ArgumentParser(prog="python -m lsm", description=__doc__.splitlines()[0])
+    parser.add_argument("--log", type=Path, help="log file (default: stderr)")
+    sub = parser.add_subparsers(dest="step", required=True, metavar="STEP")
+    runners = {}
+    for name, (help_text, add_arguments) in STEPS.items():
+        runners[name] = add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+    return parser, runners
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, runners = build_parser()
+    args = parser.parse_args(argv)
+    handler: logging.Handler = logging.FileHandler(args.log) if args.log else logging.StreamHandler()
+    logging.basicConfig(level=logging.INFO, handlers=[handler], format="%(asctime)s %(name)s %(message)s")
+    try:
+        runners[args.step](args)
+    except InputError as err:
+        if args.log:
+            log.error("input error", exc_info=True)
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

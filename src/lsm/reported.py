@@ -1,0 +1,50 @@
+"""The paper's own numbers, read from ``paper/reported.yaml`` (the only place they are written)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from lsm.errors import InputError
+from lsm.io import read_yaml
+
+SOURCES = ("stated", "read_off_figure", "cited")
+
+
+def load_reported_metrics(path: str | Path) -> pd.DataFrame:
+    """One row per (model, metric): ``model, label, metric, value, source, approximate``.
+
+    Rows keep the paper's model order. Raises :class:`InputError` if the file breaks its format.
+    """
+    data = read_yaml(path)
+    if not isinstance(data, dict) or "models" not in data or "metrics" not in data:
+        raise InputError(
+            path, "needs top-level 'models' and 'metrics'", "restore the layout of paper/reported.yaml"
+        )
+    metrics = list(data["metrics"])
+    rows = []
+    for model, entry in data["models"].items():
+        for metric in metrics:
+            cell = entry.get(metric)
+            if not isinstance(cell, dict) or not isinstance(cell.get("value"), int | float):
+                raise InputError(
+                    path, f"model '{model}' has no numeric value for '{metric}'", "add value: <number>"
+                )
+            if cell.get("source") not in SOURCES:
+                raise InputError(
+                    path,
+                    f"model '{model}', metric '{metric}': source must be one of {SOURCES}",
+                    "set source:",
+                )
+            rows.append(
+                {
+                    "model": model,
+                    "label": entry.get("label", model),
+                    "metric": metric,
+                    "value": float(cell["value"]),
+                    "source": cell["source"],
+                    "approximate": bool(cell.get("approximate", False)),
+                }
+            )
+    return pd.DataFrame(rows)

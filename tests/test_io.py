@@ -1,0 +1,42 @@
+"""Atomic writes: a failed writer leaves neither the target nor a temporary file behind."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from lsm.errors import InputError
+from lsm.io import atomic_path, read_yaml, write_yaml
+
+
+def test_atomic_path_moves_on_success(tmp_path) -> None:
+    target = tmp_path / "sub" / "out.txt"
+    with atomic_path(target) as tmp:
+        tmp.write_text("done")
+        assert not target.exists()
+    assert target.read_text() == "done"
+    assert os.listdir(target.parent) == ["out.txt"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+
+
+def test_atomic_path_leaves_nothing_on_failure(tmp_path) -> None:
+    target = tmp_path / "out.txt"
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("killed")
+    assert os.listdir(tmp_path) == []
+
+
+def test_yaml_round_trip_and_errors(tmp_path) -> None:
+    path = tmp_path / "p.yaml"
+    write_yaml(path, {"b": 1, "a": [1, 2]})
+    assert list(read_yaml(path)) == ["b", "a"]
+    path.write_text("a: [1, 2\n")
+    with pytest.raises(InputError, match=r"p.yaml: not valid YAML at line"):
+        read_yaml(path)
+    with pytest.raises(InputError, match="file not found"):
+        read_yaml(tmp_path / "missing.yaml")
