@@ -17,14 +17,16 @@ pytestmark = pytest.mark.integration
 
 
 def snakemake_jobs(output: str) -> dict[str, int]:
-    """The 'Job stats' table Snakemake prints before running: rule name -> job count."""
-    match = re.search(r"Job stats:\n.*?\n-+\s+-+\n(.*?)\ntotal\s+\d+", output, flags=re.S)
-    if not match:
-        return {}
-    jobs = {}
-    for line in match.group(1).splitlines():
-        name, count = line.split()
-        jobs[name] = int(count)
+    """Jobs Snakemake ran, from the 'Job stats' table it prints before each run: rule -> count.
+
+    Snakemake prints the table again at the end of a run; each run's first table is counted.
+    """
+    jobs: dict[str, int] = {}
+    for run_log in re.split(r"(?=Building DAG of jobs)", output):
+        match = re.search(r"Job stats:\n.*?\n-+\s+-+\n(.*?)\ntotal\s+\d+", run_log, flags=re.S)
+        for line in match.group(1).splitlines() if match else []:
+            name, count = line.split()
+            jobs[name] = jobs.get(name, 0) + int(count)
     return jobs
 
 
@@ -52,9 +54,12 @@ def test_dvc_repro_param_change_and_remote_round_trip(tmp_path: Path) -> None:
 
     first = run(["dvc", "repro"], repo)
     first_jobs = snakemake_jobs(first.stdout + first.stderr)
+    assert first_jobs.get("synthesize") == 1, first_jobs
     assert first_jobs.get("fig00_paper_reported") == 1, first_jobs
     assert (results / "figures" / "fig00_paper_reported.png").is_file()
     assert "up to date" in run(["dvc", "status"], repo).stdout
+    metrics = run(["dvc", "metrics", "show", "--json"], repo).stdout
+    assert '"inventory_events"' in metrics
 
     # Nothing changed: DVC does not even start Snakemake.
     again = run(["dvc", "repro"], repo)

@@ -58,3 +58,11 @@ def test_failing_notebook_leaves_no_output(tmp_path) -> None:
         run_notebook(nb, params, tmp_path / "out.ipynb", cwd=tmp_path)
     assert not (tmp_path / "out.ipynb").exists()
     assert (tmp_path / "out.failed.ipynb").exists()
+
+
+@pytest.mark.parametrize("name", ["fig01_study_area", "fig02_forcing_series"])
+def test_study_figures_are_made_from_the_study_files(tiny_results, name: str) -> None:
+    assert (tiny_results / "figures" / f"{name}.png").stat().st_size > 10_000
+    assert (tiny_results / "figures" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+    params = yaml.safe_load((tiny_results / "notebooks" / f"{name}.parameters.yaml").read_text())
+    assert all(path.startswith("data/raw/tiny/") for path in params["inputs"].values())

@@ -43,6 +43,35 @@ def _notebook(parser: argparse.ArgumentParser) -> Runner:
     return run
 
 
+@step("synthesize", "generate the synthetic Kerman-like study in the data contract (plus truth/)")
+def _synthesize(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument(
+        "--params",
+        type=Path,
+        action="append",
+        help="params.yaml, then override files (repeatable; default: params.yaml)",
+    )
+    parser.add_argument("--preset", help="override synthetic.preset (default, tiny, large, ...)")
+    parser.add_argument("--out", type=Path, help="study folder (default: data/raw/<synthetic.name>)")
+
+    def run(args: argparse.Namespace) -> None:
+        from lsm.config import load_config, validate_config
+        from lsm.synthetic.settings import SyntheticSettings
+        from lsm.synthetic.write import generate_study
+
+        files = args.params or [Path("params.yaml")]
+        config = load_config(files[0], files[1:])
+        if args.preset:
+            config["synthetic"]["preset"] = args.preset
+            validate_config(config, source=f"--preset {args.preset}")
+        settings = SyntheticSettings.from_config(config["synthetic"])
+        out = args.out or Path("data/raw") / settings.name
+        summary = generate_study(settings, out)
+        print(f"wrote {out}: {summary['inventory_events']} mapped landslides ({summary['true_events']} true)")
+
+    return run
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
     parser = argparse.ArgumentParser(prog="python -m lsm", description=__doc__.splitlines()[0])
     parser.add_argument("--log", type=Path, help="log file (default: stderr)")

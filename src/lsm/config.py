@@ -65,11 +65,30 @@ def validate_config(
     schema = read_yaml(schema_path)
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(dict(config)), key=lambda e: (len(e.absolute_path), str(e.path)))
-    if not errors:
-        return
-    key, problem, fix = _describe(errors[0])
-    extra = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-    raise ConfigError(source, f"key '{key}': {problem}{extra}", fix)
+    if errors:
+        key, problem, fix = _describe(errors[0])
+        extra = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise ConfigError(source, f"key '{key}': {problem}{extra}", fix)
+    _check_consistency(config, source)
+
+
+def _check_consistency(config: Mapping[str, Any], source: str) -> None:
+    """Rules that JSON schema cannot express."""
+    synthetic = config.get("synthetic", {})
+    presets = synthetic.get("presets", {})
+    if synthetic.get("preset") not in presets:
+        raise ConfigError(
+            source,
+            f"key 'synthetic.preset': {synthetic.get('preset')!r} is not one of the presets",
+            f"use one of: {', '.join(presets)}",
+        )
+    low, high = presets[synthetic["preset"]]["elevation_m"]
+    if not low < high:
+        raise ConfigError(
+            source,
+            f"key 'synthetic.presets.{synthetic['preset']}.elevation_m': needs [low, high]",
+            "swap them",
+        )
 
 
 def load_config(path: str | Path, overrides: list[str | Path] = ()) -> dict[str, Any]:

@@ -61,3 +61,64 @@ def read_yaml(path: str | Path) -> Any:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise InputError(path, f"not valid YAML{where}", "fix the YAML syntax (indentation, colons)") from err
+
+
+# Fixed timestamp written into GeoPackage metadata, so that the same data give byte-identical files.
+_GPKG_DATE = "2000-01-01T00:00:00.000Z"
+
+
+def write_raster(
+    target: str | Path,
+    bands: Any,
+    transform: Any,
+    crs: Any,
+    nodata: float | int | None,
+    names: list[str] | None = None,
+    units: list[str] | None = None,
+    tags: dict[str, str] | None = None,
+) -> None:
+    """Write a (bands, rows, cols) or (rows, cols) array as a tiled, compressed GeoTIFF, atomically.
+
+    Band names go into the band descriptions (QGIS and ``rasterio`` show them).
+    """
+    import numpy as np
+    import rasterio
+
+    data = np.asarray(bands)
+    if data.ndim == 2:
+        data = data[None]
+    count, height, width = data.shape
+    profile = {
+        "driver": "GTiff",
+        "height": height,
+        "width": width,
+        "count": count,
+        "dtype": data.dtype.name,
+        "crs": crs,
+        "transform": transform,
+        "nodata": nodata,
+        "compress": "deflate",
+        "predictor": 3 if data.dtype.kind == "f" else 2,
+        "tiled": height >= 256 and width >= 256,
+        "blockxsize": 256,
+        "blockysize": 256,
+    }
+    with atomic_path(target) as tmp, rasterio.open(tmp, "w", **profile) as dst:
+        dst.write(data)
+        for i in range(count):
+            if names:
+                dst.set_band_description(i + 1, names[i])
+            if units:
+                dst.update_tags(i + 1, units=units[i])
+        if tags:
+            dst.update_tags(**tags)
+
+
+def write_vector(target: str | Path, frame: Any) -> None:
+    """Write a GeoDataFrame to a GeoPackage atomically, with a fixed metadata timestamp."""
+    import pyogrio
+
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _GPKG_DATE})
+    with atomic_path(target) as tmp:
+        tmp.unlink()  # GDAL refuses to create a GeoPackage over an existing (empty) file
+        frame.to_file(tmp, driver="GPKG", engine="pyogrio", layer=Path(target).stem)

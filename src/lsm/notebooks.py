@@ -19,6 +19,7 @@ import papermill
 
 from lsm.errors import InputError
 from lsm.io import atomic_path, read_yaml, write_yaml
+from lsm.logs import run_logged
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,5 @@ def run_notebook_from_rule(smk: Any) -> None:
     inputs = {k: str(v) for k, v in smk.input.items() if k != "notebook"}
     outputs = {k: str(v) for k, v in smk.output.items() if k not in {"notebook", "parameters"}}
     parameters: dict[str, Any] = {"inputs": inputs, "outputs": outputs, **dict(smk.params.items())}
-    logging.basicConfig(filename=smk.log[0], level=logging.INFO, force=True)
     write_yaml(smk.output.parameters, parameters)
-    run_notebook(smk.input.notebook, smk.output.parameters, smk.output.notebook)
+    run_logged(smk.log[0], run_notebook, smk.input.notebook, smk.output.parameters, smk.output.notebook)

@@ -94,3 +94,158 @@ def reported_comparison(reported: pd.DataFrame) -> plt.Figure:
     ax.legend(handles=handles, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
     fig.tight_layout()
     return fig
+
+
+TRIGGER_COLOURS = {"rainfall": "#0072B2", "reservoir": "#D55E00", "earthquake": "#CC79A7"}
+
+
+def add_north_arrow(ax: plt.Axes, x: float = 0.95, y: float = 0.93) -> None:
+    """A north arrow in axes coordinates (maps are north-up)."""
+    ax.annotate(
+        "N",
+        xy=(x, y),
+        xytext=(x, y - 0.09),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=9,
+        fontweight="bold",
+        arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.2},
+    )
+
+
+def add_scale_bar(ax: plt.Axes, extent_m: float) -> None:
+    """A scale bar of a round length (about a fifth of the map width), lower left."""
+    target = extent_m / 5
+    length = next(
+        v for v in (100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100) if v <= target
+    )
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    xs = x0 + 0.05 * (x1 - x0)
+    ys = y0 + 0.05 * (y1 - y0)
+    ax.plot([xs, xs + length], [ys, ys], color="black", lw=3, solid_capstyle="butt")
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length} m"
+    ax.text(xs + length / 2, ys + 0.015 * (y1 - y0), label, ha="center", va="bottom", fontsize=8)
+
+
+def _optional_vector(path: Path):
+    import geopandas as gpd
+
+    return gpd.read_file(path) if path.is_file() else None
+
+
+def study_area_map(study_dir: str | Path) -> plt.Figure:
+    """Hillshaded terrain with rivers, reservoirs, faults, roads and the mapped landslides."""
+    import geopandas as gpd
+    import numpy as np
+    import rasterio
+
+    from lsm.terrain import hillshade
+
+    study_dir = Path(study_dir)
+    apply_style()
+    with rasterio.open(study_dir / "dem.tif") as src:
+        dem = src.read(1, masked=True).filled(np.nan).astype("float64")
+        bounds = src.bounds
+        cell = src.res[0]
+    extent = (bounds.left, bounds.right, bounds.bottom, bounds.top)
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH_IN, FULL_WIDTH_IN * 0.82))
+    image = ax.imshow(dem, extent=extent, cmap="gist_earth", vmin=np.nanmin(dem), vmax=np.nanmax(dem))
+    ax.imshow(hillshade(dem, cell), extent=extent, cmap="gray", alpha=0.45)
+    rivers = _optional_vector(study_dir / "rivers.gpkg")
+    if rivers is not None:
+        rivers.plot(ax=ax, color="#56B4E9", linewidth=0.5)
+    reservoirs = _optional_vector(study_dir / "reservoirs.gpkg")
+    if reservoirs is not None:
+        reservoirs.plot(ax=ax, color="#0072B2", edgecolor="#003f63", linewidth=0.6)
+    gpd.read_file(study_dir / "roads.gpkg").plot(ax=ax, color="#333333", linewidth=1.0)
+    gpd.read_file(study_dir / "faults.gpkg").plot(ax=ax, color="#D55E00", linewidth=1.4, linestyle="--")
+    inventory = gpd.read_file(study_dir / "inventory.gpkg")
+    triggers = inventory["trigger"] if "trigger" in inventory else pd.Series("unknown", index=inventory.index)
+    for trigger, group in inventory.groupby(triggers):
+        group.plot(
+            ax=ax,
+            color=TRIGGER_COLOURS.get(trigger, "#F0E442"),
+            markersize=14,
+            edgecolor="black",
+            linewidth=0.4,
+            zorder=5,
+            label=f"landslide ({trigger}, n={len(group)})",
+        )
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.set_xlabel("Easting (m)")
+    ax.set_ylabel("Northing (m)")
+    ax.ticklabel_format(style="plain", useOffset=False)
+    ax.tick_params(axis="x", rotation=20)
+    add_north_arrow(ax)
+    add_scale_bar(ax, extent[1] - extent[0])
+    fig.colorbar(image, ax=ax, shrink=0.7, label="Elevation (m a.s.l.)")
+    handles, _ = ax.get_legend_handles_labels()
+    handles += [
+        plt.Line2D([], [], color="#56B4E9", lw=1, label="river"),
+        Patch(color="#0072B2", label="reservoir"),
+        plt.Line2D([], [], color="#333333", lw=1, label="road"),
+        plt.Line2D([], [], color="#D55E00", lw=1.4, ls="--", label="fault"),
+    ]
+    ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.85)
+    ax.grid(False)
+    fig.tight_layout()
+    return fig
+
+
+def forcing_series(study_dir: str | Path) -> plt.Figure:
+    """Area-mean daily rain with its 30-day total, the reservoir level, and the landslide dates."""
+    import geopandas as gpd
+    import xarray as xr
+
+    study_dir = Path(study_dir)
+    apply_style()
+    inventory = gpd.read_file(study_dir / "inventory.gpkg", ignore_geometry=True)
+    dates = pd.to_datetime(inventory["date"])
+    triggers = inventory["trigger"] if "trigger" in inventory else pd.Series("unknown", index=inventory.index)
+    fig, (ax_rain, ax_level) = plt.subplots(2, 1, figsize=(FULL_WIDTH_IN, 4.6), sharex=True)
+    rain_file = study_dir / "rainfall.nc"
+    if rain_file.is_file():
+        with xr.open_dataset(rain_file) as ds:
+            rain = ds["precipitation"].mean(dim=("y", "x")).to_series()
+        ax_rain.fill_between(
+            rain.index, rain.to_numpy(), step="mid", color="#56B4E9", lw=0, label="daily rain (area mean)"
+        )
+        ax_rain.set_ylabel("Rain (mm/day)")
+        twin = ax_rain.twinx()
+        twin.plot(rain.index, rain.rolling(30).sum(), color="#000000", lw=0.8, label="30-day total")
+        twin.set_ylabel("30-day total (mm)")
+        twin.grid(False)
+        ax_rain.legend(loc="upper left", fontsize=7)
+        twin.legend(loc="upper right", fontsize=7)
+    else:
+        ax_rain.text(0.5, 0.5, "no rainfall series in this study", transform=ax_rain.transAxes, ha="center")
+    levels_file = study_dir / "reservoir_levels.csv"
+    if levels_file.is_file():
+        levels = pd.read_csv(levels_file, parse_dates=["date"])
+        for rid, group in levels.groupby("reservoir_id"):
+            ax_level.plot(group["date"], group["level_m"], lw=0.9, color="#009E73", label=f"reservoir {rid}")
+        ax_level.set_ylabel("Reservoir level (m a.s.l.)")
+        ax_level.legend(loc="upper left", fontsize=7)
+    else:
+        ax_level.text(
+            0.5, 0.5, "no reservoir series in this study", transform=ax_level.transAxes, ha="center"
+        )
+    for ax in (ax_rain, ax_level):
+        for trigger in sorted(set(triggers)):
+            ax.vlines(
+                dates[triggers == trigger],
+                0,
+                0.06,
+                transform=ax.get_xaxis_transform(),
+                color=TRIGGER_COLOURS.get(trigger, "#F0E442"),
+                lw=0.8,
+                label=f"landslide ({trigger})" if ax is ax_level else None,
+            )
+    ax_level.legend(loc="upper left", fontsize=7, ncols=2)
+    ax_level.set_xlabel("Date")
+    ax_rain.set_title(f"Forcing and mapped landslides (n={len(inventory)}; ticks mark landslide dates)")
+    fig.tight_layout()
+    return fig

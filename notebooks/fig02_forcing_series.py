@@ -1,0 +1,32 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Figure 2: rain, reservoir level and landslide dates
+#
+# The temporal inputs of the study: the area-mean daily rain with its 30-day total (the LSTM sees a
+# 30-day window) and the daily reservoir level, with the date of every mapped landslide marked.
+
+# %% tags=["parameters"]
+inputs = {"rainfall": "data/raw/kerman_synthetic/rainfall.nc"}
+outputs = {"png": "fig02_forcing_series.png", "pdf": "fig02_forcing_series.pdf"}
+dpi = 200
+
+# %%
+from pathlib import Path
+
+from lsm.plots import forcing_series, save_figure
+
+study_dir = Path(inputs["rainfall"]).parent
+fig = forcing_series(study_dir)
+save_figure(fig, [outputs["png"], outputs["pdf"]], dpi=dpi)
