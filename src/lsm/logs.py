@@ -1,39 +1,54 @@
-"""Logging for workflow steps: everything (progress bars included) to the job's log file, and a
-user error as one line on the terminal."""
+"""Logging for workflow steps: everything (progress bars and child processes included) to the job's
+log file, and a user error as one line on the terminal."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 from lsm.errors import InputError
 
 T = TypeVar("T")
 log = logging.getLogger("lsm")
+LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
+
+
+@contextlib.contextmanager
+def stderr_to(stream: TextIO) -> Iterator[None]:
+    """Send stderr to ``stream`` at the file-descriptor level, so that child processes (a notebook
+    kernel, GDAL) write there too; restore it afterwards."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    os.dup2(stream.fileno(), 2)
+    try:
+        with contextlib.redirect_stderr(stream):
+            yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def run_logged(log_path: str | Path, step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run ``step`` with logging and stderr (tqdm) going to ``log_path``.
+    """Run ``step`` with logging and stderr going to ``log_path``.
 
-    An :class:`InputError` is logged with its traceback, printed as one line on the real stderr,
-    and ends the process with status 2 (Snakemake then reports the job as failed).
+    An :class:`InputError` is logged with its traceback, printed as one line on the terminal's
+    stderr, and ends the process with status 2 (Snakemake then reports the job as failed).
     """
     log_path = Path(log_path)
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "a", encoding="utf-8") as stream, contextlib.redirect_stderr(stream):
-        logging.basicConfig(
-            stream=stream,
-            level=logging.INFO,
-            format="%(asctime)s %(name)s %(levelname)s %(message)s",
-            force=True,
-        )
+    error: InputError | None = None
+    with open(log_path, "a", encoding="utf-8") as stream, stderr_to(stream):
+        logging.basicConfig(stream=stream, level=logging.INFO, format=LOG_FORMAT, force=True)
         try:
             return step(*args, **kwargs)
         except InputError as err:
             log.error("input error", exc_info=True)
-            print(f"error: {err}", file=sys.__stderr__)
-            raise SystemExit(2) from None
+            error = err
+    print(f"error: {error}", file=sys.stderr)
+    raise SystemExit(2)
