@@ -37,7 +37,7 @@ lint: $(STAMP)  ## ruff, snakefmt --check and snakemake --lint
 	$(BIN)/snakemake --lint
 
 test: lint  ## The whole test suite, lint included
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 report: $(STAMP)  ## Snakemake HTML report of the default study
 	$(BIN)/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default

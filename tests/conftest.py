@@ -85,3 +85,15 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_results(tiny_run: Path) -> Path:
     study = yaml.safe_load((tiny_run / "params.yaml").read_text())["study"]
     return tiny_run / "results" / study
+
+
+@pytest.fixture(scope="session")
+def tiny_study_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny synthetic study (data contract plus truth/), generated once per session."""
+    from lsm.synthetic.settings import SyntheticSettings
+    from lsm.synthetic.write import generate_study
+
+    block = yaml.safe_load((REPO / "params.yaml").read_text())["synthetic"]
+    out = tmp_path_factory.mktemp("study") / "tiny"
+    generate_study(SyntheticSettings.from_config({**block, "preset": "tiny"}), out, progress=False)
+    return out

@@ -60,9 +60,24 @@ def test_failing_notebook_leaves_no_output(tmp_path) -> None:
     assert (tmp_path / "out.failed.ipynb").exists()
 
 
-@pytest.mark.parametrize("name", ["fig01_study_area", "fig02_forcing_series"])
+@pytest.mark.parametrize(
+    "name", ["fig01_study_area", "fig02_forcing_series", "fig03_factors", "fig04_samples"]
+)
 def test_study_figures_are_made_from_the_study_files(tiny_results, name: str) -> None:
     assert (tiny_results / "figures" / f"{name}.png").stat().st_size > 10_000
     assert (tiny_results / "figures" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
     params = yaml.safe_load((tiny_results / "notebooks" / f"{name}.parameters.yaml").read_text())
-    assert all(path.startswith("data/raw/tiny/") for path in params["inputs"].values())
+    assert all(path.startswith(("data/raw/tiny/", "results/tiny/")) for path in params["inputs"].values())
+
+
+def test_preparation_outputs_of_the_tiny_run(tiny_results) -> None:
+    import json
+
+    import rasterio
+
+    with rasterio.open(tiny_results / "factors" / "factors.tif") as src:
+        assert list(src.descriptions)[:3] == ["elevation", "slope", "aspect"]
+    summary = json.loads((tiny_results / "samples" / "summary.json").read_text())
+    assert summary["temporal"] is True and summary["positives"] > 20
+    splits = json.loads((tiny_results / "samples" / "splits.json").read_text())
+    assert splits["random"]["test"] > 0 and splits["temporal"]["test"] > 0

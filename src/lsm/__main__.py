@@ -72,6 +72,26 @@ def _synthesize(parser: argparse.ArgumentParser) -> Runner:
     return run
 
 
+@step("prepare", "read and check a study, compute the factors, draw samples, make the splits")
+def _prepare(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("--params", type=Path, action="append", help="params.yaml, then override files")
+    parser.add_argument("--study-dir", type=Path, help="study folder (default: data/raw/<study>)")
+    parser.add_argument("--results", type=Path, help="output folder (default: results/<study>)")
+
+    def run(args: argparse.Namespace) -> None:
+        from lsm.config import load_config
+        from lsm.prepare import prepare_all
+
+        files = args.params or [Path("params.yaml")]
+        config = load_config(files[0], files[1:])
+        study_dir = args.study_dir or Path("data/raw") / config["study"]
+        results = args.results or Path("results") / config["study"]
+        prepare_all(config, study_dir, results)
+        print(f"prepared {study_dir} into {results}/factors and {results}/samples")
+
+    return run
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
     parser = argparse.ArgumentParser(prog="python -m lsm", description=__doc__.splitlines()[0])
     parser.add_argument("--log", type=Path, help="log file (default: stderr)")

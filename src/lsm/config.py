@@ -74,6 +74,17 @@ def validate_config(
 
 def _check_consistency(config: Mapping[str, Any], source: str) -> None:
     """Rules that JSON schema cannot express."""
+    sampling = config.get("sampling", {})
+    size = sampling.get("patch_size")
+    if isinstance(size, int) and size % 2 == 0:
+        raise ConfigError(
+            source,
+            f"key 'sampling.patch_size': {size} is even",
+            f"use an odd size ({size - 1} or {size + 1})",
+        )
+    mix = sampling.get("negative_mix", {})
+    if mix and sum(mix.values()) <= 0:
+        raise ConfigError(source, "key 'sampling.negative_mix': all shares are zero", "give one kind a share")
     synthetic = config.get("synthetic", {})
     presets = synthetic.get("presets", {})
     if synthetic.get("preset") not in presets:

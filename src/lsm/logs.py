@@ -50,5 +50,8 @@ def run_logged(log_path: str | Path, step: Callable[..., T], *args: Any, **kwarg
         except InputError as err:
             log.error("input error", exc_info=True)
             error = err
+        except Exception:
+            log.exception("step failed")  # a bug, not a user error: keep the traceback in the log
+            raise
     print(f"error: {error}", file=sys.stderr)
     raise SystemExit(2)

@@ -249,3 +249,96 @@ def forcing_series(study_dir: str | Path) -> plt.Figure:
     ax_rain.set_title(f"Forcing and mapped landslides (n={len(inventory)}; ticks mark landslide dates)")
     fig.tight_layout()
     return fig
+
+
+SPLIT_COLOURS = {"train": "#0072B2", "test": "#D55E00", "buffer": "#999999"}
+
+
+def factor_panels(factors_tif: str | Path) -> plt.Figure:
+    """One map per conditioning factor, with its units."""
+    import numpy as np
+
+    from lsm.factors import UNITS, read_factor_stack
+
+    apply_style()
+    stack = read_factor_stack(factors_tif)
+    n = len(stack.names)
+    ncols = 4
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(FULL_WIDTH_IN, 1.9 * nrows + 0.3))
+    left, bottom, right, top = stack.grid.bounds
+    extent = (left / 1000, right / 1000, bottom / 1000, top / 1000)
+    for ax, name, band in zip(axes.flat, stack.names, stack.data, strict=False):
+        units = UNITS.get(name, "")
+        values = band
+        if name.startswith("dist_"):
+            values, units = band / 1000.0, "km"
+        if name == "spi":
+            values, units = np.log10(np.maximum(band, 1e-3)), "log10 m"
+        if name == "landuse":
+            codes = stack.landuse_classes["code"].to_numpy()
+            cmap = matplotlib.colors.ListedColormap(PALETTE[: len(codes)])
+            norm = matplotlib.colors.BoundaryNorm(np.append(codes, codes[-1] + 1) - 0.5, len(codes))
+            image = ax.imshow(values, extent=extent, cmap=cmap, norm=norm, interpolation="nearest")
+            bar = fig.colorbar(image, ax=ax, shrink=0.8, ticks=codes)
+            bar.ax.set_yticklabels(stack.landuse_classes["name"], fontsize=5)
+        else:
+            cmap = "twilight" if name == "aspect" else "viridis"
+            lo, hi = np.nanpercentile(values, [1, 99])
+            image = ax.imshow(values, extent=extent, cmap=cmap, vmin=lo, vmax=hi)
+            fig.colorbar(image, ax=ax, shrink=0.8).set_label(units, fontsize=6)
+        ax.set_title(name, fontsize=8)
+        ax.tick_params(labelsize=5)
+        ax.grid(False)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.supxlabel("Easting (km)", fontsize=8)
+    fig.supylabel("Northing (km)", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def sample_maps(factors_tif: str | Path, samples_gpkg: str | Path, splits_csv: str | Path) -> plt.Figure:
+    """Where the samples lie, one panel per validation scheme (train, test, buffer)."""
+    import geopandas as gpd
+    import numpy as np
+
+    from lsm.factors import read_factor_stack
+    from lsm.terrain import hillshade
+
+    apply_style()
+    stack = read_factor_stack(factors_tif)
+    samples = gpd.read_file(samples_gpkg).merge(pd.read_csv(splits_csv), on="sample_id")
+    schemes = [s for s in ("random", "spatial", "temporal") if s in samples.columns]
+    fig, axes = plt.subplots(1, len(schemes), figsize=(FULL_WIDTH_IN, FULL_WIDTH_IN / len(schemes) + 0.9))
+    axes = np.atleast_1d(axes)
+    left, bottom, right, top = stack.grid.bounds
+    extent = (left, right, bottom, top)
+    shade = hillshade(stack.band("elevation"), stack.grid.cell)
+    for ax, scheme in zip(axes, schemes, strict=True):
+        ax.imshow(shade, extent=extent, cmap="gray", alpha=0.6)
+        for part, colour in SPLIT_COLOURS.items():
+            for label, marker in ((0, "o"), (1, "^")):
+                sel = samples[(samples[scheme] == part) & (samples["label"] == label)]
+                if len(sel):
+                    ax.scatter(
+                        sel.geometry.x,
+                        sel.geometry.y,
+                        s=6 if label == 0 else 10,
+                        marker=marker,
+                        color=colour,
+                        edgecolor="black" if label else "none",
+                        linewidth=0.2,
+                        label=f"{part}, {'landslide' if label else 'negative'} ({len(sel)})",
+                    )
+        ax.set_title(f"{scheme} split", fontsize=9)
+        ax.set_xlim(extent[0], extent[1])
+        ax.set_ylim(extent[2], extent[3])
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.legend(fontsize=5, loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=2, frameon=False)
+        ax.grid(False)
+    add_north_arrow(axes[0])
+    add_scale_bar(axes[0], extent[1] - extent[0])
+    fig.tight_layout()
+    return fig

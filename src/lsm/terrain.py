@@ -17,9 +17,12 @@ MIN_SLOPE_RAD = np.deg2rad(0.1)
 
 
 def _padded(dem: np.ndarray) -> np.ndarray:
-    """Edge-replicated copy, so Horn's 3x3 window is defined on the border."""
+    """Copy extended by one cell with linear extrapolation (2 z_edge - z_inner), so Horn's window is
+    defined on the border and a plane keeps its exact gradient there."""
     filled = np.where(np.isnan(dem), np.nanmean(dem), dem)
-    return np.pad(filled, 1, mode="edge")
+    if min(filled.shape) < 2:
+        return np.pad(filled, 1, mode="edge")
+    return np.pad(filled, 1, mode="reflect", reflect_type="odd")
 
 
 def horn_gradients(dem: np.ndarray, cell_size: float) -> tuple[np.ndarray, np.ndarray]:
@@ -58,12 +61,15 @@ class FlowRouting:
     specific_area: np.ndarray  # upslope area per unit contour length (m)
 
 
-def flow_routing(dem: np.ndarray, cell_size: float, transform: Affine | None = None) -> FlowRouting:
-    """D8 routing on the (depression-filled) DEM; flow leaves the grid at its edges."""
+def flow_routing(
+    dem: np.ndarray, cell_size: float, transform: Affine | None = None, outlets: str = "edge"
+) -> FlowRouting:
+    """D8 routing on the depression-filled DEM (pyflwdir). Flow leaves the grid at its edges
+    (``outlets="edge"``), or, for a closed basin, at its lowest cell (``outlets="min"``)."""
     transform = transform or Affine(cell_size, 0, 0, 0, -cell_size, 0)
     nodata = -9999.0
     data = np.where(np.isnan(dem), nodata, dem).astype("float32")
-    flw = pyflwdir.from_dem(data=data, nodata=nodata, transform=transform, latlon=False, outlets="edge")
+    flw = pyflwdir.from_dem(data=data, nodata=nodata, transform=transform, latlon=False, outlets=outlets)
     upstream = flw.upstream_area(unit="cell").astype("float64")
     upstream[np.isnan(dem) | (upstream < 0)] = np.nan
     return FlowRouting(flw, upstream, upstream * cell_size)

@@ -24,21 +24,23 @@ FIGURES = [
     "fig00_paper_reported",
     "fig01_study_area",
     "fig02_forcing_series",
+    "fig03_factors",
+    "fig04_samples",
 ]
 
 
 def study_files(*names):
     """Input function: the study files among ``names`` that this study has, keyed by stem.
 
-    The synthetic study has them all (the `synthesize` rule makes them); a real study may lack the
-    optional ones (rivers, rain, reservoirs), and the figures then say so.
+    The synthetic study has what the `synthesize` rule makes; a real study may lack the optional
+    ones (rivers, rain, reservoirs) and has one of landuse.tif and landuse.gpkg.
     """
 
     def files(wildcards):
         return {
             Path(name).stem: f"{RAW}/{name}"
             for name in names
-            if IS_SYNTHETIC or Path(RAW, name).exists()
+            if ((name in SYNTHETIC_FILES) if IS_SYNTHETIC else Path(RAW, name).exists())
         }
 
     return files

@@ -63,3 +63,45 @@ rule fig02_forcing_series:
         "Figure 2: rain, reservoir level and landslide dates"
     script:
         "../scripts/run_notebook.py"
+
+
+rule fig03_factors:
+    input:
+        notebook="notebooks/fig03_factors.py",
+        factors=rules.factors.output.factors,
+        statistics=rules.factors.output.statistics,
+        collinearity=rules.factors.output.collinearity,
+    output:
+        **notebook_outputs("fig03_factors", "Data"),
+    log:
+        f"{LOGS}/fig03_factors.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+    message:
+        "Figure 3: the conditioning factors"
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule fig04_samples:
+    input:
+        notebook="notebooks/fig04_samples.py",
+        factors=rules.factors.output.factors,
+        samples=rules.samples.output.samples,
+        summary=rules.samples.output.summary,
+        splits=rules.splits.output.splits,
+        splits_info=rules.splits.output.info,
+    output:
+        **notebook_outputs("fig04_samples", "Data"),
+    log:
+        f"{LOGS}/fig04_samples.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+    message:
+        "Figure 4: samples and validation schemes"
+    script:
+        "../scripts/run_notebook.py"

@@ -404,7 +404,8 @@ def build_landscape(settings: SyntheticSettings, rng: np.random.Generator) -> La
     slope, _ = slope_aspect(dem, grid.cell)
     routing = flow_routing(dem, grid.cell, grid.transform)
     twi, _ = twi_spi(slope, routing.specific_area)
-    river_cells = max(50, int(RIVER_AREA_M2 / grid.cell**2))
+    # Small areas keep a few rivers: at most 5 % of the area drains through a river's head.
+    river_cells = max(50, min(int(RIVER_AREA_M2 / grid.cell**2), int(0.05 * dem.size)))
     river_mask = (routing.upstream_cells >= river_cells) & ~lake
     streams = routing.flwdir.streams(mask=river_mask)
     rivers = gpd.GeoDataFrame.from_features(streams, crs=grid.crs)

@@ -20,7 +20,6 @@ from lsm.synthetic.forcing import Forcing, make_forcing
 from lsm.synthetic.landscape import (
     LANDUSE_CLASSES,
     LITHOLOGY_UNITS,
-    RIVER_AREA_M2,
     Landscape,
     build_landscape,
 )
@@ -85,7 +84,8 @@ def study_description(settings: SyntheticSettings, land: Landscape, forcing: For
         "lithology.gpkg": "lithology polygons: unit, name, erodibility (1 resistant .. 5 very erodible)",
         "faults.gpkg": "active fault traces (lines)",
         "roads.gpkg": "road centre lines",
-        "rivers.gpkg": f"river centre lines (upstream area >= {RIVER_AREA_M2 / 1e6:g} km2)",
+        "rivers.gpkg": "river centre lines (upstream area >= "
+        f"{land.notes['river_threshold_cells'] * g.cell**2 / 1e6:g} km2)",
         "inventory.gpkg": "mapped landslides: points with date (ISO day) and trigger",
         "rainfall.nc": f"daily precipitation, mm/day, {settings.rain_cell_m:g} m cells (CF NetCDF)",
         "reservoirs.gpkg": "reservoir outline at full supply level, reservoir_id",

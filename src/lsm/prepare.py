@@ -1,0 +1,95 @@
+"""The data-preparation steps, each usable on its own: factors, samples, splits.
+
+Each step reads its inputs, computes everything, and only then writes its outputs (atomically), so
+a bad input leaves no partial output behind.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from lsm.factors import compute_factors, read_factor_stack, write_factors
+from lsm.io import write_text
+from lsm.io.study import Study
+from lsm.sampling import SamplingSettings, build_samples, save_samples
+from lsm.splits import SplitSettings, make_splits
+
+log = logging.getLogger(__name__)
+
+
+def factors_step(
+    study_dir: Path, config: dict[str, Any], factors_tif: Path, stats_csv: Path, collinearity_csv: Path
+):
+    study = Study(study_dir, config["grid"])
+    stack = compute_factors(study, list(config["factors"]["names"]), config["factors"]["river_area_km2"])
+    log.info("factors %s on a %d x %d grid of %g m", stack.names, *stack.grid.shape, stack.grid.cell)
+    write_factors(stack, factors_tif, stats_csv, collinearity_csv)
+
+
+def samples_step(
+    study_dir: Path,
+    config: dict[str, Any],
+    factors_tif: Path,
+    gpkg: Path,
+    npz: Path,
+    summary_json: Path,
+    progress=True,
+):
+    study = Study(study_dir, config["grid"])
+    stack = read_factor_stack(factors_tif)
+    samples = build_samples(stack, study, SamplingSettings.from_config(config["sampling"]), progress=progress)
+    log.info("samples: %s", json.dumps({k: v for k, v in samples.summary.items() if not isinstance(v, list)}))
+    save_samples(samples, gpkg, npz, summary_json)
+
+
+def splits_step(config: dict[str, Any], gpkg: Path, summary_json: Path, splits_csv: Path, splits_json: Path):
+    table = gpd.read_file(gpkg)
+    summary = json.loads(Path(summary_json).read_text())
+    cell = abs(float(config["grid"]["resolution_m"] or _cell_from(table)))
+    splits, info = make_splits(
+        table, cell, summary["patch_size"], summary["temporal"], SplitSettings.from_config(config["splits"])
+    )
+    log.info("splits: %s", info)
+    write_text(splits_csv, splits.to_csv(index=False))
+    write_text(splits_json, json.dumps(info, indent=2) + "\n")
+
+
+def _cell_from(table: gpd.GeoDataFrame) -> float:
+    """Cell size from the sample grid indices, for studies that keep the DEM's resolution."""
+    dx = table.geometry.x.to_numpy() - table.geometry.x.iloc[0]
+    dc = table["col"].to_numpy() - table["col"].iloc[0]
+    moved = dc != 0
+    return float(abs(dx[moved] / dc[moved]).mean())
+
+
+def prepare_all(config: dict[str, Any], study_dir: Path, results: Path, progress: bool = True) -> None:
+    """Every preparation step in order (what `python -m lsm prepare` runs).
+
+    Steps run in a staging folder; factors/ and samples/ replace the old ones only if all succeed.
+    """
+    results.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".prepare-", dir=results) as staging:
+        f, s = Path(staging) / "factors", Path(staging) / "samples"
+        factors_step(study_dir, config, f / "factors.tif", f / "statistics.csv", f / "collinearity.csv")
+        samples_step(
+            study_dir,
+            config,
+            f / "factors.tif",
+            s / "samples.gpkg",
+            s / "tensors.npz",
+            s / "summary.json",
+            progress,
+        )
+        splits_step(config, s / "samples.gpkg", s / "summary.json", s / "splits.csv", s / "splits.json")
+        for part in (f, s):
+            target = results / part.name
+            if target.exists():
+                shutil.rmtree(target)
+            part.rename(target)

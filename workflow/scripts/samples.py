@@ -1,0 +1,18 @@
+"""Snakemake script: samples with patches, sequences and tabular rows (lsm.prepare.samples_step)."""
+
+from pathlib import Path
+
+from lsm.logs import run_logged
+from lsm.prepare import samples_step
+
+out = snakemake.output
+run_logged(
+    snakemake.log[0],
+    samples_step,
+    Path(snakemake.params.study_dir),
+    dict(snakemake.params.config),
+    Path(snakemake.input.factors),
+    Path(out.samples),
+    Path(out.tensors),
+    Path(out.summary),
+)
