@@ -65,3 +65,12 @@ def notebook_outputs(name, category, caption=None):
         "notebook": f"{RESULTS}/notebooks/{name}.ipynb",
         "parameters": f"{RESULTS}/notebooks/{name}.parameters.yaml",
     }
+
+
+def library(*parts):
+    """Source files of src/lsm that a job executes, as inputs: editing the library reruns the job."""
+    files = []
+    for part in parts:
+        path = Path(SRC, "lsm", part)
+        files += sorted(map(str, path.rglob("*.py"))) if path.is_dir() else [str(path)]
+    return [os.path.relpath(f) for f in files]

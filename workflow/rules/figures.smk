@@ -6,6 +6,7 @@ rule fig00_paper_reported:
     input:
         notebook="notebooks/fig00_paper_reported.py",
         reported="paper/reported.yaml",
+        code=library("plots.py", "notebooks.py"),
     output:
         **notebook_outputs("fig00_paper_reported", "Paper"),
     log:
@@ -33,6 +34,7 @@ rule fig01_study_area:
             )
         ),
         notebook="notebooks/fig01_study_area.py",
+        code=library("plots.py", "notebooks.py"),
     output:
         **notebook_outputs("fig01_study_area", "Study"),
     log:
@@ -51,6 +53,7 @@ rule fig02_forcing_series:
     input:
         unpack(study_files("rainfall.nc", "reservoir_levels.csv", "inventory.gpkg")),
         notebook="notebooks/fig02_forcing_series.py",
+        code=library("plots.py", "notebooks.py"),
     output:
         **notebook_outputs("fig02_forcing_series", "Study"),
     log:
@@ -71,6 +74,7 @@ rule fig03_factors:
         factors=rules.factors.output.factors,
         statistics=rules.factors.output.statistics,
         collinearity=rules.factors.output.collinearity,
+        code=library("plots.py", "notebooks.py"),
     output:
         **notebook_outputs("fig03_factors", "Data"),
     log:
@@ -93,6 +97,7 @@ rule fig04_samples:
         summary=rules.samples.output.summary,
         splits=rules.splits.output.splits,
         splits_info=rules.splits.output.info,
+        code=library("plots.py", "notebooks.py"),
     output:
         **notebook_outputs("fig04_samples", "Data"),
     log:

@@ -17,6 +17,7 @@ rule factors:
                 "study.yaml",
             )
         ),
+        code=library("factors.py", "terrain.py", "io", "prepare.py"),
     output:
         factors=f"{RESULTS}/factors/factors.tif",
         statistics=f"{RESULTS}/factors/statistics.csv",
@@ -51,6 +52,7 @@ rule samples:
             )
         ),
         factors=rules.factors.output.factors,
+        code=library("sampling.py", "io", "prepare.py"),
     output:
         samples=f"{RESULTS}/samples/samples.gpkg",
         tensors=f"{RESULTS}/samples/tensors.npz",
@@ -77,6 +79,7 @@ rule splits:
     input:
         samples=rules.samples.output.samples,
         summary=rules.samples.output.summary,
+        code=library("splits.py", "prepare.py"),
     output:
         splits=f"{RESULTS}/samples/splits.csv",
         info=f"{RESULTS}/samples/splits.json",

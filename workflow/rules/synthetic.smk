@@ -2,6 +2,8 @@
 
 
 rule synthesize:
+    input:
+        library("synthetic", "terrain.py", "io/files.py"),
     output:
         [f"{SYNTHETIC_RAW}/{name}" for name in SYNTHETIC_FILES + TRUTH_FILES],
     log:
