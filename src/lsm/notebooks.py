@@ -81,9 +81,10 @@ def run_notebook_from_rule(smk: Any) -> None:
     """Entry point for a Snakemake ``script:``: write the parameters YAML, then run the notebook.
 
     The parameters are the rule's named inputs (``inputs``), named outputs (``outputs``) and named
-    ``params``; the input ``notebook`` and the outputs ``notebook``/``parameters`` are plumbing.
+    ``params``; the inputs ``notebook``/``code`` and the outputs ``notebook``/``parameters`` are
+    plumbing.
     """
-    inputs = {k: str(v) for k, v in smk.input.items() if k != "notebook"}
+    inputs = {k: str(v) for k, v in smk.input.items() if k not in {"notebook", "code"}}
     outputs = {k: str(v) for k, v in smk.output.items() if k not in {"notebook", "parameters"}}
     parameters: dict[str, Any] = {"inputs": inputs, "outputs": outputs, **dict(smk.params.items())}
     write_yaml(smk.output.parameters, parameters)
