@@ -28,7 +28,7 @@ setup: $(STAMP)  ## Create .venv from requirements/lock.txt (idempotent)
 
 replicate: $(STAMP)  ## Full replication of the default study (snakemake --cores all)
 	$(BIN)/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default
-	@echo "make: outputs are in $(STUDY_RESULTS)/ (figures/, tables/, notebooks/, ...); 'make report' writes $(STUDY_RESULTS)/report.html"
+	@echo "make: outputs are in $(STUDY_RESULTS)/ (figures/, metrics/, runs/, notebooks/, ...); 'make report' writes $(STUDY_RESULTS)/report.html"
 
 lint: $(STAMP)  ## ruff, snakefmt --check and snakemake --lint
 	$(BIN)/ruff check .

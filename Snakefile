@@ -45,6 +45,7 @@ report: "workflow/report/workflow.rst"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/synthetic.smk"
 include: "workflow/rules/prepare.smk"
+include: "workflow/rules/train.smk"
 include: "workflow/rules/figures.smk"
 
 

@@ -82,6 +82,16 @@ def _check_consistency(config: Mapping[str, Any], source: str) -> None:
             f"key 'sampling.patch_size': {size} is even",
             f"use an odd size ({size - 1} or {size + 1})",
         )
+    size_ok = isinstance(size, int)
+    models = config.get("models", {})
+    layers = len(models.get("torch", {}).get("conv_channels", []))
+    if size_ok and layers and size - 2 * layers < 1:
+        raise ConfigError(
+            source,
+            f"key 'models.torch.conv_channels': {layers} valid 3x3 convolutions "
+            f"leave nothing of a {size}-px patch",
+            "use fewer convolutions or a larger sampling.patch_size",
+        )
     mix = sampling.get("negative_mix", {})
     if mix and sum(mix.values()) <= 0:
         raise ConfigError(source, "key 'sampling.negative_mix': all shares are zero", "give one kind a share")

@@ -342,3 +342,54 @@ def sample_maps(factors_tif: str | Path, samples_gpkg: str | Path, splits_csv: s
     add_scale_bar(axes[0], extent[1] - extent[0])
     fig.tight_layout()
     return fig
+
+
+MODEL_COLOURS = {
+    "cnn_lstm": "#D55E00",
+    "cnn": "#0072B2",
+    "lstm": "#009E73",
+    "svm": "#CC79A7",
+    "dt": "#F0E442",
+    "rf": "#E69F00",
+    "mlp": "#56B4E9",
+}
+
+
+def learning_curves(curves: pd.DataFrame) -> plt.Figure:
+    """Validation loss per epoch of the torch models, mean and range over seeds, per scheme.
+
+    ``curves`` has columns model, scheme, seed, epoch, train_loss, val_loss.
+    """
+    from lsm.models import LABELS
+
+    apply_style()
+    schemes = list(dict.fromkeys(curves["scheme"]))
+    fig, axes = plt.subplots(1, len(schemes), figsize=(FULL_WIDTH_IN, 2.6), sharey=True, squeeze=False)
+    for ax, scheme in zip(axes[0], schemes, strict=True):
+        part = curves[curves["scheme"] == scheme]
+        for model, group in part.groupby("model", sort=False):
+            stats = group.groupby("epoch")[["train_loss", "val_loss"]].agg(["mean", "min", "max"])
+            colour = MODEL_COLOURS.get(model, "black")
+            ax.plot(
+                stats.index, stats[("val_loss", "mean")], color=colour, label=f"{LABELS[model]} (validation)"
+            )
+            ax.fill_between(
+                stats.index,
+                stats[("val_loss", "min")],
+                stats[("val_loss", "max")],
+                color=colour,
+                alpha=0.2,
+                lw=0,
+            )
+            ax.plot(stats.index, stats[("train_loss", "mean")], color=colour, ls="--", lw=0.8)
+        ax.set_title(f"{scheme} split")
+        ax.set_xlabel("Epoch")
+    axes[0, 0].set_ylabel("Binary cross-entropy (nats)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    handles.append(plt.Line2D([], [], color="black", ls="--", lw=0.8))
+    labels.append("training loss (dashed)")
+    fig.legend(
+        handles, labels, loc="lower center", ncols=4, fontsize=7, frameon=False, bbox_to_anchor=(0.5, -0.05)
+    )
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    return fig

@@ -26,6 +26,7 @@ FIGURES = [
     "fig02_forcing_series",
     "fig03_factors",
     "fig04_samples",
+    "fig05_learning_curves",
 ]
 
 
@@ -48,9 +49,10 @@ def study_files(*names):
 
 def final_outputs():
     """The default target: every figure and table of the study."""
-    return [
+    figures = [
         f"{RESULTS}/figures/{name}.{ext}" for name in FIGURES for ext in ("png", "pdf")
     ]
+    return figures + [f"{RESULTS}/metrics/runs.csv"]
 
 
 def notebook_outputs(name, category, caption=None):
@@ -74,3 +76,39 @@ def library(*parts):
         path = Path(SRC, "lsm", part)
         files += sorted(map(str, path.rglob("*.py"))) if path.is_dir() else [str(path)]
     return [os.path.relpath(f) for f in files]
+
+
+# The run grid: model x validation scheme x seed. Without rain series (or with
+# sampling.temporal: false) the temporal models and the temporal scheme are skipped.
+HAS_RAIN = (
+    "rainfall.nc" in SYNTHETIC_FILES
+    if IS_SYNTHETIC
+    else Path(RAW, "rainfall.nc").exists()
+)
+TEMPORAL = bool(config["sampling"]["temporal"]) and HAS_RAIN
+SKIP_REASON = (
+    ""
+    if TEMPORAL
+    else (
+        "sampling.temporal is false in params.yaml"
+        if not config["sampling"]["temporal"]
+        else "the study has no rainfall.nc"
+    )
+)
+TORCH_MODELS = ["cnn_lstm", "cnn", "lstm"]
+MODELS = [
+    m for m in config["models"]["names"] if TEMPORAL or m not in ("cnn_lstm", "lstm")
+]
+SCHEMES = [s for s in config["models"]["schemes"] if TEMPORAL or s != "temporal"]
+SEEDS = config["models"]["seeds"]
+RUNS = f"{RESULTS}/runs"
+
+
+def run_outputs(name, models=None):
+    """One file of every run of the grid (optionally of some models only)."""
+    return expand(
+        f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/{name}",
+        scheme=SCHEMES,
+        model=[m for m in MODELS if models is None or m in models],
+        seed=SEEDS,
+    )

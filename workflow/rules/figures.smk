@@ -110,3 +110,23 @@ rule fig04_samples:
         "Figure 4: samples and validation schemes"
     script:
         "../scripts/run_notebook.py"
+
+
+rule fig05_learning_curves:
+    input:
+        notebook="notebooks/fig05_learning_curves.py",
+        runs=rules.runs_table.output.runs,
+        curves=run_outputs("learning_curve.csv", models=TORCH_MODELS),
+        code=library("plots.py", "notebooks.py"),
+    output:
+        **notebook_outputs("fig05_learning_curves", "Training"),
+    log:
+        f"{LOGS}/fig05_learning_curves.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+    message:
+        "Figure 5: learning curves"
+    script:
+        "../scripts/run_notebook.py"

@@ -1,0 +1,280 @@
+"""Training one run (model x validation scheme x seed) and writing everything it produced.
+
+Torch models: Adam with weight decay, BCE on logits, early stopping on the loss of a validation part
+carved (stratified, grouped by cell) from the training split, the best epoch's weights kept.
+Everything is seeded and torch runs deterministic algorithms with a fixed number of threads, so the
+same seed gives the same predictions on a CPU (on a GPU, cuDNN kernels may still differ in the last
+bits).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.metrics import log_loss, roc_auc_score
+from sklearn.model_selection import StratifiedGroupKFold
+from tqdm import tqdm
+
+from lsm.evaluate import binary_metrics
+from lsm.io import atomic_path, write_text
+from lsm.models import (
+    SKLEARN_MODELS,
+    TEMPORAL_MODELS,
+    TORCH_MODELS,
+    LandslideNet,
+    TorchSettings,
+    sklearn_model,
+    tabular_columns,
+    to_tensor,
+)
+from lsm.sampling import SampleSet
+from lsm.splits import TEST, TRAIN, Normaliser
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunResult:
+    predictions: pd.DataFrame  # sample_id, probability, label (test samples)
+    metrics: dict[str, Any]
+    curve: pd.DataFrame  # epoch, train_loss, val_loss, val_auc
+
+
+def resolve_device(setting: str) -> torch.device:
+    """``auto``: CUDA when present, else CPU."""
+    if setting == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(setting)
+
+
+def seed_everything(seed: int, threads: int) -> None:
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True, warn_only=False)
+
+
+def carve_validation(labels: np.ndarray, groups: np.ndarray, fraction: float, seed: int) -> np.ndarray:
+    """Boolean mask of a stratified, cell-grouped validation part of the training samples."""
+    splits = max(2, int(round(1 / fraction)))
+    folds = StratifiedGroupKFold(n_splits=splits, shuffle=True, random_state=seed)
+    _, val = next(folds.split(np.zeros(len(labels)), labels, groups))
+    mask = np.zeros(len(labels), dtype=bool)
+    mask[val] = True
+    return mask
+
+
+def _groups(samples: SampleSet) -> np.ndarray:
+    return (samples.table["row"].astype(str) + "_" + samples.table["col"].astype(str)).to_numpy()
+
+
+# -- torch -----------------------------------------------------------------------------------------
+def predict_torch(
+    model: LandslideNet, normaliser: Normaliser, patches, sequences, device: torch.device, batch: int = 512
+) -> np.ndarray:
+    """Probabilities for raw (unnormalised) patches and sequences."""
+    model.eval()
+    out = []
+    with torch.no_grad():
+        for start in range(0, len(patches), batch):
+            p = to_tensor(normaliser.patches(patches[start : start + batch]), device)
+            s = None
+            if sequences is not None and model.lstm is not None:
+                s = to_tensor(normaliser.sequences(sequences[start : start + batch]), device)
+            out.append(torch.sigmoid(model(p, s)).cpu().numpy())
+    return np.concatenate(out).astype("float64") if out else np.zeros(0)
+
+
+def train_torch(
+    kind: str,
+    samples: SampleSet,
+    split: np.ndarray,
+    settings: TorchSettings,
+    seed: int,
+    device: torch.device,
+    threads: int = 1,
+    progress: bool = False,
+) -> tuple[LandslideNet, Normaliser, RunResult]:
+    seed_everything(seed, threads)
+    labels = samples.table["label"].to_numpy()
+    train_idx = np.flatnonzero(split == TRAIN)
+    val_mask = carve_validation(
+        labels[train_idx], _groups(samples)[train_idx], settings.validation_fraction, seed
+    )
+    fit_idx, val_idx = train_idx[~val_mask], train_idx[val_mask]
+    fit_mask = np.zeros(len(labels), dtype=bool)
+    fit_mask[fit_idx] = True
+    uses_sequences = kind in TEMPORAL_MODELS
+    sequences = samples.sequences if uses_sequences else None
+    normaliser = Normaliser.fit(samples.patches, samples.tabular, sequences, fit_mask)
+    patches = to_tensor(normaliser.patches(samples.patches), device)
+    seqs = to_tensor(normaliser.sequences(sequences), device) if uses_sequences else None
+    target = torch.tensor(labels, dtype=torch.float32, device=device)
+
+    model = LandslideNet(kind, samples.patches.shape[1], len(samples.sequence_names), settings).to(device)
+    optimiser = torch.optim.Adam(
+        model.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay
+    )
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    generator = torch.Generator().manual_seed(seed)
+    best = (np.inf, None, 0)
+    rows = []
+    epochs = tqdm(
+        range(1, settings.epochs + 1), desc=f"{kind} seed {seed}", disable=not progress, unit="epoch"
+    )
+    for epoch in epochs:
+        model.train()
+        order = torch.as_tensor(fit_idx)[torch.randperm(len(fit_idx), generator=generator)]
+        total = 0.0
+        for start in range(0, len(order), settings.batch_size):
+            b = order[start : start + settings.batch_size].to(device)
+            optimiser.zero_grad()
+            loss = loss_fn(model(patches[b], None if seqs is None else seqs[b]), target[b])
+            loss.backward()
+            optimiser.step()
+            total += loss.item() * len(b)
+        model.eval()
+        with torch.no_grad():
+            v = torch.as_tensor(val_idx, device=device)
+            logits = model(patches[v], None if seqs is None else seqs[v])
+            val_loss = float(loss_fn(logits, target[v]))
+            val_auc = float(roc_auc_score(labels[val_idx], torch.sigmoid(logits).cpu().numpy()))
+        rows.append(
+            {"epoch": epoch, "train_loss": total / len(fit_idx), "val_loss": val_loss, "val_auc": val_auc}
+        )
+        if val_loss < best[0] - 1e-6:
+            best = (val_loss, copy.deepcopy(model.state_dict()), epoch)
+        elif epoch - best[2] >= settings.patience:
+            break
+    model.load_state_dict(best[1])
+    test_idx = np.flatnonzero(split == TEST)
+    probabilities = predict_torch(
+        model,
+        normaliser,
+        samples.patches[test_idx],
+        None if sequences is None else sequences[test_idx],
+        device,
+    )
+    result = _result(samples, test_idx, probabilities, pd.DataFrame(rows))
+    result.metrics["best_epoch"] = best[2]
+    return model, normaliser, result
+
+
+# -- scikit-learn ----------------------------------------------------------------------------------
+def train_sklearn(
+    kind: str, samples: SampleSet, split: np.ndarray, params: dict[str, Any], seed: int
+) -> tuple[Any, Normaliser, RunResult]:
+    labels = samples.table["label"].to_numpy()
+    train = split == TRAIN
+    normaliser = Normaliser.fit(samples.patches, samples.tabular, None, train)
+    columns = tabular_columns(kind, samples.tabular_names)
+    x = normaliser.tabular(samples.tabular)[:, columns]
+    estimator = sklearn_model(kind, params, seed).fit(x[train], labels[train])
+    train_p = estimator.predict_proba(x[train])[:, 1]
+    curve = pd.DataFrame(
+        {"epoch": [1], "train_loss": [log_loss(labels[train], train_p, labels=[0, 1])], "val_loss": [np.nan]}
+    )
+    if kind == "mlp":  # the MLP has a real learning curve (loss per epoch, early-stopping score)
+        curve = pd.DataFrame(
+            {
+                "epoch": np.arange(1, len(estimator.loss_curve_) + 1),
+                "train_loss": estimator.loss_curve_,
+                "val_accuracy": estimator.validation_scores_,
+            }
+        )
+    test_idx = np.flatnonzero(split == TEST)
+    probabilities = estimator.predict_proba(x[test_idx])[:, 1]
+    result = _result(samples, test_idx, probabilities, curve)
+    result.metrics["columns"] = [samples.tabular_names[i] for i in columns]
+    return estimator, normaliser, result
+
+
+def _result(
+    samples: SampleSet, test_idx: np.ndarray, probabilities: np.ndarray, curve: pd.DataFrame
+) -> RunResult:
+    labels = samples.table["label"].to_numpy()[test_idx]
+    predictions = pd.DataFrame(
+        {
+            "sample_id": samples.table["sample_id"].to_numpy()[test_idx],
+            "probability": probabilities,
+            "label": labels,
+        }
+    )
+    return RunResult(predictions, binary_metrics(labels, probabilities), curve)
+
+
+# -- one run, end to end ---------------------------------------------------------------------------
+def run_training(
+    samples: SampleSet,
+    splits: pd.DataFrame,
+    scheme: str,
+    model: str,
+    seed: int,
+    models_config: dict[str, Any],
+    out_dir: Path,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """Train one run and write model, normaliser, predictions, metrics and learning curve."""
+    if list(splits["sample_id"]) != list(samples.table["sample_id"]):
+        raise ValueError("splits.csv does not match the samples")
+    split = splits[scheme].to_numpy()
+    out_dir = Path(out_dir)
+    if model in TORCH_MODELS:
+        settings = TorchSettings.from_config(models_config["torch"])
+        device = resolve_device(models_config["device"])
+        net, normaliser, result = train_torch(
+            model, samples, split, settings, seed, device, models_config["threads"], progress
+        )
+        with atomic_path(out_dir / "model.pt") as tmp:
+            torch.save(net.state_dict(), tmp)
+        architecture = {
+            "kind": model,
+            "channels": samples.channel_names,
+            "sequence_features": samples.sequence_names,
+            "patch_size": int(samples.patches.shape[-1]),
+            "settings": settings.as_dict(),
+        }
+        write_text(out_dir / "model.json", json.dumps(architecture, indent=2) + "\n")
+        result.metrics["device"] = str(device)
+    elif model in SKLEARN_MODELS:
+        estimator, normaliser, result = train_sklearn(model, samples, split, models_config[model], seed)
+        with atomic_path(out_dir / "model.joblib") as tmp:
+            joblib.dump(estimator, tmp)
+    else:
+        raise ValueError(f"unknown model {model!r}")
+    with atomic_path(out_dir / "normaliser.npz") as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **normaliser.to_arrays())
+    result.metrics.update(
+        {"model": model, "scheme": scheme, "seed": seed, "train": int((split == TRAIN).sum())}
+    )
+    write_text(out_dir / "predictions.csv", result.predictions.to_csv(index=False, float_format="%.8f"))
+    write_text(out_dir / "learning_curve.csv", result.curve.to_csv(index=False, float_format="%.6f"))
+    write_text(out_dir / "metrics.json", json.dumps(result.metrics, indent=2) + "\n")
+    log.info("%s/%s/seed%d: AUC %.3f", scheme, model, seed, result.metrics["auc"])
+    return result.metrics
+
+
+def load_torch_run(
+    run_dir: Path, device: torch.device | None = None
+) -> tuple[LandslideNet, Normaliser, dict]:
+    """A trained torch model from its run folder; weights are loaded safely (weights_only)."""
+    run_dir = Path(run_dir)
+    architecture = json.loads((run_dir / "model.json").read_text())
+    settings = TorchSettings.from_config(architecture["settings"])
+    model = LandslideNet(
+        architecture["kind"], len(architecture["channels"]), len(architecture["sequence_features"]), settings
+    )
+    state = torch.load(run_dir / "model.pt", map_location=device or "cpu", weights_only=True)
+    model.load_state_dict(state)
+    model.eval()
+    with np.load(run_dir / "normaliser.npz", allow_pickle=False) as data:
+        normaliser = Normaliser.from_arrays({k: data[k] for k in data.files})
+    return model, normaliser, architecture
