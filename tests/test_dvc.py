@@ -59,7 +59,9 @@ def test_dvc_repro_param_change_and_remote_round_trip(tmp_path: Path) -> None:
     assert (results / "figures" / "fig00_paper_reported.png").is_file()
     assert "up to date" in run(["dvc", "status"], repo).stdout
     metrics = run(["dvc", "metrics", "show", "--json"], repo).stdout
-    assert '"inventory_events"' in metrics
+    assert '"inventory_events"' in metrics and '"cnn_lstm"' in metrics
+    run(["dvc", "plots", "show", "--out", str(tmp_path / "plots")], repo)
+    assert (tmp_path / "plots" / "index.html").stat().st_size > 1000
 
     # Nothing changed: DVC does not even start Snakemake.
     again = run(["dvc", "repro"], repo)

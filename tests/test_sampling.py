@@ -216,3 +216,19 @@ def test_sampling_is_deterministic(prepared, tiny_study_dir) -> None:
     assert again.table.drop(columns="geometry").equals(samples.table.drop(columns="geometry"))
     other = build_samples(stack, study, replace(SETTINGS, seed=4), progress=False)
     assert not other.table["row"].equals(samples.table["row"])
+
+
+def test_vectors_may_come_as_shapefile_or_geojson(tiny_study_dir, tmp_path: Path) -> None:
+    study_dir = tmp_path / "formats"
+    shutil.copytree(tiny_study_dir, study_dir)
+    faults = gpd.read_file(study_dir / "faults.gpkg")
+    (study_dir / "faults.gpkg").unlink()
+    faults.to_file(study_dir / "faults.shp")
+    roads = gpd.read_file(study_dir / "roads.gpkg").to_crs("EPSG:4326")  # another CRS too
+    (study_dir / "roads.gpkg").unlink()
+    roads.to_file(study_dir / "roads.geojson", driver="GeoJSON")
+    study = Study(study_dir, GRID)
+    stack = compute_factors(study, list(ALL_FACTORS))
+    reference = compute_factors(Study(tiny_study_dir, GRID), list(ALL_FACTORS))
+    np.testing.assert_array_equal(stack.band("dist_fault"), reference.band("dist_fault"))
+    assert np.abs(stack.band("dist_road") - reference.band("dist_road")).max() <= 30 * np.sqrt(2)

@@ -393,3 +393,168 @@ def learning_curves(curves: pd.DataFrame) -> plt.Figure:
     )
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
+
+
+def roc_curves(roc: pd.DataFrame, oracle: pd.DataFrame | None = None) -> plt.Figure:
+    """Mean ROC curve over seeds (range shaded) of every model, one panel per validation scheme."""
+    from lsm.models import LABELS
+
+    apply_style()
+    schemes = list(dict.fromkeys(roc["scheme"]))
+    fig, axes = plt.subplots(1, len(schemes), figsize=(FULL_WIDTH_IN, 2.8), squeeze=False, sharey=True)
+    for ax, scheme in zip(axes[0], schemes, strict=True):
+        for model, g in roc[roc["scheme"] == scheme].groupby("model", sort=False):
+            colour = MODEL_COLOURS.get(model, "black")
+            lw = 1.8 if model == "cnn_lstm" else 1.0
+            ax.plot(g["fpr"], g["tpr"], color=colour, lw=lw, label=LABELS.get(model, model))
+            ax.fill_between(g["fpr"], g["tpr_min"], g["tpr_max"], color=colour, alpha=0.15, lw=0)
+        ax.plot([0, 1], [0, 1], color="0.6", ls=":", lw=0.8)
+        title = f"{scheme} split"
+        if oracle is not None and not oracle.empty and scheme in set(oracle["scheme"]):
+            title += f" (oracle AUC {oracle.loc[oracle['scheme'] == scheme, 'oracle_auc'].iloc[0]:.3f})"
+        ax.set_title(title, fontsize=8)
+        ax.set_xlabel("False positive rate (share)")
+        ax.set_aspect("equal")
+    axes[0, 0].set_ylabel("True positive rate (share)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncols=7, fontsize=7, frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    return fig
+
+
+def model_comparison(summary: pd.DataFrame, reported: pd.DataFrame, scheme: str = "random") -> plt.Figure:
+    """Our test metrics (mean over seeds, 95 % interval as error bars) beside the paper's values
+    (black diamonds, hollow where read off a figure or cited)."""
+    from lsm.models import LABELS
+
+    apply_style()
+    metrics = ["accuracy", "precision", "recall", "f1", "auc"]
+    models = [m for m in LABELS if m in set(summary["model"])]
+    part = summary[(summary["scheme"] == scheme) & summary["metric"].isin(metrics)]
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH_IN, 3.2))
+    width = 0.8 / len(metrics)
+    for j, metric in enumerate(metrics):
+        for i, model in enumerate(models):
+            row = part[(part["model"] == model) & (part["metric"] == metric)]
+            if row.empty:
+                continue
+            r = row.iloc[0]
+            x = i + (j - (len(metrics) - 1) / 2) * width
+            ax.bar(
+                x, r["mean"], width=width, color=PALETTE[j], label=METRIC_LABELS[metric] if i == 0 else None
+            )
+            ax.errorbar(
+                x,
+                r["mean"],
+                yerr=[[r["mean"] - r["lo"]], [r["hi"] - r["mean"]]],
+                color="black",
+                lw=0.7,
+                capsize=1.5,
+            )
+            paper = reported[(reported["model"] == model) & (reported["metric"] == metric)]
+            if not paper.empty:
+                p = paper.iloc[0]
+                hollow = p["source"] != "stated"
+                ax.plot(
+                    x,
+                    p["value"],
+                    marker="D",
+                    ms=3.5,
+                    color="black",
+                    mfc="white" if hollow else "black",
+                    ls="none",
+                    label="paper (stated)" if (i == 0 and j == 0) else None,
+                )
+    ax.plot(
+        [],
+        [],
+        marker="D",
+        ms=3.5,
+        color="black",
+        mfc="white",
+        ls="none",
+        label="paper (read off figure / cited)",
+    )
+    ax.set_xticks(range(len(models)), [LABELS[m].replace(" (", "\n(") for m in models])
+    ax.set_ylim(0.5, 1.0)
+    ax.set_ylabel("Score (dimensionless, 0-1)")
+    ax.set_title(f"Ours ({scheme} split; bars, 95 % interval over seeds) and the paper's (diamonds)")
+    ax.legend(ncols=4, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def confusion_matrices(confusion: pd.DataFrame, scheme: str = "random") -> plt.Figure:
+    """Confusion matrices summed over seeds, as shares of each true class, one per model."""
+    from lsm.models import LABELS
+
+    apply_style()
+    part = confusion[confusion["scheme"] == scheme]
+    fig, axes = plt.subplots(1, len(part), figsize=(FULL_WIDTH_IN, 1.6), squeeze=False)
+    for ax, row in zip(axes[0], part.itertuples(), strict=True):
+        counts = [[row.cm_tn, row.cm_fp], [row.cm_fn, row.cm_tp]]
+        shares = [[c / max(sum(r), 1) for c in r] for r in counts]
+        ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+        for a in range(2):
+            for b in range(2):
+                ax.text(
+                    b,
+                    a,
+                    f"{counts[a][b]}",
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="white" if shares[a][b] > 0.6 else "black",
+                )
+        ax.set_xticks([0, 1], ["no", "slide"], fontsize=6)
+        ax.set_yticks([0, 1], ["no", "slide"], fontsize=6)
+        ax.set_title(LABELS.get(row.model, row.model), fontsize=6)
+        ax.grid(False)
+    axes[0, 0].set_ylabel("true", fontsize=7)
+    fig.supxlabel(
+        f"predicted at 0.5 ({scheme} split, test samples of all seeds; colour: share of true class)",
+        fontsize=7,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def scheme_comparison(summary: pd.DataFrame, oracle: pd.DataFrame | None) -> plt.Figure:
+    """Test AUC of every model under each validation scheme (mean, 95 % interval), with the oracle."""
+    from lsm.models import LABELS
+
+    apply_style()
+    auc = summary[summary["metric"] == "auc"]
+    schemes = list(dict.fromkeys(auc["scheme"]))
+    models = [m for m in LABELS if m in set(auc["model"])]
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH_IN, 2.8))
+    for k, scheme in enumerate(schemes):
+        for i, model in enumerate(models):
+            r = auc[(auc["scheme"] == scheme) & (auc["model"] == model)]
+            if r.empty:
+                continue
+            r = r.iloc[0]
+            x = i + (k - (len(schemes) - 1) / 2) * 0.22
+            ax.errorbar(
+                x,
+                r["mean"],
+                yerr=[[r["mean"] - r["lo"]], [r["hi"] - r["mean"]]],
+                fmt="o",
+                ms=4,
+                color=PALETTE[k],
+                label=f"{scheme} split" if i == 0 else None,
+                capsize=2,
+            )
+        if oracle is not None and not oracle.empty and scheme in set(oracle["scheme"]):
+            ax.axhline(
+                oracle.loc[oracle["scheme"] == scheme, "oracle_auc"].iloc[0],
+                color=PALETTE[k],
+                ls="--",
+                lw=0.8,
+                label=f"oracle ({scheme})",
+            )
+    ax.set_xticks(range(len(models)), [LABELS[m].replace(" (", "\n(") for m in models])
+    ax.set_ylabel("Test ROC AUC (dimensionless)")
+    ax.legend(fontsize=7, ncols=3)
+    fig.tight_layout()
+    return fig

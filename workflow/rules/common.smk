@@ -27,7 +27,12 @@ FIGURES = [
     "fig03_factors",
     "fig04_samples",
     "fig05_learning_curves",
+    "fig06_roc_curves",
+    "fig07_model_comparison",
+    "fig08_confusion",
+    "fig09_schemes",
 ]
+TABLES = ["tab01_performance", "tab02_claims"]
 
 
 def study_files(*names):
@@ -52,7 +57,14 @@ def final_outputs():
     figures = [
         f"{RESULTS}/figures/{name}.{ext}" for name in FIGURES for ext in ("png", "pdf")
     ]
-    return figures + [f"{RESULTS}/metrics/runs.csv"]
+    tables = [
+        f"{RESULTS}/tables/{name}.{ext}" for name in TABLES for ext in ("csv", "tex")
+    ]
+    return (
+        figures
+        + tables
+        + [f"{RESULTS}/metrics/runs.csv", f"{RESULTS}/metrics/summary.json"]
+    )
 
 
 def notebook_outputs(name, category, caption=None):
@@ -112,3 +124,17 @@ def run_outputs(name, models=None):
         model=[m for m in MODELS if models is None or m in models],
         seed=SEEDS,
     )
+
+
+def table_outputs(name, category):
+    """Outputs of a table rule: CSV (in the report) and LaTeX, the executed notebook, its parameters."""
+    return {
+        "csv": report(
+            f"{RESULTS}/tables/{name}.csv",
+            caption=f"../report/{name}.rst",
+            category=category,
+        ),
+        "tex": f"{RESULTS}/tables/{name}.tex",
+        "notebook": f"{RESULTS}/notebooks/{name}.ipynb",
+        "parameters": f"{RESULTS}/notebooks/{name}.parameters.yaml",
+    }

@@ -130,3 +130,116 @@ rule fig05_learning_curves:
         "Figure 5: learning curves"
     script:
         "../scripts/run_notebook.py"
+
+
+rule fig06_roc_curves:
+    input:
+        notebook="notebooks/fig06_roc_curves.py",
+        roc=rules.evaluate.output.roc,
+        oracle=rules.evaluate.output.oracle,
+        code=library("plots.py", "notebooks.py"),
+    output:
+        **notebook_outputs("fig06_roc_curves", "Evaluation"),
+    log:
+        f"{LOGS}/fig06_roc_curves.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+    message:
+        "Figure 6: ROC curves"
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule fig07_model_comparison:
+    input:
+        notebook="notebooks/fig07_model_comparison.py",
+        summary=rules.evaluate.output.summary,
+        reported="paper/reported.yaml",
+        code=library("plots.py", "notebooks.py"),
+    output:
+        **notebook_outputs("fig07_model_comparison", "Evaluation"),
+    log:
+        f"{LOGS}/fig07_model_comparison.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+    message:
+        "Figure 7: our metrics beside the paper's"
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule fig08_confusion:
+    input:
+        notebook="notebooks/fig08_confusion.py",
+        confusion=rules.evaluate.output.confusion,
+        code=library("plots.py", "notebooks.py"),
+    output:
+        **notebook_outputs("fig08_confusion", "Evaluation"),
+    log:
+        f"{LOGS}/fig08_confusion.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+    message:
+        "Figure 8: confusion matrices"
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule fig09_schemes:
+    input:
+        notebook="notebooks/fig09_schemes.py",
+        summary=rules.evaluate.output.summary,
+        oracle=rules.evaluate.output.oracle,
+        code=library("plots.py", "notebooks.py"),
+    output:
+        **notebook_outputs("fig09_schemes", "Evaluation"),
+    log:
+        f"{LOGS}/fig09_schemes.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+    message:
+        "Figure 9: validation schemes"
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule tab01_performance:
+    input:
+        notebook="notebooks/tab01_performance.py",
+        performance=rules.evaluate.output.performance,
+        code=library("tables.py", "notebooks.py"),
+    output:
+        **table_outputs("tab01_performance", "Scorecard"),
+    log:
+        f"{LOGS}/tab01_performance.log",
+    conda:
+        "../../envs/figures.yaml"
+    message:
+        "Table 1: the paper's metrics and ours"
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule tab02_claims:
+    input:
+        notebook="notebooks/tab02_claims.py",
+        claims=rules.evaluate.output.claims,
+        code=library("tables.py", "notebooks.py"),
+    output:
+        **table_outputs("tab02_claims", "Scorecard"),
+    log:
+        f"{LOGS}/tab02_claims.log",
+    conda:
+        "../../envs/figures.yaml"
+    message:
+        "Table 2: the claims, tested"
+    script:
+        "../scripts/run_notebook.py"

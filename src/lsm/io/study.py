@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 LINE_TYPES = {"LineString", "MultiLineString"}
 POINT_TYPES = {"Point"}
 POLYGON_TYPES = {"Polygon", "MultiPolygon"}
+# Other vector formats accepted in place of a contract's GeoPackage (same stem).
+VECTOR_SUFFIXES = (".shp", ".geojson", ".json", ".fgb", ".gml", ".kml")
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,15 @@ class Study:
 
     # -- helpers ---------------------------------------------------------------------------------
     def path(self, name: str) -> Path:
-        return self.folder / name
+        """The file of the contract called ``name``; a vector file may also come in another OGR
+        format with the same stem (``faults.shp``, ``faults.geojson`` ...)."""
+        path = self.folder / name
+        if path.suffix == ".gpkg" and not path.is_file():
+            for suffix in VECTOR_SUFFIXES:
+                other = path.with_suffix(suffix)
+                if other.is_file():
+                    return other
+        return path
 
     def has(self, name: str) -> bool:
         return self.path(name).is_file()

@@ -1,0 +1,45 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Figure 6: ROC curves
+#
+# Mean ROC curve over seeds of every model (range over seeds shaded), per validation scheme, with
+# the oracle's AUC on the synthetic study in the panel titles.
+
+# %% tags=["parameters"]
+inputs = {
+    "summary": "results/kerman_synthetic/metrics/summary_by_model.csv",
+    "roc": "results/kerman_synthetic/metrics/roc_curves.csv",
+    "oracle": "results/kerman_synthetic/metrics/oracle.csv",
+    "confusion": "results/kerman_synthetic/metrics/confusion.csv",
+    "reported": "paper/reported.yaml",
+}
+outputs = {"png": "fig06_roc_curves.png", "pdf": "fig06_roc_curves.pdf"}
+dpi = 200
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+
+from lsm.plots import roc_curves, save_figure
+
+pd.read_csv(inputs["roc"]).groupby(["scheme", "model"]).size()
+
+# %%
+fig = roc_curves(
+    pd.read_csv(inputs["roc"]),
+    pd.read_csv(inputs["oracle"]) if Path(inputs["oracle"]).stat().st_size > 1 else None,
+)
+save_figure(fig, [outputs["png"], outputs["pdf"]], dpi=dpi)

@@ -1,0 +1,42 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Figure 7: our metrics beside the paper's
+#
+# Test metrics of all models under the paper's protocol (random split): ours as bars with the 95 %
+# interval over seeds, the paper's as diamonds (hollow where read off its figure or cited).
+
+# %% tags=["parameters"]
+inputs = {
+    "summary": "results/kerman_synthetic/metrics/summary_by_model.csv",
+    "roc": "results/kerman_synthetic/metrics/roc_curves.csv",
+    "oracle": "results/kerman_synthetic/metrics/oracle.csv",
+    "confusion": "results/kerman_synthetic/metrics/confusion.csv",
+    "reported": "paper/reported.yaml",
+}
+outputs = {"png": "fig07_model_comparison.png", "pdf": "fig07_model_comparison.pdf"}
+dpi = 200
+
+# %%
+import pandas as pd
+
+from lsm.plots import model_comparison, save_figure
+from lsm.reported import load_reported_metrics
+
+summary = pd.read_csv(inputs["summary"])
+summary[summary["metric"] == "auc"].pivot_table(index="model", columns="scheme", values="mean").round(3)
+
+# %%
+fig = model_comparison(pd.read_csv(inputs["summary"]), load_reported_metrics(inputs["reported"]))
+save_figure(fig, [outputs["png"], outputs["pdf"]], dpi=dpi)

@@ -1,0 +1,39 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Figure 8: confusion matrices
+#
+# Confusion matrices at the 0.5 threshold, summed over seeds, under the random split.
+
+# %% tags=["parameters"]
+inputs = {
+    "summary": "results/kerman_synthetic/metrics/summary_by_model.csv",
+    "roc": "results/kerman_synthetic/metrics/roc_curves.csv",
+    "oracle": "results/kerman_synthetic/metrics/oracle.csv",
+    "confusion": "results/kerman_synthetic/metrics/confusion.csv",
+    "reported": "paper/reported.yaml",
+}
+outputs = {"png": "fig08_confusion.png", "pdf": "fig08_confusion.pdf"}
+dpi = 200
+
+# %%
+import pandas as pd
+
+from lsm.plots import confusion_matrices, save_figure
+
+pd.read_csv(inputs["confusion"])
+
+# %%
+fig = confusion_matrices(pd.read_csv(inputs["confusion"]))
+save_figure(fig, [outputs["png"], outputs["pdf"]], dpi=dpi)

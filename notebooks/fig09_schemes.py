@@ -1,0 +1,46 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Figure 9: validation schemes
+#
+# Test AUC of every model under the random, spatial and temporal splits (mean and 95 % interval over
+# seeds), with the oracle's AUC as dashed lines.
+
+# %% tags=["parameters"]
+inputs = {
+    "summary": "results/kerman_synthetic/metrics/summary_by_model.csv",
+    "roc": "results/kerman_synthetic/metrics/roc_curves.csv",
+    "oracle": "results/kerman_synthetic/metrics/oracle.csv",
+    "confusion": "results/kerman_synthetic/metrics/confusion.csv",
+    "reported": "paper/reported.yaml",
+}
+outputs = {"png": "fig09_schemes.png", "pdf": "fig09_schemes.pdf"}
+dpi = 200
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+
+from lsm.plots import save_figure, scheme_comparison
+
+summary = pd.read_csv(inputs["summary"])
+summary[summary["metric"] == "auc"].pivot_table(index="model", columns="scheme", values="mean").round(3)
+
+# %%
+fig = scheme_comparison(
+    pd.read_csv(inputs["summary"]),
+    pd.read_csv(inputs["oracle"]) if Path(inputs["oracle"]).stat().st_size > 1 else None,
+)
+save_figure(fig, [outputs["png"], outputs["pdf"]], dpi=dpi)
