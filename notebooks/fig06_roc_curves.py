@@ -19,11 +19,8 @@
 
 # %% tags=["parameters"]
 inputs = {
-    "summary": "results/kerman_synthetic/metrics/summary_by_model.csv",
     "roc": "results/kerman_synthetic/metrics/roc_curves.csv",
     "oracle": "results/kerman_synthetic/metrics/oracle.csv",
-    "confusion": "results/kerman_synthetic/metrics/confusion.csv",
-    "reported": "paper/reported.yaml",
 }
 outputs = {"png": "fig06_roc_curves.png", "pdf": "fig06_roc_curves.pdf"}
 dpi = 200

@@ -20,9 +20,6 @@
 # %% tags=["parameters"]
 inputs = {
     "summary": "results/kerman_synthetic/metrics/summary_by_model.csv",
-    "roc": "results/kerman_synthetic/metrics/roc_curves.csv",
-    "oracle": "results/kerman_synthetic/metrics/oracle.csv",
-    "confusion": "results/kerman_synthetic/metrics/confusion.csv",
     "reported": "paper/reported.yaml",
 }
 outputs = {"png": "fig07_model_comparison.png", "pdf": "fig07_model_comparison.pdf"}

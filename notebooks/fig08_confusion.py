@@ -18,11 +18,7 @@
 
 # %% tags=["parameters"]
 inputs = {
-    "summary": "results/kerman_synthetic/metrics/summary_by_model.csv",
-    "roc": "results/kerman_synthetic/metrics/roc_curves.csv",
-    "oracle": "results/kerman_synthetic/metrics/oracle.csv",
     "confusion": "results/kerman_synthetic/metrics/confusion.csv",
-    "reported": "paper/reported.yaml",
 }
 outputs = {"png": "fig08_confusion.png", "pdf": "fig08_confusion.pdf"}
 dpi = 200

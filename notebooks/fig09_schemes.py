@@ -20,10 +20,7 @@
 # %% tags=["parameters"]
 inputs = {
     "summary": "results/kerman_synthetic/metrics/summary_by_model.csv",
-    "roc": "results/kerman_synthetic/metrics/roc_curves.csv",
     "oracle": "results/kerman_synthetic/metrics/oracle.csv",
-    "confusion": "results/kerman_synthetic/metrics/confusion.csv",
-    "reported": "paper/reported.yaml",
 }
 outputs = {"png": "fig09_schemes.png", "pdf": "fig09_schemes.pdf"}
 dpi = 200
