@@ -20,7 +20,6 @@ from torch.nn import functional as F
 TORCH_MODELS = ("cnn_lstm", "cnn", "lstm")
 SKLEARN_MODELS = ("svm", "dt", "rf", "mlp")
 ALL_MODELS = (*TORCH_MODELS, *SKLEARN_MODELS)
-TEMPORAL_MODELS = ("cnn_lstm", "lstm")
 LABELS = {
     "cnn_lstm": "CNN-LSTM",
     "cnn": "CNN (standalone)",

@@ -19,9 +19,9 @@ import torch
 from scipy import stats as sstats
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from lsm.models import LABELS, SKLEARN_MODELS, TEMPORAL_MODELS
+from lsm.models import LABELS, SKLEARN_MODELS
 from lsm.reported import load_reported_metrics
-from lsm.sampling import SampleSet
+from lsm.sampling import TEMPORAL_MODELS, SampleSet
 from lsm.splits import TEST
 from lsm.stats import delong, holm, mean_interval, within_group_auc
 from lsm.train import load_torch_run, predict_torch

@@ -28,7 +28,6 @@ from lsm.evaluate import binary_metrics
 from lsm.io import atomic_path, write_text
 from lsm.models import (
     SKLEARN_MODELS,
-    TEMPORAL_MODELS,
     TORCH_MODELS,
     LandslideNet,
     TorchSettings,
@@ -36,7 +35,7 @@ from lsm.models import (
     tabular_columns,
     to_tensor,
 )
-from lsm.sampling import SampleSet
+from lsm.sampling import TEMPORAL_MODELS, SampleSet
 from lsm.splits import TEST, TRAIN, Normaliser
 
 log = logging.getLogger(__name__)
