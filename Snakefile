@@ -47,6 +47,7 @@ include: "workflow/rules/synthetic.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/maps.smk"
 include: "workflow/rules/figures.smk"
 
 

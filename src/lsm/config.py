@@ -92,6 +92,13 @@ def _check_consistency(config: Mapping[str, Any], source: str) -> None:
             f"leave nothing of a {size}-px patch",
             "use fewer convolutions or a larger sampling.patch_size",
         )
+    scheme = config.get("mapping", {}).get("scheme")
+    if scheme and scheme not in models.get("schemes", [scheme]):
+        raise ConfigError(
+            source,
+            f"key 'mapping.scheme': {scheme!r} is not among models.schemes, so no run is trained on it",
+            "use one of models.schemes",
+        )
     mix = sampling.get("negative_mix", {})
     if mix and sum(mix.values()) <= 0:
         raise ConfigError(source, "key 'sampling.negative_mix': all shares are zero", "give one kind a share")

@@ -197,6 +197,8 @@ def extract_patches(
 
 def nearest_reservoir(series: Series, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Index (into series.reservoirs) of the reservoir nearest to each point."""
+    if len(series.reservoirs) == 1:  # nothing to choose (and maps call this for millions of pixels)
+        return np.zeros(len(np.atleast_1d(x)), dtype=int)
     points = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=series.reservoirs.crs)
     distances = np.stack([points.distance(geom).to_numpy() for geom in series.reservoirs.geometry], axis=1)
     return np.argmin(distances, axis=1)

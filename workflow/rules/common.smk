@@ -64,6 +64,10 @@ def final_outputs():
         figures
         + tables
         + [f"{RESULTS}/metrics/runs.csv", f"{RESULTS}/metrics/summary.json"]
+        + map_outputs("probability.tif")
+        + map_outputs("classes.tif")
+        + map_outputs("classes.qml")
+        + [f"{RESULTS}/metrics/map_summary.csv", f"{RESULTS}/metrics/importance.csv"]
     )
 
 
@@ -138,3 +142,43 @@ def table_outputs(name, category):
         "notebook": f"{RESULTS}/notebooks/{name}.ipynb",
         "parameters": f"{RESULTS}/notebooks/{name}.parameters.yaml",
     }
+
+
+# Susceptibility maps: every model, its seeds averaged, at each reference date, in row-strip tiles.
+MAP_SCHEME = config["mapping"]["scheme"]
+MAP_DATES = (config["mapping"]["dates"] or ["wettest"]) if TEMPORAL else ["static"]
+MAP_TILES = list(range(config["mapping"]["tiles"]))
+MAPS = f"{RESULTS}/maps"
+if MAP_SCHEME not in SCHEMES:
+    sys.exit(
+        f"error: params.yaml: key 'mapping.scheme': no runs on {MAP_SCHEME!r} in this study "
+        f"({SKIP_REASON}). Fix: use one of {', '.join(SCHEMES)}"
+    )
+MAPPING = {
+    **config["mapping"],
+    "window_days": config["sampling"]["window_days"],
+    "device": config["models"]["device"],
+}
+
+
+def map_run_files(wildcards):
+    """The trained files of every seed of one model on the mapping scheme."""
+    names = (
+        ["model.pt", "model.json"]
+        if wildcards.model in TORCH_MODELS
+        else ["model.joblib", "metrics.json"]
+    )
+    return expand(
+        f"{RUNS}/{MAP_SCHEME}/{wildcards.model}/seed{{seed}}/{{name}}",
+        seed=SEEDS,
+        name=names + ["normaliser.npz"],
+    )
+
+
+def map_run_dirs(wildcards):
+    return [f"{RUNS}/{MAP_SCHEME}/{wildcards.model}/seed{seed}" for seed in SEEDS]
+
+
+def map_outputs(name):
+    """One file per model and reference date."""
+    return expand(f"{MAPS}/{{date}}/{{model}}_{name}", date=MAP_DATES, model=MODELS)

@@ -1,0 +1,132 @@
+# Susceptibility maps (lsm.mapping) and permutation feature importance (lsm.importance).
+# Every model is mapped with its seeds averaged, in row-strip tiles (mapping.tiles: one job each,
+# so a cluster maps them in parallel), then mosaicked into Cloud-Optimized GeoTIFFs.
+
+
+wildcard_constraints:
+    date=r"wettest|static|\d{4}-\d{2}-\d{2}",
+    tile=r"\d+",
+
+
+rule map_tile:
+    input:
+        unpack(study_files("rainfall.nc", "reservoirs.gpkg", "reservoir_levels.csv")),
+        factors=rules.factors.output.factors,
+        summary=rules.samples.output.summary,
+        runs=map_run_files,
+        code=library("mapping", "predictors.py", "models.py", "train.py", "sampling.py"),
+    output:
+        tile=temp(f"{MAPS}/{{date}}/tiles/{{model}}_tile{{tile}}.tif"),
+    log:
+        f"{LOGS}/maps/{{date}}_{{model}}_tile{{tile}}.log",
+    benchmark:
+        f"{BENCHMARKS}/maps/{{date}}_{{model}}_tile{{tile}}.tsv"
+    conda:
+        "../../envs/torch.yaml"
+    threads: 2
+    resources:
+        mem_mb=3000,
+        runtime=60,
+    params:
+        run_dirs=map_run_dirs,
+        study_dir=lambda wildcards: RAW,
+        mapping=MAPPING,
+    message:
+        "Map {wildcards.model} at {wildcards.date}, tile {wildcards.tile}"
+    script:
+        "../scripts/map_tile.py"
+
+
+rule map_gather:
+    input:
+        unpack(study_files("rainfall.nc")),
+        tiles=expand(
+            f"{MAPS}/{{{{date}}}}/tiles/{{{{model}}}}_tile{{tile}}.tif", tile=MAP_TILES
+        ),
+        factors=rules.factors.output.factors,
+        samples=rules.samples.output.samples,
+        summary=rules.samples.output.summary,
+        splits=rules.splits.output.splits,
+        code=library("mapping"),
+    output:
+        probability=f"{MAPS}/{{date}}/{{model}}_probability.tif",
+        classes=f"{MAPS}/{{date}}/{{model}}_classes.tif",
+        style=f"{MAPS}/{{date}}/{{model}}_classes.qml",
+        class_table=f"{MAPS}/{{date}}/{{model}}_class_shares.csv",
+        curves=f"{MAPS}/{{date}}/{{model}}_rate_curves.csv",
+        summary=f"{MAPS}/{{date}}/{{model}}_summary.json",
+    log:
+        f"{LOGS}/maps/{{date}}_{{model}}_gather.log",
+    benchmark:
+        f"{BENCHMARKS}/maps/{{date}}_{{model}}_gather.tsv"
+    conda:
+        "../../envs/torch.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        study_dir=lambda wildcards: RAW,
+        mapping=MAPPING,
+    message:
+        "Mosaic, classes and rate curves of the {wildcards.model} map at {wildcards.date}"
+    script:
+        "../scripts/map_gather.py"
+
+
+rule map_tables:
+    input:
+        class_tables=map_outputs("class_shares.csv"),
+        curves=map_outputs("rate_curves.csv"),
+        summaries=map_outputs("summary.json"),
+        code=library("mapping"),
+    output:
+        classes=f"{RESULTS}/metrics/map_class_shares.csv",
+        curves=f"{RESULTS}/metrics/map_rate_curves.csv",
+        summary=f"{RESULTS}/metrics/map_summary.csv",
+    log:
+        f"{LOGS}/maps/tables.log",
+    conda:
+        "../../envs/torch.yaml"
+    message:
+        "Class shares, rate curves and map summaries of every model and date"
+    script:
+        "../scripts/map_tables.py"
+
+
+rule importance:
+    input:
+        samples=rules.samples.output.samples,
+        tensors=rules.samples.output.tensors,
+        summary=rules.samples.output.summary,
+        splits=rules.splits.output.splits,
+        factors=rules.factors.output.factors,
+        runs=expand(
+            f"{RUNS}/{MAP_SCHEME}/{{model}}/seed{{seed}}/normaliser.npz",
+            model=MODELS,
+            seed=SEEDS,
+        ),
+        code=library("importance.py", "predictors.py", "models.py", "train.py"),
+    output:
+        runs=f"{RESULTS}/metrics/importance_runs.csv",
+        summary=f"{RESULTS}/metrics/importance.csv",
+    log:
+        f"{LOGS}/importance.log",
+    benchmark:
+        f"{BENCHMARKS}/importance.tsv"
+    conda:
+        "../../envs/torch.yaml"
+    resources:
+        mem_mb=3000,
+        runtime=30,
+    params:
+        run_dirs={
+            model: [f"{RUNS}/{MAP_SCHEME}/{model}/seed{seed}" for seed in SEEDS]
+            for model in MODELS
+        },
+        scheme=MAP_SCHEME,
+        repeats=config["mapping"]["importance_repeats"],
+        seed=config["mapping"]["seed"],
+    message:
+        "Permutation feature importance on the {MAP_SCHEME} test samples"
+    script:
+        "../scripts/importance.py"
