@@ -77,6 +77,11 @@ def run_notebook(
     failed.unlink(missing_ok=True)
 
 
+def _paths(value: Any) -> str | list[str]:
+    """A named input as a path, or as a list of paths when the rule gave it several files."""
+    return str(value) if isinstance(value, str | os.PathLike) else [str(v) for v in value]
+
+
 def run_notebook_from_rule(smk: Any) -> None:
     """Entry point for a Snakemake ``script:``: write the parameters YAML, then run the notebook.
 
@@ -84,7 +89,7 @@ def run_notebook_from_rule(smk: Any) -> None:
     ``params``; the inputs ``notebook``/``code`` and the outputs ``notebook``/``parameters`` are
     plumbing.
     """
-    inputs = {k: str(v) for k, v in smk.input.items() if k not in {"notebook", "code"}}
+    inputs = {k: _paths(v) for k, v in smk.input.items() if k not in {"notebook", "code"}}
     outputs = {k: str(v) for k, v in smk.output.items() if k not in {"notebook", "parameters"}}
     parameters: dict[str, Any] = {"inputs": inputs, "outputs": outputs, **dict(smk.params.items())}
     write_yaml(smk.output.parameters, parameters)

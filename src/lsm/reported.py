@@ -48,3 +48,16 @@ def load_reported_metrics(path: str | Path) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def load_class_shares(path: str | Path) -> dict[str, float]:
+    """The paper's susceptibility class shares (per cent of the area), by class name."""
+    data = read_yaml(path)
+    block = data.get("class_shares_percent") if isinstance(data, dict) else None
+    if not isinstance(block, dict) or not all(
+        isinstance(v, dict) and isinstance(v.get("value"), int | float) for v in block.values()
+    ):
+        raise InputError(
+            path, "needs class_shares_percent: {<class>: {value: <per cent>}}", "restore that block"
+        )
+    return {name: float(entry["value"]) for name, entry in block.items()}

@@ -33,6 +33,12 @@ FIGURES = [
     "fig09_schemes",
 ]
 TABLES = ["tab01_performance", "tab02_claims"]
+MAP_FIGURES = [
+    "fig11_susceptibility_maps",
+    "fig12_class_maps",
+    "fig13_rate_curves",
+    "fig14_feature_importance",
+]
 
 
 def study_files(*names):
@@ -68,6 +74,8 @@ def final_outputs():
         + map_outputs("classes.tif")
         + map_outputs("classes.qml")
         + [f"{RESULTS}/metrics/map_summary.csv", f"{RESULTS}/metrics/importance.csv"]
+        + [f"{RESULTS}/figures/{name}.{ext}" for name in MAP_FIGURES for ext in ("png", "pdf")]
+        + [f"{RESULTS}/tables/tab03_class_shares.{ext}" for ext in ("csv", "tex")]
     )
 
 

@@ -130,3 +130,114 @@ rule importance:
         "Permutation feature importance on the {MAP_SCHEME} test samples"
     script:
         "../scripts/importance.py"
+
+
+# Figures and table of the maps (first reference date), through papermill like every other figure.
+rule fig11_susceptibility_maps:
+    input:
+        notebook="notebooks/fig11_susceptibility_maps.py",
+        maps=expand(
+            f"{MAPS}/{{date}}/{{model}}_probability.tif", date=MAP_DATES[0], model=MODELS
+        ),
+        summary=rules.map_tables.output.summary,
+        code=library("plots.py", "plots_maps.py", "notebooks.py"),
+    output:
+        **notebook_outputs("fig11_susceptibility_maps", "Maps"),
+    log:
+        f"{LOGS}/fig11_susceptibility_maps.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+        models=MODELS,
+        date_label=MAP_DATES[0],
+    message:
+        "Figure 11: susceptibility maps of every model"
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule fig12_class_maps:
+    input:
+        notebook="notebooks/fig12_class_maps.py",
+        classes=expand(
+            f"{MAPS}/{{date}}/{{model}}_classes.tif", date=MAP_DATES[0], model=MODELS
+        ),
+        shares=rules.map_tables.output.classes,
+        reported="paper/reported.yaml",
+        code=library("plots.py", "plots_maps.py", "notebooks.py", "reported.py"),
+    output:
+        **notebook_outputs("fig12_class_maps", "Maps"),
+    log:
+        f"{LOGS}/fig12_class_maps.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+        models=MODELS,
+        date_label=MAP_DATES[0],
+    message:
+        "Figure 12: susceptibility classes and their shares"
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule fig13_rate_curves:
+    input:
+        notebook="notebooks/fig13_rate_curves.py",
+        curves=rules.map_tables.output.curves,
+        summary=rules.map_tables.output.summary,
+        code=library("plots.py", "plots_maps.py", "notebooks.py"),
+    output:
+        **notebook_outputs("fig13_rate_curves", "Maps"),
+    log:
+        f"{LOGS}/fig13_rate_curves.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+        date_label=MAP_DATES[0],
+    message:
+        "Figure 13: success- and prediction-rate curves"
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule fig14_feature_importance:
+    input:
+        notebook="notebooks/fig14_feature_importance.py",
+        importance=rules.importance.output.summary,
+        code=library("plots.py", "plots_maps.py", "notebooks.py"),
+    output:
+        **notebook_outputs("fig14_feature_importance", "Maps"),
+    log:
+        f"{LOGS}/fig14_feature_importance.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+    message:
+        "Figure 14: permutation feature importance"
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule tab03_class_shares:
+    input:
+        notebook="notebooks/tab03_class_shares.py",
+        shares=rules.map_tables.output.classes,
+        summary=rules.map_tables.output.summary,
+        reported="paper/reported.yaml",
+        code=library("mapping", "tables.py", "notebooks.py", "reported.py"),
+    output:
+        **table_outputs("tab03_class_shares", "Maps"),
+    log:
+        f"{LOGS}/tab03_class_shares.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        date_label=MAP_DATES[0],
+    message:
+        "Table 3: susceptibility classes, ours and the paper's"
+    script:
+        "../scripts/run_notebook.py"

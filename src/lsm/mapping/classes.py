@@ -94,3 +94,23 @@ def class_table(
             "landslide_share_percent": 100 * events / max(events.sum(), 1),
         }
     )
+
+
+def class_share_table(
+    shares: pd.DataFrame, summary: pd.DataFrame, reported: dict[str, float]
+) -> pd.DataFrame:
+    """Table 3: per model, the class shares and densities and the rate-curve AUCs; the paper's
+    shares first (it states no densities or rate curves)."""
+    from lsm.models import LABELS
+
+    rows = [{"model": "Teng et al. (2026), reported", **{f"{c} (%)": reported.get(c) for c in CLASS_NAMES}}]
+    for model, g in shares.groupby("model", sort=False):
+        g = g.set_index("class")
+        s = summary[summary["model"] == model].iloc[0]
+        row = {"model": LABELS.get(model, model)}
+        row.update({f"{c} (%)": round(float(g.loc[c, "share_percent"]), 1) for c in CLASS_NAMES})
+        row.update({f"{c} density (/km²)": round(float(g.loc[c, "density_per_km2"]), 2) for c in CLASS_NAMES})
+        row["success-rate AUC"] = round(float(s["success_rate_auc"]), 3)
+        row["prediction-rate AUC"] = round(float(s["prediction_rate_auc"]), 3)
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,37 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Figure 14: permutation feature importance
+#
+# AUC points a model loses on the test samples of the mapping scheme when one factor (all its
+# inputs: patch channels and tabular columns alike) or one series (rain, reservoir level) is
+# shuffled across samples; mean over repeats, then over seeds.
+
+# %% tags=["parameters"]
+inputs = {"importance": "results/kerman_synthetic/metrics/importance.csv"}
+outputs = {"png": "fig14_feature_importance.png", "pdf": "fig14_feature_importance.pdf"}
+dpi = 200
+
+# %%
+import pandas as pd
+
+from lsm.plots import save_figure
+from lsm.plots_maps import importance_heatmap
+
+importance = pd.read_csv(inputs["importance"])
+importance[importance["rank"] <= 3].sort_values(["model", "rank"])
+
+# %%
+fig = importance_heatmap(importance)
+save_figure(fig, [outputs["png"], outputs["pdf"]], dpi=dpi)

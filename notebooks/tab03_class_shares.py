@@ -1,0 +1,52 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Table 3: susceptibility classes, ours and the paper's
+#
+# Share of the mapped area in each class, landslide density per class (mapped landslides per km²)
+# and the areas under the success- and prediction-rate curves, per model; the paper's class shares
+# (stated for its CNN-LSTM map) in the first row.
+
+# %% tags=["parameters"]
+inputs = {
+    "shares": "results/kerman_synthetic/metrics/map_class_shares.csv",
+    "summary": "results/kerman_synthetic/metrics/map_summary.csv",
+    "reported": "paper/reported.yaml",
+}
+outputs = {"csv": "tab03_class_shares.csv", "tex": "tab03_class_shares.tex"}
+date_label = "wettest"
+
+# %%
+import pandas as pd
+
+from lsm.mapping.classes import class_share_table
+from lsm.reported import load_class_shares
+from lsm.tables import save_table
+
+shares = pd.read_csv(inputs["shares"], keep_default_na=False)
+summary = pd.read_csv(inputs["summary"], keep_default_na=False)
+table = class_share_table(
+    shares[shares["date_label"] == date_label],
+    summary[summary["date_label"] == date_label],
+    load_class_shares(inputs["reported"]),
+)
+table
+
+# %%
+save_table(
+    table,
+    outputs["csv"],
+    outputs["tex"],
+    caption="Susceptibility classes: share of the area (%), landslide density (per km²) and rate-curve AUCs.",
+)
