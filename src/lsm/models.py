@@ -83,7 +83,12 @@ class CNNBranch(nn.Module):
         """
         maps = self.features(raster)
         pooled = patch_size - self.shrink
-        return F.avg_pool2d(maps, kernel_size=pooled, stride=1)
+        # The box mean is separable: two 1-D means (depthwise convolutions, faster than avg_pool2d
+        # on CPUs) cost 2k instead of k^2 additions per pixel.
+        width = maps.shape[1]
+        column = maps.new_full((width, 1, pooled, 1), 1.0 / pooled)
+        maps = F.conv2d(maps, column, groups=width)
+        return F.conv2d(maps, column.transpose(2, 3), groups=width)
 
 
 class LSTMBranch(nn.Module):

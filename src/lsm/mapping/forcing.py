@@ -28,7 +28,7 @@ def wettest_window_end(series: Series, window: int) -> pd.Timestamp:
         raise InputError(
             "rainfall.nc", f"the record is shorter than {window + 1} days", "provide a longer record"
         )
-    return pd.Timestamp(series.rain.dates[int(totals.argmax(skipna=True))])
+    return pd.Timestamp(series.rain.dates[int(np.nanargmax(totals.to_numpy()))])
 
 
 def resolve_date(label: str, series: Series | None, window: int) -> tuple[int | None, str]:
