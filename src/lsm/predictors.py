@@ -67,6 +67,8 @@ class Ensemble:
     def _load(self, run_dir: Path) -> Member:
         if (run_dir / "model.pt").exists():
             net, normaliser, architecture = load_torch_run(run_dir, self.device)
+            # Channels-last convolutions run about twice as fast on CPUs (same numbers to 1e-7).
+            net = net.to(memory_format=torch.channels_last)
             return Member(architecture["kind"], normaliser, net=net)
         metrics = json.loads((run_dir / "metrics.json").read_text())
         kind = metrics["model"]
@@ -121,30 +123,41 @@ class Ensemble:
 
     @torch.no_grad()
     def _torch_window(self, member: Member, window: MapWindow) -> np.ndarray:
+        """The head's first layer is linear, so each branch's share of it is computed where it is
+        cheapest: per pixel for the CNN, once per distinct sequence for the CNN-LSTM's LSTM."""
         net, norm = member.net, member.normaliser
         channels = (window.channels - norm.patch_mean[:, None, None]) / norm.patch_std[:, None, None]
         channels = np.nan_to_num(channels, nan=0.0).astype("float32")  # NaN pixels never reach `fits`
         r = window.radius
-        rows, cols = np.nonzero(window.fits)
-        parts = []
+        flat = np.flatnonzero(window.fits)
+        first, rest = net.head[0], net.head[1:]
+        weights = first.weight
+        pre = first.bias.expand(len(flat), -1)
+        used = 0
         if net.cnn is not None:
-            dense = net.cnn.dense(to_tensor(channels[None], self.device), 2 * r + 1)[0]
-            parts.append(dense[:, torch.as_tensor(rows), torch.as_tensor(cols)].T)
+            raster = to_tensor(channels[None], self.device).contiguous(memory_format=torch.channels_last)
+            dense = net.cnn.dense(raster, 2 * r + 1)[0]  # (features, h, w), stored pixel-major
+            width = dense.shape[0]
+            per_pixel = dense.permute(1, 2, 0).reshape(-1, width).index_select(0, torch.as_tensor(flat))
+            pre = pre + per_pixel @ weights[:, :width].T
+            used = width
         if net.lstm is not None:
             sequences = to_tensor(norm.sequences(window.unique_sequences), self.device)
-            inverse = torch.as_tensor(window.sequence_index[rows, cols])
+            inverse = torch.as_tensor(window.sequence_index.ravel()[flat])
+            lstm_weights = weights[:, used : used + net.lstm.out_features]
             if net.kind == "lstm":  # the pixel's own static channels at every step
+                rows, cols = np.divmod(flat, window.fits.shape[1])
                 centre = to_tensor(channels[:, rows + r, cols + r].T, self.device)
                 hidden = []
-                for start in range(0, len(rows), LSTM_BATCH):
+                for start in range(0, len(flat), LSTM_BATCH):
                     part = slice(start, start + LSTM_BATCH)
                     seq = sequences[inverse[part]]
                     steps = centre[part, None, :].expand(-1, seq.shape[1], -1)
                     hidden.append(net.lstm(torch.cat([seq, steps], dim=2)))
-                parts.append(torch.cat(hidden))
+                pre = pre + torch.cat(hidden) @ lstm_weights.T
             else:  # one LSTM pass per distinct sequence, broadcast to the pixels
-                parts.append(net.lstm(sequences)[inverse])
-        logits = net.head(torch.cat(parts, dim=1)).squeeze(1)
+                pre = pre + (net.lstm(sequences) @ lstm_weights.T)[inverse]
+        logits = rest(pre).squeeze(1)
         return torch.sigmoid(logits).double().cpu().numpy()
 
 
