@@ -4,7 +4,6 @@ with random weights (speed does not depend on what a model has learnt)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,6 +23,7 @@ from lsm.io.study import AnalysisGrid, RainCube
 from lsm.models import LandslideNet, TorchSettings
 from lsm.sampling import Series
 from lsm.splits import Normaliser
+from lsm.train import save_normaliser, save_torch_model
 
 CRS = "EPSG:32640"
 CELL = 30.0
@@ -116,19 +116,7 @@ def make_torch_run(folder: Path, kind: str, settings: TorchSettings, patch_size:
     channels = channel_names(list(ALL_FACTORS), LANDUSE)
     sequence = ["rain_mm", "rain_change_mm", "level_m", "level_change_m"]
     net = LandslideNet(kind, len(channels), len(sequence), settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    torch.save(net.state_dict(), folder / "model.pt")
-    (folder / "model.json").write_text(
-        json.dumps(
-            {
-                "kind": kind,
-                "channels": channels,
-                "sequence_features": sequence,
-                "patch_size": patch_size,
-                "settings": settings.as_dict(),
-            }
-        )
-    )
+    save_torch_model(folder, net, channels, sequence, patch_size)
     n = len(channels)
     normaliser = Normaliser(
         np.full(n, 10.0, "float32"),
@@ -138,6 +126,5 @@ def make_torch_run(folder: Path, kind: str, settings: TorchSettings, patch_size:
         np.array([2, 0, 100, 0], "float32"),
         np.array([5, 5, 2, 0.3], "float32"),
     )
-    with open(folder / "normaliser.npz", "wb") as fh:
-        np.savez(fh, **normaliser.to_arrays())
+    save_normaliser(folder, normaliser)
     return folder

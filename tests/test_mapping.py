@@ -4,7 +4,6 @@ valid COGs with classes, shares and rate curves that follow from the probabiliti
 from __future__ import annotations
 
 import itertools
-import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from lsm.models import LandslideNet, TorchSettings
 from lsm.predictors import Ensemble, SampleInputs
 from lsm.sampling import Series, extract_patches, patch_fits
 from lsm.splits import Normaliser
+from lsm.train import save_normaliser, save_torch_model
 
 NAMES = ["elevation", "slope", "aspect", "landuse"]
 CLASSES = pd.DataFrame({"code": [1, 2, 3], "name": ["forest", "grass", "water"]})
@@ -93,16 +93,7 @@ def torch_run(folder: Path, kind: str, landscape: dict, seed: int) -> Path:
     channels = channel_names(NAMES, CLASSES)
     net = LandslideNet(kind, len(channels), 4, SETTINGS)
     run = folder / f"{kind}_seed{seed}"
-    run.mkdir()
-    torch.save(net.state_dict(), run / "model.pt")
-    architecture = {
-        "kind": kind,
-        "channels": channels,
-        "sequence_features": ["rain_mm", "rain_change_mm", "level_m", "level_change_m"],
-        "patch_size": PATCH,
-        "settings": SETTINGS.as_dict(),
-    }
-    (run / "model.json").write_text(json.dumps(architecture))
+    save_torch_model(run, net, channels, ["rain_mm", "rain_change_mm", "level_m", "level_change_m"], PATCH)
     normaliser = Normaliser(
         np.array([1000, 20, 0, 0, 0.3, 0.3, 0.3], "float32") + rng.normal(0, 1, 7).astype("float32"),
         np.array([50, 10, 0.7, 0.7, 0.5, 0.5, 0.5], "float32"),
@@ -111,8 +102,7 @@ def torch_run(folder: Path, kind: str, landscape: dict, seed: int) -> Path:
         np.array([2, 0, 75, 0], "float32"),
         np.array([4, 4, 25, 1], "float32"),
     )
-    with open(run / "normaliser.npz", "wb") as fh:
-        np.savez(fh, **normaliser.to_arrays())
+    save_normaliser(run, normaliser)
     return run
 
 

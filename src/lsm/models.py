@@ -118,6 +118,7 @@ class LandslideNet(nn.Module):
         if kind not in TORCH_MODELS:
             raise ValueError(f"unknown torch model {kind!r}")
         self.kind = kind
+        self.settings = settings
         self.cnn = CNNBranch(channels, settings.conv_channels) if kind in ("cnn_lstm", "cnn") else None
         lstm_in = sequence_features + (channels if kind == "lstm" else 0)
         self.lstm = LSTMBranch(lstm_in, settings.lstm_hidden) if kind in ("cnn_lstm", "lstm") else None

@@ -232,16 +232,9 @@ def run_training(
         net, normaliser, result = train_torch(
             model, samples, split, settings, seed, device, models_config["threads"], progress
         )
-        with atomic_path(out_dir / "model.pt") as tmp:
-            torch.save(net.state_dict(), tmp)
-        architecture = {
-            "kind": model,
-            "channels": samples.channel_names,
-            "sequence_features": samples.sequence_names,
-            "patch_size": int(samples.patches.shape[-1]),
-            "settings": settings.as_dict(),
-        }
-        write_text(out_dir / "model.json", json.dumps(architecture, indent=2) + "\n")
+        save_torch_model(
+            out_dir, net, samples.channel_names, samples.sequence_names, int(samples.patches.shape[-1])
+        )
         result.metrics["device"] = str(device)
     elif model in SKLEARN_MODELS:
         estimator, normaliser, result = train_sklearn(model, samples, split, models_config[model], seed)
@@ -249,8 +242,7 @@ def run_training(
             joblib.dump(estimator, tmp)
     else:
         raise ValueError(f"unknown model {model!r}")
-    with atomic_path(out_dir / "normaliser.npz") as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, **normaliser.to_arrays())
+    save_normaliser(out_dir, normaliser)
     result.metrics.update(
         {"model": model, "scheme": scheme, "seed": seed, "train": int((split == TRAIN).sum())}
     )
@@ -259,6 +251,27 @@ def run_training(
     write_text(out_dir / "metrics.json", json.dumps(result.metrics, indent=2) + "\n")
     log.info("%s/%s/seed%d: AUC %.3f", scheme, model, seed, result.metrics["auc"])
     return result.metrics
+
+
+def save_torch_model(
+    out_dir: Path, net: LandslideNet, channels: list[str], sequence_features: list[str], patch_size: int
+) -> None:
+    """``model.pt`` (the state dict) and ``model.json`` (what rebuilds the network around it)."""
+    with atomic_path(Path(out_dir) / "model.pt") as tmp:
+        torch.save(net.state_dict(), tmp)
+    architecture = {
+        "kind": net.kind,
+        "channels": list(channels),
+        "sequence_features": list(sequence_features),
+        "patch_size": patch_size,
+        "settings": net.settings.as_dict(),
+    }
+    write_text(Path(out_dir) / "model.json", json.dumps(architecture, indent=2) + "\n")
+
+
+def save_normaliser(out_dir: Path, normaliser: Normaliser) -> None:
+    with atomic_path(Path(out_dir) / "normaliser.npz") as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **normaliser.to_arrays())
 
 
 def load_torch_run(
