@@ -109,7 +109,7 @@ def class_share_table(
         s = summary[summary["model"] == model].iloc[0]
         row = {"model": LABELS.get(model, model)}
         row.update({f"{c} (%)": round(float(g.loc[c, "share_percent"]), 1) for c in CLASS_NAMES})
-        row.update({f"{c} density (/km²)": round(float(g.loc[c, "density_per_km2"]), 2) for c in CLASS_NAMES})
+        row.update({f"{c} density (/km²)": round(float(g.loc[c, "density_per_km2"]), 3) for c in CLASS_NAMES})
         row["success-rate AUC"] = round(float(s["success_rate_auc"]), 3)
         row["prediction-rate AUC"] = round(float(s["prediction_rate_auc"]), 3)
         rows.append(row)
