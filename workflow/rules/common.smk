@@ -74,7 +74,11 @@ def final_outputs():
         + map_outputs("classes.tif")
         + map_outputs("classes.qml")
         + [f"{RESULTS}/metrics/map_summary.csv", f"{RESULTS}/metrics/importance.csv"]
-        + [f"{RESULTS}/figures/{name}.{ext}" for name in MAP_FIGURES for ext in ("png", "pdf")]
+        + [
+            f"{RESULTS}/figures/{name}.{ext}"
+            for name in MAP_FIGURES
+            for ext in ("png", "pdf")
+        ]
         + [f"{RESULTS}/tables/tab03_class_shares.{ext}" for ext in ("csv", "tex")]
     )
 

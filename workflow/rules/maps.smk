@@ -137,7 +137,9 @@ rule fig11_susceptibility_maps:
     input:
         notebook="notebooks/fig11_susceptibility_maps.py",
         maps=expand(
-            f"{MAPS}/{{date}}/{{model}}_probability.tif", date=MAP_DATES[0], model=MODELS
+            f"{MAPS}/{{date}}/{{model}}_probability.tif",
+            date=MAP_DATES[0],
+            model=MODELS,
         ),
         summary=rules.map_tables.output.summary,
         code=library("plots.py", "plots_maps.py", "notebooks.py"),
