@@ -291,3 +291,12 @@ def test_map_outputs_of_the_tiny_study(tiny_results: Path) -> None:
     cnn_rain = importance[(importance["model"] == "cnn") & (importance["group"] == "rain")]
     assert len(cnn_rain) == 1 and cnn_rain["drop_mean"].iloc[0] == 0  # the CNN never sees the rain
     assert not list((tiny_results / "maps" / "wettest").glob("tiles/*.tif")), "tiles are temporary"
+
+
+def test_map_command_without_trained_runs_says_so(tmp_path, capsys) -> None:
+    from lsm.__main__ import main
+
+    code = main(["map", "--model", "cnn", "--params", "params.yaml", "--results", str(tmp_path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert "runs/random/cnn/seed1: no trained run here. Fix:" in err[0]

@@ -92,6 +92,76 @@ def _prepare(parser: argparse.ArgumentParser) -> Runner:
     return run
 
 
+@step("map", "map one trained model (its seeds averaged) over the whole study at a reference date")
+def _map(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("--model", required=True, help="cnn_lstm, cnn, lstm, svm, dt, rf or mlp")
+    parser.add_argument(
+        "--date", default=None, help="YYYY-MM-DD or 'wettest' (default: mapping.dates or wettest)"
+    )
+    parser.add_argument("--params", type=Path, action="append", help="params.yaml, then override files")
+    parser.add_argument("--study-dir", type=Path, help="study folder (default: data/raw/<study>)")
+    parser.add_argument("--results", type=Path, help="results folder with runs/ (default: results/<study>)")
+    parser.add_argument("--out-dir", type=Path, help="where the maps go (default: <results>/maps/<date>)")
+
+    def run(args: argparse.Namespace) -> None:
+        import tempfile
+
+        from lsm.config import load_config
+        from lsm.mapping.jobs import gather_job, tile_job
+
+        files = args.params or [Path("params.yaml")]
+        config = load_config(files[0], files[1:])
+        study_dir = args.study_dir or Path("data/raw") / config["study"]
+        results = args.results or Path("results") / config["study"]
+        mapping = {
+            **config["mapping"],
+            "tiles": 1,
+            "window_days": config["sampling"]["window_days"],
+            "device": config["models"]["device"],
+        }
+        label = args.date or (config["mapping"]["dates"] or ["wettest"])[0]
+        runs = [
+            results / "runs" / mapping["scheme"] / args.model / f"seed{s}" for s in config["models"]["seeds"]
+        ]
+        for run_dir in runs:
+            if not (run_dir / "normaliser.npz").is_file():
+                raise InputError(run_dir, "no trained run here", "train it first: snakemake --cores all")
+        summary = results / "samples" / "summary.json"
+        out_dir = args.out_dir or results / "maps" / label
+        out = {
+            name: str(out_dir / f"{args.model}_{suffix}")
+            for name, suffix in (
+                ("probability", "probability.tif"),
+                ("classes", "classes.tif"),
+                ("style", "classes.qml"),
+                ("class_table", "class_shares.csv"),
+                ("curves", "rate_curves.csv"),
+                ("summary", "summary.json"),
+            )
+        }
+        factors = str(results / "factors" / "factors.tif")
+        with tempfile.TemporaryDirectory(dir=results) as tmp:
+            tile = str(Path(tmp) / "tile.tif")
+            tile_job(
+                factors, [str(r) for r in runs], str(summary), str(study_dir), label, mapping, tile, 0, 2
+            )
+            gather_job(
+                [tile],
+                factors,
+                str(results / "samples" / "samples.gpkg"),
+                str(results / "samples" / "splits.csv"),
+                str(study_dir),
+                str(summary),
+                args.model,
+                label,
+                mapping,
+                out,
+            )
+        print(f"wrote {out['probability']} and {out['classes']} (style {out['style']})")
+
+    return run
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
     parser = argparse.ArgumentParser(prog="python -m lsm", description=__doc__.splitlines()[0])
     parser.add_argument("--log", type=Path, help="log file (default: stderr)")
