@@ -31,6 +31,17 @@ def test_atomic_path_leaves_nothing_on_failure(tmp_path) -> None:
     assert os.listdir(tmp_path) == []
 
 
+def test_a_rerun_removes_what_a_killed_writer_left(tmp_path) -> None:
+    """SIGKILL skips the clean-up; the job's rerun writes the same target and removes the leftover."""
+    leftover = tmp_path / ".fig.ipynb.abc123.part.ipynb"
+    other = tmp_path / ".fig2.ipynb.abc123.part.ipynb"  # another target's: not ours to remove
+    leftover.write_text("half")
+    other.write_text("half")
+    with atomic_path(tmp_path / "fig.ipynb") as tmp:
+        tmp.write_text("whole")
+    assert sorted(os.listdir(tmp_path)) == [".fig2.ipynb.abc123.part.ipynb", "fig.ipynb"]
+
+
 def test_yaml_round_trip_and_errors(tmp_path) -> None:
     path = tmp_path / "p.yaml"
     write_yaml(path, {"b": 1, "a": [1, 2]})

@@ -7,6 +7,7 @@ that a later run could mistake for a finished one (Snakemake resumes on file exi
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -23,6 +24,9 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it onto ``target`` only if the block succeeds."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # A writer killed outright (SIGKILL) cannot clean up; its rerun removes what it left.
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.part{glob.escape(target.suffix)}"):
+        stale.unlink(missing_ok=True)
     fd, tmp_name = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".part" + target.suffix, dir=target.parent
     )
