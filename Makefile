@@ -9,6 +9,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CORES  ?= all
 STUDY_RESULTS = $(shell $(BIN)/python -c "import yaml; print('results/' + yaml.safe_load(open('params.yaml'))['study'])" 2>/dev/null)
+# The manuscript (rule `paper`) needs latexmk and TeX Live; without them the rest still runs.
+PAPER_TARGET = $(if $(shell command -v latexmk 2>/dev/null),paper,)
+TARGETS = all $(PAPER_TARGET)
 
 .PHONY: help setup replicate test lint report clean lock
 
@@ -26,9 +29,11 @@ $(STAMP): requirements/lock.txt pyproject.toml
 
 setup: $(STAMP)  ## Create .venv from requirements/lock.txt (idempotent)
 
-replicate: $(STAMP)  ## Full replication of the default study (snakemake --cores all)
-	$(BIN)/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default
-	@echo "make: outputs are in $(STUDY_RESULTS)/ (figures/, metrics/, runs/, notebooks/, ...); 'make report' writes $(STUDY_RESULTS)/report.html"
+replicate: $(STAMP)  ## Full replication of the default study: runs, figures, tables, report, manuscript
+	$(BIN)/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default $(TARGETS)
+	$(BIN)/snakemake --report $(STUDY_RESULTS)/report.html $(TARGETS)
+	@echo "make: outputs are in $(STUDY_RESULTS)/ (figures/, tables/, metrics/, notebooks/, ...), the report in $(STUDY_RESULTS)/report.html"
+	@if [ -n "$(PAPER_TARGET)" ]; then echo "make: manuscript in $(STUDY_RESULTS)/paper.pdf"; else echo "make: latexmk not found, manuscript skipped (Debian: apt-get install latexmk texlive-latex-extra texlive-fonts-recommended lmodern)"; fi
 
 lint: $(STAMP)  ## ruff, snakefmt --check and snakemake --lint
 	$(BIN)/ruff check .
@@ -39,9 +44,9 @@ lint: $(STAMP)  ## ruff, snakefmt --check and snakemake --lint
 test: lint  ## The whole test suite, lint included
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
-report: $(STAMP)  ## Snakemake HTML report of the default study
-	$(BIN)/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default
-	$(BIN)/snakemake --report $(STUDY_RESULTS)/report.html
+report: $(STAMP)  ## Snakemake HTML report of the default study (with the manuscript where latexmk exists)
+	$(BIN)/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default $(TARGETS)
+	$(BIN)/snakemake --report $(STUDY_RESULTS)/report.html $(TARGETS)
 	@echo "make: report written to $(STUDY_RESULTS)/report.html"
 
 clean:  ## Remove workflow products (results/, .snakemake/); keeps .venv and data/raw

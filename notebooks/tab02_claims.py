@@ -29,5 +29,30 @@ from lsm.tables import save_table
 claims = pd.read_csv(inputs["claims"])
 claims[[c for c in claims.columns if c.startswith(("claim", "verdict"))]]
 
+# %% [markdown]
+# For print, one row per claim and scheme (the evidence is long): the claim's wording on its first row.
+
 # %%
-save_table(claims, outputs["csv"], outputs["tex"], caption="The paper's claims and our verdicts.")
+schemes = [c.removeprefix("verdict_") for c in claims.columns if c.startswith("verdict_")]
+printed = pd.DataFrame(
+    [
+        {
+            "Claim (as stated by the paper)": f"{row.claim}: {row.as_stated_by_the_paper}" if i == 0 else "",
+            "Split": scheme,
+            "Verdict": getattr(row, f"verdict_{scheme}"),
+            "Evidence": getattr(row, f"evidence_{scheme}"),
+        }
+        for row in claims.itertuples()
+        for i, scheme in enumerate(schemes)
+    ]
+)
+save_table(
+    claims,
+    outputs["csv"],
+    outputs["tex"],
+    caption="The paper's claims and our verdicts.",
+    latex=printed,
+    column_format=r">{\raggedright\arraybackslash}p{3.6cm}l>{\raggedright\arraybackslash}p{1.9cm}"
+    r">{\raggedright\arraybackslash}p{8cm}",
+)
+printed

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 import yaml
 
 from lsm.errors import InputError
+from lsm.manifest import load_manifest
 from lsm.notebooks import run_notebook
+from tests.conftest import REPO, run
 
 pytestmark = pytest.mark.integration
 
@@ -61,7 +65,7 @@ def test_failing_notebook_leaves_no_output(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["fig01_study_area", "fig02_forcing_series", "fig03_factors", "fig04_samples"]
+    "name", ["fig01_study_area", "fig03_forcing_series", "fig02_factors", "fig04_samples"]
 )
 def test_study_figures_are_made_from_the_study_files(tiny_results, name: str) -> None:
     assert (tiny_results / "figures" / f"{name}.png").stat().st_size > 10_000
@@ -81,3 +85,59 @@ def test_preparation_outputs_of_the_tiny_run(tiny_results) -> None:
     assert summary["temporal"] is True and summary["positives"] > 20
     splits = json.loads((tiny_results / "samples" / "splits.json").read_text())
     assert splits["random"]["test"] > 0 and splits["temporal"]["test"] > 0
+
+
+# -- every artefact of the manifest, and what reruns when a parameter changes ----------------------
+MANIFEST = load_manifest(REPO / "workflow" / "manifest.yaml", REPO)
+
+
+@pytest.mark.parametrize("artefact", MANIFEST, ids=[a.id for a in MANIFEST])
+def test_every_artefact_is_made_through_papermill(tiny_results, artefact) -> None:
+    outputs = artefact.outputs(str(tiny_results))
+    for product in artefact.products(str(tiny_results)):
+        data = Path(product).read_bytes()
+        assert (data[:5] == b"%PDF-") if product.endswith(".pdf") else (len(data) > 100), product
+    executed = json.loads(Path(outputs["notebook"]).read_text())
+    recorded = yaml.safe_load(Path(outputs["parameters"]).read_text())
+    assert executed["metadata"]["papermill"]["parameters"] == recorded
+    assert executed["metadata"]["jupytext"]["source_file"] == artefact.notebook
+    assert set(recorded["outputs"]) == ({"png", "pdf"} if artefact.kind == "figure" else {"csv", "tex"})
+    html = Path(outputs["html"]).read_text()
+    code_cells = sum(c["cell_type"] == "code" for c in executed["cells"])
+    assert html.count("<div class='cell code'>") == code_cells
+    assert "parameters injected by papermill" in html
+
+
+def test_tables_are_tabulars_for_the_manuscript(tiny_results) -> None:
+    for artefact in (a for a in MANIFEST if a.kind == "table"):
+        tex = Path(artefact.outputs(str(tiny_results))["tex"]).read_text()
+        assert tex.startswith("% ") and "\\begin{tabular}" in tex and "\\begin{table}" not in tex
+    claims = (tiny_results / "tables" / "tab02_claims.tex").read_text()
+    assert claims.count("\\\\\n") == 1 + 4 * 3  # header + one row per claim and scheme
+
+
+PROVENANCE_JOBS = {"provenance", "provenance_table", "all"}
+
+
+def jobs_of_dry_run(repo, *args: str) -> set[str]:
+    """Rules of the jobs a dry run would run (from Snakemake's job stats table)."""
+    out = run(["snakemake", "-n", "--cores", "2", *args], repo)
+    table = re.search(r"Job stats:\njob\s+count\n[-\s]+\n(.*?)\ntotal", out.stdout + out.stderr, flags=re.S)
+    return {line.split()[0] for line in table.group(1).splitlines()} if table else set()
+
+
+@pytest.mark.integration
+def test_a_changed_parameter_reruns_only_what_depends_on_it(tiny_run, tmp_path) -> None:
+    assert jobs_of_dry_run(tiny_run) == set()  # the tiny run is complete
+    dpi = tmp_path / "dpi.yaml"
+    dpi.write_text("figures: {dpi: 61}\n")
+    figures = {name for name in jobs_of_dry_run(tiny_run, "--forceall") if name.startswith("fig")}
+    assert {a.rule for a in MANIFEST if a.kind == "figure"} <= figures
+    # The figures, and the provenance of their folders (figures/ and notebooks/) and its table.
+    assert jobs_of_dry_run(tiny_run, "--configfile", str(dpi)) == figures | PROVENANCE_JOBS
+    # The manuscript follows its figures, not its numbers: a dpi change leaves the macros alone.
+    study = yaml.safe_load((tiny_run / "params.yaml").read_text())["study"]
+    inputs = [f"results/{study}/paper/{name}" for name in ("macros.tex", "artefacts.tex")]
+    run(["snakemake", "--cores", "2", *inputs], tiny_run)
+    paper = jobs_of_dry_run(tiny_run, "paper", "--configfile", str(dpi))
+    assert "paper" in paper and "paper_macros" not in paper and "paper_artefacts" not in paper

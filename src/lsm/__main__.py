@@ -162,6 +162,46 @@ def _map(parser: argparse.ArgumentParser) -> Runner:
     return run
 
 
+@step("manifest", "list the figures and tables of workflow/manifest.yaml with their rule, notebook, outputs")
+def _manifest(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("--manifest", type=Path, default=Path("workflow/manifest.yaml"))
+    parser.add_argument("--results", default="results/<study>", help="results folder shown in the outputs")
+
+    def run(args: argparse.Namespace) -> None:
+        from lsm.manifest import load_manifest
+
+        for a in load_manifest(args.manifest):
+            outputs = ", ".join(a.outputs(args.results).values())
+            print(f"{a.id}\t{a.category}\trule {a.rule}\t{a.notebook}\t{a.caption}\t{outputs}")
+
+    return run
+
+
+@step(
+    "check-report",
+    "open the Snakemake report in headless Chromium: every image loads, every notebook link works",
+)
+def _check_report(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("report", type=Path, help="results/<study>/report.html")
+
+    def run(args: argparse.Namespace) -> None:
+        from lsm.browser import check_report
+
+        seen = check_report(args.report)
+        broken, unlinked = seen.broken_images, seen.unlinked
+        print(f"{len(seen.images)} images, {len(broken)} broken, {len(unlinked)} without a notebook link")
+        for path in seen.broken_images:
+            print(f"broken image: {path}")
+        for path in seen.unlinked:
+            print(f"no working notebook link: {path} ({seen.notebooks[path]})")
+        for error in seen.errors:
+            print(f"page error: {error}")
+        if broken or unlinked or seen.errors or not seen.app_rendered:
+            raise InputError(args.report, "the report does not display as it should", "see the lines above")
+
+    return run
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
     parser = argparse.ArgumentParser(prog="python -m lsm", description=__doc__.splitlines()[0])
     parser.add_argument("--log", type=Path, help="log file (default: stderr)")

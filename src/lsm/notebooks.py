@@ -18,7 +18,7 @@ import jupytext
 import papermill
 
 from lsm.errors import InputError
-from lsm.io import atomic_path, read_yaml, write_yaml
+from lsm.io import atomic_path, read_yaml, write_text, write_yaml
 from lsm.logs import run_logged
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,108 @@ def run_notebook_from_rule(smk: Any) -> None:
     plumbing.
     """
     inputs = {k: _paths(v) for k, v in smk.input.items() if k not in {"notebook", "code"}}
-    outputs = {k: str(v) for k, v in smk.output.items() if k not in {"notebook", "parameters"}}
+    outputs = {k: str(v) for k, v in smk.output.items() if k not in PLUMBING_OUTPUTS}
     parameters: dict[str, Any] = {"inputs": inputs, "outputs": outputs, **dict(smk.params.items())}
     write_yaml(smk.output.parameters, parameters)
     run_logged(smk.log[0], run_notebook, smk.input.notebook, smk.output.parameters, smk.output.notebook)
+    html = dict(smk.output.items()).get("html")
+    if html:  # the executed notebook, readable in the report
+        write_text(html, notebook_html(smk.output.notebook, title=Path(smk.input.notebook).stem))
+
+
+PLUMBING_OUTPUTS = {"notebook", "parameters", "html"}
+
+
+# -- the executed notebook as one self-contained HTML page (for the report) ------------------------
+HTML_STYLE = """
+body { font-family: DejaVu Sans, sans-serif; max-width: 60rem; margin: 1rem auto; color: #222; }
+.cell { margin: 0.8rem 0; }
+.source { background: #f5f5f5; border-left: 3px solid #0072B2; padding: 0.4rem 0.6rem; overflow-x: auto; }
+.source pre, .output pre { margin: 0; font-size: 0.8rem; white-space: pre-wrap; }
+.output { padding: 0.3rem 0.6rem; overflow-x: auto; font-size: 0.8rem; }
+.output img { max-width: 100%; }
+.error { background: #fde8e8; }
+.meta { font-size: 0.8rem; color: #555; }
+table { border-collapse: collapse; font-size: 0.75rem; }
+td, th { border: 1px solid #ccc; padding: 0.1rem 0.4rem; }
+"""
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _output_html(output: Mapping[str, Any]) -> str:
+    import html
+
+    kind = output.get("output_type")
+    if kind == "stream":
+        return f"<pre>{html.escape(_text(output.get('text', '')))}</pre>"
+    if kind == "error":
+        trace = "\n".join(output.get("traceback", []))
+        return f"<pre class='error'>{html.escape(_strip_ansi(trace))}</pre>"
+    data = output.get("data", {})
+    for mime in ("image/png", "image/jpeg"):
+        if mime in data:
+            return f"<img alt='figure' src='data:{mime};base64,{_text(data[mime]).strip()}'>"
+    if "image/svg+xml" in data:
+        return _text(data["image/svg+xml"])
+    if "text/html" in data:
+        return _text(data["text/html"])
+    if "text/plain" in data:
+        return f"<pre>{html.escape(_text(data['text/plain']))}</pre>"
+    return ""
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def notebook_html(path: str | Path, title: str | None = None) -> str:
+    """The executed notebook at ``path`` as one HTML page: markdown rendered, code highlighted,
+    outputs (text, tables, images embedded as data URIs) and the papermill parameters it ran with."""
+    import html
+    import json
+
+    from markdown_it import MarkdownIt
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    md = MarkdownIt("commonmark").enable("table")
+    formatter = HtmlFormatter(nowrap=False, cssclass="highlight")
+    papermill_meta = nb.get("metadata", {}).get("papermill", {})
+    parts = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        f"<title>{html.escape(title or Path(path).stem)}</title>",
+        f"<style>{HTML_STYLE}{formatter.get_style_defs('.highlight')}</style></head><body>",
+        f"<p class='meta'>Executed notebook <code>{html.escape(Path(path).name)}</code>"
+        + (
+            f" (papermill, {html.escape(str(papermill_meta.get('start_time', '')))}); "
+            f"parameters: <code>{html.escape(json.dumps(papermill_meta.get('parameters', {})))}</code>"
+            if papermill_meta
+            else ""
+        )
+        + "</p>",
+    ]
+    for cell in nb.get("cells", []):
+        source = _text(cell.get("source", ""))
+        if cell.get("cell_type") == "markdown":
+            parts.append(f"<div class='cell markdown'>{md.render(source)}</div>")
+            continue
+        if cell.get("cell_type") != "code":
+            continue
+        tags = cell.get("metadata", {}).get("tags", [])
+        label = " (parameters injected by papermill)" if "injected-parameters" in tags else ""
+        outputs = "".join(_output_html(o) for o in cell.get("outputs", []))
+        parts.append(
+            f"<div class='cell code'><div class='source'>{highlight(source, PythonLexer(), formatter)}"
+            f"<span class='meta'>{label}</span></div>"
+            + (f"<div class='output'>{outputs}</div>" if outputs else "")
+            + "</div>"
+        )
+    parts.append("</body></html>\n")
+    return "\n".join(parts)

@@ -5,6 +5,7 @@ Notebooks stay thin (load, call, save) so that the figure code is tested like an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -47,8 +48,58 @@ def apply_style() -> None:
     )
 
 
+UNITS = re.compile(r"\([^)]+\)|\[[^\]]+\]")
+
+
+def _numeric(labels: list[str]) -> bool:
+    texts = [s.replace("\u2212", "-").replace(",", "").replace("%", "").strip() for s in labels]
+    texts = [s for s in texts if s]
+    if not texts:
+        return False
+    try:
+        [float(s) for s in texts]
+    except ValueError:
+        return False
+    return True
+
+
+def axis_problems(fig: plt.Figure) -> list[str]:
+    """Axes of ``fig`` that show numbers without a label with units, e.g. "Elevation (m)".
+
+    An axis counts when it is visible and its tick labels are numbers; its label (or the figure's
+    shared ``supxlabel``/``supylabel``) must name the quantity and give units in parentheses or
+    brackets ("(dimensionless)", "(share)", "(count)" for pure numbers). Colour bars count too.
+    """
+    fig.canvas.draw()
+    shared = {
+        "x": fig._supxlabel.get_text() if getattr(fig, "_supxlabel", None) else "",
+        "y": fig._supylabel.get_text() if getattr(fig, "_supylabel", None) else "",
+    }
+    problems = []
+    for index, ax in enumerate(fig.axes):
+        if not ax.axison:
+            continue
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            if not axis.get_visible():
+                continue
+            ticks = [t.get_text() for t in axis.get_ticklabels() if t.get_visible()]
+            if not _numeric(ticks):
+                continue
+            label = axis.get_label_text() or shared[name]
+            if not UNITS.search(label):
+                title = ax.get_title() or f"axes {index}"
+                problems.append(f"{title!r}: {name} axis {label or '(no label)'!r} has no units")
+    return problems
+
+
 def save_figure(fig: plt.Figure, paths: Iterable[str | Path], dpi: int = 200) -> None:
-    """Save ``fig`` to every path (format from the suffix), each written atomically."""
+    """Save ``fig`` to every path (format from the suffix), each written atomically.
+
+    Refuses a figure with a numeric axis that has no label with units (:func:`axis_problems`).
+    """
+    problems = axis_problems(fig)
+    if problems:
+        raise ValueError("figure axes without units: " + "; ".join(problems))
     for path in paths:
         path = Path(path)
         with atomic_path(path) as tmp:
@@ -286,7 +337,7 @@ def factor_panels(factors_tif: str | Path) -> plt.Figure:
             cmap = "twilight" if name == "aspect" else "viridis"
             lo, hi = np.nanpercentile(values, [1, 99])
             image = ax.imshow(values, extent=extent, cmap=cmap, vmin=lo, vmax=hi)
-            fig.colorbar(image, ax=ax, shrink=0.8).set_label(units, fontsize=6)
+            fig.colorbar(image, ax=ax, shrink=0.8).set_label(f"({units})", fontsize=6)
         ax.set_title(name, fontsize=8)
         ax.tick_params(labelsize=5)
         ax.grid(False)
@@ -383,7 +434,7 @@ def learning_curves(curves: pd.DataFrame) -> plt.Figure:
             )
             ax.plot(stats.index, stats[("train_loss", "mean")], color=colour, ls="--", lw=0.8)
         ax.set_title(f"{scheme} split")
-        ax.set_xlabel("Epoch")
+        ax.set_xlabel("Epoch (count)")
     axes[0, 0].set_ylabel("Binary cross-entropy (nats)")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     handles.append(plt.Line2D([], [], color="black", ls="--", lw=0.8))
@@ -556,5 +607,113 @@ def scheme_comparison(summary: pd.DataFrame, oracle: pd.DataFrame | None) -> plt
     ax.set_xticks(range(len(models)), [LABELS[m].replace(" (", "\n(") for m in models])
     ax.set_ylabel("Test ROC AUC (dimensionless)")
     ax.legend(fontsize=7, ncols=3)
+    fig.tight_layout()
+    return fig
+
+
+BRANCH_COLOURS = {"input": "#F0E442", "cnn": "#56B4E9", "lstm": "#009E73", "head": "#E69F00"}
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return " x ".join(f"{n}" for n in shape)
+
+
+def architecture_diagram(traces: list) -> plt.Figure:
+    """The CNN-LSTM as boxes and arrows (left) and the weights of each torch model by branch (right).
+
+    ``traces`` are :class:`lsm.architecture.Trace` objects (read off the models by a forward pass);
+    the first one drawn as a diagram is the CNN-LSTM's, or the first given.
+    """
+    import textwrap
+
+    from matplotlib.patches import FancyBboxPatch
+
+    from lsm.models import LABELS
+
+    apply_style()
+    main = next((t for t in traces if t.kind == "cnn_lstm"), traces[0])
+    fig, (ax, bars) = plt.subplots(1, 2, figsize=(FULL_WIDTH_IN, 5.0), gridspec_kw={"width_ratios": [2.6, 1]})
+    columns = (
+        {"cnn": 0.5, "lstm": 1.5} if main.branch("cnn") and main.branch("lstm") else {"cnn": 1.0, "lstm": 1.0}
+    )
+    inputs = {
+        "cnn": f"Input patch: {_shape_text(main.inputs['patch'])}\n(factor channels x pixels x pixels)",
+        "lstm": f"Input sequence: {_shape_text(main.inputs.get('sequence', ()))}\n(days x series)",
+    }
+    boxes: dict[str, tuple[float, float]] = {}
+
+    def box(key: str, x: float, y: float, text: str, colour: str) -> None:
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - 0.46, y - 0.3),
+                0.92,
+                0.6,
+                boxstyle="round,pad=0.02",
+                facecolor=colour,
+                edgecolor="0.2",
+                linewidth=0.6,
+                alpha=0.85,
+            )
+        )
+        ax.text(x, y, text, ha="center", va="center", fontsize=5.8)
+        boxes[key] = (x, y)
+
+    def arrow(a: str, b: str) -> None:
+        (xa, ya), (xb, yb) = boxes[a], boxes[b]
+        ax.annotate(
+            "",
+            xy=(xb, yb + 0.31),
+            xytext=(xa, ya - 0.31),
+            arrowprops={"arrowstyle": "-|>", "lw": 0.8, "color": "0.2", "shrinkA": 0, "shrinkB": 0},
+        )
+
+    def describe(layer) -> str:
+        label = "\n".join(textwrap.wrap(layer.label, 40))
+        weights = f", {layer.parameters:,} weights" if layer.parameters else ""
+        return f"{label}\nout: {_shape_text(layer.shape)}{weights}"
+
+    ends = []
+    for branch in ("cnn", "lstm"):
+        layers = main.branch(branch)
+        if not layers:
+            continue
+        x = columns[branch]
+        box(f"{branch}.input", x, 0, inputs[branch], BRANCH_COLOURS["input"])
+        previous = f"{branch}.input"
+        for row, layer in enumerate(layers, start=1):
+            box(layer.name, x, -row, describe(layer), BRANCH_COLOURS[branch])
+            arrow(previous, layer.name)
+            previous = layer.name
+        ends.append(previous)
+    row = -max(len(main.branch(b)) for b in ("cnn", "lstm")) - 1
+    for i, layer in enumerate(main.branch("head")):
+        box(layer.name, 1.0, row - i, describe(layer), BRANCH_COLOURS["head"])
+        if i == 0:
+            for end in ends:
+                arrow(end, layer.name)
+        else:
+            arrow(main.branch("head")[i - 1].name, layer.name)
+    ax.set_xlim(-0.05, 2.05)
+    ax.set_ylim(row - len(main.branch("head")) + 0.45, 0.5)
+    ax.axis("off")
+    ax.set_title(
+        f"{LABELS.get(main.kind, main.kind)}: {main.total_parameters:,} weights "
+        "(read off the model by a forward pass)",
+        fontsize=8,
+    )
+
+    names = [LABELS.get(t.kind, t.kind).replace(" (standalone)", "\nalone") for t in traces]
+    left = [0] * len(traces)
+    for branch, title in (("cnn", "CNN branch"), ("lstm", "LSTM branch"), ("head", "fusion head")):
+        counts = [sum(layer.parameters for layer in t.branch(branch)) for t in traces]
+        bars.barh(
+            names, counts, left=left, color=BRANCH_COLOURS[branch], label=title, edgecolor="0.2", lw=0.4
+        )
+        left = [a + b for a, b in zip(left, counts, strict=True)]
+    bars.invert_yaxis()
+    bars.set_xlabel("Trainable weights (count)")
+    bars.set_ylabel("Model")
+    bars.set_title("Weights by branch", fontsize=8)
+    bars.legend(fontsize=6, loc="lower right")
     fig.tight_layout()
     return fig

@@ -1,6 +1,7 @@
 # Paths shared by all rule files. Everything a rule writes lives under results/<study>/.
 
 from lsm.contract import SYNTHETIC_FILES
+from lsm.manifest import by_id, load_manifest, write_if_changed
 from lsm.synthetic.settings import TRUTH_FILES, selected_block
 
 STUDY = config["study"]
@@ -20,25 +21,12 @@ if not IS_SYNTHETIC and not Path(RAW).is_dir():
         f"study') or set study: {SYNTHETIC} in params.yaml to use the synthetic study"
     )
 
-FIGURES = [
-    "fig00_paper_reported",
-    "fig01_study_area",
-    "fig02_forcing_series",
-    "fig03_factors",
-    "fig04_samples",
-    "fig05_learning_curves",
-    "fig06_roc_curves",
-    "fig07_model_comparison",
-    "fig08_confusion",
-    "fig09_schemes",
-]
-TABLES = ["tab01_performance", "tab02_claims"]
-MAP_FIGURES = [
-    "fig11_susceptibility_maps",
-    "fig12_class_maps",
-    "fig13_rate_curves",
-    "fig14_feature_importance",
-]
+# Every figure and table, in manuscript order: workflow/manifest.yaml (one list; see its header).
+ARTEFACTS = by_id(load_manifest(Path(workflow.basedir, "workflow", "manifest.yaml")))
+FIGURES = [a.id for a in ARTEFACTS.values() if a.kind == "figure"]
+TABLES = [a.id for a in ARTEFACTS.values() if a.kind == "table"]
+# Report captions with the link to the executed notebook, generated from the manifest at parse time.
+CAPTIONS = Path(workflow.basedir, ".snakemake", "lsm_captions")
 
 
 def study_files(*names):
@@ -59,42 +47,55 @@ def study_files(*names):
 
 
 def final_outputs():
-    """The default target: every figure and table of the study."""
-    figures = [
-        f"{RESULTS}/figures/{name}.{ext}" for name in FIGURES for ext in ("png", "pdf")
+    """The default target: every figure and table of the manifest, the metrics, the maps and the
+    provenance of every results folder."""
+    artefacts = [
+        path for artefact in ARTEFACTS.values() for path in artefact.products(RESULTS)
     ]
-    tables = [
-        f"{RESULTS}/tables/{name}.{ext}" for name in TABLES for ext in ("csv", "tex")
-    ]
-    return (
-        figures
-        + tables
+    targets = (
+        artefacts
         + [f"{RESULTS}/metrics/runs.csv", f"{RESULTS}/metrics/summary.json"]
         + map_outputs("probability.tif")
         + map_outputs("classes.tif")
         + map_outputs("classes.qml")
         + [f"{RESULTS}/metrics/map_summary.csv", f"{RESULTS}/metrics/importance.csv"]
-        + [
-            f"{RESULTS}/figures/{name}.{ext}"
-            for name in MAP_FIGURES
-            for ext in ("png", "pdf")
-        ]
-        + [f"{RESULTS}/tables/tab03_class_shares.{ext}" for ext in ("csv", "tex")]
+        + [f"{RESULTS}/provenance.csv"]
     )
+    return list(dict.fromkeys(targets))
 
 
-def notebook_outputs(name, category, caption=None):
-    """Outputs of a figure rule: PNG (in the report) and PDF, the executed notebook and its parameters."""
-    return {
-        "png": report(
-            f"{RESULTS}/figures/{name}.png",
-            caption=caption or f"../report/{name}.rst",
-            category=category,
-        ),
-        "pdf": f"{RESULTS}/figures/{name}.pdf",
-        "notebook": f"{RESULTS}/notebooks/{name}.ipynb",
-        "parameters": f"{RESULTS}/notebooks/{name}.parameters.yaml",
-    }
+def artefact_outputs(name):
+    """Outputs of a manifest artefact's rule, by name: the figure (PNG in the report, PDF) or table
+    (CSV in the report, LaTeX), the executed notebook, its HTML rendering (in the report, linked from
+    the artefact's caption) and its parameters. Category and caption come from the manifest.
+    """
+    if name not in ARTEFACTS:
+        sys.exit(
+            f"error: workflow/manifest.yaml: no artefact {name!r}. Fix: append "
+            f"'- {{id: {name}, category: <Category>}}' to it"
+        )
+    artefact = ARTEFACTS[name]
+    caption = write_if_changed(
+        CAPTIONS / f"{name}.rst", artefact.report_caption(workflow.basedir)
+    )
+    outputs = artefact.outputs(RESULTS)
+    main = artefact.report_main()
+    outputs[main] = report(
+        outputs[main],
+        caption=str(caption),
+        category=artefact.category,
+        subcategory=name,
+    )
+    notebook_caption = write_if_changed(
+        CAPTIONS / f"{name}.notebook.rst", artefact.notebook_caption()
+    )
+    outputs["html"] = report(
+        outputs["html"],
+        caption=str(notebook_caption),
+        category=artefact.category,
+        subcategory=name,
+    )
+    return outputs
 
 
 def library(*parts):
@@ -142,20 +143,6 @@ def run_outputs(name, models=None):
     )
 
 
-def table_outputs(name, category):
-    """Outputs of a table rule: CSV (in the report) and LaTeX, the executed notebook, its parameters."""
-    return {
-        "csv": report(
-            f"{RESULTS}/tables/{name}.csv",
-            caption=f"../report/{name}.rst",
-            category=category,
-        ),
-        "tex": f"{RESULTS}/tables/{name}.tex",
-        "notebook": f"{RESULTS}/notebooks/{name}.ipynb",
-        "parameters": f"{RESULTS}/notebooks/{name}.parameters.yaml",
-    }
-
-
 # Susceptibility maps: every model, its seeds averaged, at each reference date, in row-strip tiles.
 MAP_SCHEME = config["mapping"]["scheme"]
 MAP_DATES = (config["mapping"]["dates"] or ["wettest"]) if TEMPORAL else ["static"]
@@ -194,3 +181,33 @@ def map_run_dirs(wildcards):
 def map_outputs(name):
     """One file per model and reference date."""
     return expand(f"{MAPS}/{{date}}/{{model}}_{name}", date=MAP_DATES, model=MODELS)
+
+
+# Provenance: the results folders that get a provenance.json (workflow/rules/provenance.smk).
+PROVENANCE_FOLDERS = [
+    "factors",
+    "samples",
+    "runs",
+    "metrics",
+    "maps",
+    "figures",
+    "tables",
+    "notebooks",
+]
+
+
+def folder_contents(wildcards):
+    """What must be finished before a folder's manifest is written: the files that land in it."""
+    folder = f"{RESULTS}/{wildcards.folder}/"
+    if wildcards.folder == "runs":
+        return run_outputs("provenance.json")
+    if wildcards.folder == "maps":
+        outputs = ("probability.tif", "classes.tif", "classes.qml")
+        outputs += ("class_shares.csv", "rate_curves.csv", "summary.json")
+        return [path for name in outputs for path in map_outputs(name)]
+    producers = [rules.factors, rules.samples, rules.splits, rules.runs_table]
+    producers += [rules.evaluate, rules.map_tables, rules.importance]
+    files = [str(path) for rule in producers for path in rule.output]
+    for artefact in ARTEFACTS.values():
+        files += artefact.outputs(RESULTS).values()
+    return sorted(f for f in files if f.startswith(folder))

@@ -8,7 +8,7 @@ rule fig00_paper_reported:
         reported="paper/reported.yaml",
         code=library("plots.py", "notebooks.py"),
     output:
-        **notebook_outputs("fig00_paper_reported", "Paper"),
+        **artefact_outputs("fig00_paper_reported"),
     log:
         f"{LOGS}/fig00_paper_reported.log",
     conda:
@@ -36,7 +36,7 @@ rule fig01_study_area:
         notebook="notebooks/fig01_study_area.py",
         code=library("plots.py", "notebooks.py"),
     output:
-        **notebook_outputs("fig01_study_area", "Study"),
+        **artefact_outputs("fig01_study_area"),
     log:
         f"{LOGS}/fig01_study_area.log",
     conda:
@@ -49,42 +49,42 @@ rule fig01_study_area:
         "../scripts/run_notebook.py"
 
 
-rule fig02_forcing_series:
+rule fig02_factors:
     input:
-        unpack(study_files("rainfall.nc", "reservoir_levels.csv", "inventory.gpkg")),
-        notebook="notebooks/fig02_forcing_series.py",
-        code=library("plots.py", "notebooks.py"),
-    output:
-        **notebook_outputs("fig02_forcing_series", "Study"),
-    log:
-        f"{LOGS}/fig02_forcing_series.log",
-    conda:
-        "../../envs/figures.yaml"
-    params:
-        dpi=config["figures"]["dpi"],
-    message:
-        "Figure 2: rain, reservoir level and landslide dates"
-    script:
-        "../scripts/run_notebook.py"
-
-
-rule fig03_factors:
-    input:
-        notebook="notebooks/fig03_factors.py",
+        notebook="notebooks/fig02_factors.py",
         factors=rules.factors.output.factors,
         statistics=rules.factors.output.statistics,
         collinearity=rules.factors.output.collinearity,
         code=library("plots.py", "notebooks.py"),
     output:
-        **notebook_outputs("fig03_factors", "Data"),
+        **artefact_outputs("fig02_factors"),
     log:
-        f"{LOGS}/fig03_factors.log",
+        f"{LOGS}/fig02_factors.log",
     conda:
         "../../envs/figures.yaml"
     params:
         dpi=config["figures"]["dpi"],
     message:
-        "Figure 3: the conditioning factors"
+        "Figure 2: the conditioning factors"
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule fig03_forcing_series:
+    input:
+        unpack(study_files("rainfall.nc", "reservoir_levels.csv", "inventory.gpkg")),
+        notebook="notebooks/fig03_forcing_series.py",
+        code=library("plots.py", "notebooks.py"),
+    output:
+        **artefact_outputs("fig03_forcing_series"),
+    log:
+        f"{LOGS}/fig03_forcing_series.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+    message:
+        "Figure 3: rain, reservoir level and landslide dates"
     script:
         "../scripts/run_notebook.py"
 
@@ -99,7 +99,7 @@ rule fig04_samples:
         splits_info=rules.splits.output.info,
         code=library("plots.py", "notebooks.py"),
     output:
-        **notebook_outputs("fig04_samples", "Data"),
+        **artefact_outputs("fig04_samples"),
     log:
         f"{LOGS}/fig04_samples.log",
     conda:
@@ -112,101 +112,127 @@ rule fig04_samples:
         "../scripts/run_notebook.py"
 
 
-rule fig05_learning_curves:
+rule fig05_architecture:
     input:
-        notebook="notebooks/fig05_learning_curves.py",
+        notebook="notebooks/fig05_architecture.py",
+        runs=expand(
+            f"{RUNS}/{SCHEMES[0]}/{{model}}/seed{SEEDS[0]}/{{name}}",
+            model=[m for m in TORCH_MODELS if m in MODELS],
+            name=["model.json", "model.pt"],
+        ),
+        code=library(
+            "plots.py", "notebooks.py", "architecture.py", "models.py", "train.py"
+        ),
+    output:
+        **artefact_outputs("fig05_architecture"),
+    log:
+        f"{LOGS}/fig05_architecture.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+        window_days=config["sampling"]["window_days"],
+    message:
+        "Figure 5: the architecture of the networks, read off the trained models"
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule fig06_learning_curves:
+    input:
+        notebook="notebooks/fig06_learning_curves.py",
         runs=rules.runs_table.output.runs,
         curves=run_outputs("learning_curve.csv", models=TORCH_MODELS),
         code=library("plots.py", "notebooks.py"),
     output:
-        **notebook_outputs("fig05_learning_curves", "Training"),
+        **artefact_outputs("fig06_learning_curves"),
     log:
-        f"{LOGS}/fig05_learning_curves.log",
+        f"{LOGS}/fig06_learning_curves.log",
     conda:
         "../../envs/figures.yaml"
     params:
         dpi=config["figures"]["dpi"],
     message:
-        "Figure 5: learning curves"
+        "Figure 6: learning curves"
     script:
         "../scripts/run_notebook.py"
 
 
-rule fig06_roc_curves:
+rule fig07_roc_curves:
     input:
-        notebook="notebooks/fig06_roc_curves.py",
+        notebook="notebooks/fig07_roc_curves.py",
         roc=rules.evaluate.output.roc,
         oracle=rules.evaluate.output.oracle,
         code=library("plots.py", "notebooks.py"),
     output:
-        **notebook_outputs("fig06_roc_curves", "Evaluation"),
+        **artefact_outputs("fig07_roc_curves"),
     log:
-        f"{LOGS}/fig06_roc_curves.log",
+        f"{LOGS}/fig07_roc_curves.log",
     conda:
         "../../envs/figures.yaml"
     params:
         dpi=config["figures"]["dpi"],
     message:
-        "Figure 6: ROC curves"
+        "Figure 7: ROC curves"
     script:
         "../scripts/run_notebook.py"
 
 
-rule fig07_model_comparison:
+rule fig08_model_comparison:
     input:
-        notebook="notebooks/fig07_model_comparison.py",
+        notebook="notebooks/fig08_model_comparison.py",
         summary=rules.evaluate.output.summary,
         reported="paper/reported.yaml",
         code=library("plots.py", "notebooks.py"),
     output:
-        **notebook_outputs("fig07_model_comparison", "Evaluation"),
+        **artefact_outputs("fig08_model_comparison"),
     log:
-        f"{LOGS}/fig07_model_comparison.log",
+        f"{LOGS}/fig08_model_comparison.log",
     conda:
         "../../envs/figures.yaml"
     params:
         dpi=config["figures"]["dpi"],
     message:
-        "Figure 7: our metrics beside the paper's"
+        "Figure 8: our metrics beside the paper's"
     script:
         "../scripts/run_notebook.py"
 
 
-rule fig08_confusion:
+rule fig09_confusion:
     input:
-        notebook="notebooks/fig08_confusion.py",
+        notebook="notebooks/fig09_confusion.py",
         confusion=rules.evaluate.output.confusion,
         code=library("plots.py", "notebooks.py"),
     output:
-        **notebook_outputs("fig08_confusion", "Evaluation"),
+        **artefact_outputs("fig09_confusion"),
     log:
-        f"{LOGS}/fig08_confusion.log",
+        f"{LOGS}/fig09_confusion.log",
     conda:
         "../../envs/figures.yaml"
     params:
         dpi=config["figures"]["dpi"],
     message:
-        "Figure 8: confusion matrices"
+        "Figure 9: confusion matrices"
     script:
         "../scripts/run_notebook.py"
 
 
-rule fig09_schemes:
+rule fig10_schemes:
     input:
-        notebook="notebooks/fig09_schemes.py",
+        notebook="notebooks/fig10_schemes.py",
         summary=rules.evaluate.output.summary,
         oracle=rules.evaluate.output.oracle,
         code=library("plots.py", "notebooks.py"),
     output:
-        **notebook_outputs("fig09_schemes", "Evaluation"),
+        **artefact_outputs("fig10_schemes"),
     log:
-        f"{LOGS}/fig09_schemes.log",
+        f"{LOGS}/fig10_schemes.log",
     conda:
         "../../envs/figures.yaml"
     params:
         dpi=config["figures"]["dpi"],
     message:
-        "Figure 9: validation schemes"
+        "Figure 10: validation schemes"
     script:
         "../scripts/run_notebook.py"
 
@@ -217,7 +243,7 @@ rule tab01_performance:
         performance=rules.evaluate.output.performance,
         code=library("tables.py", "notebooks.py"),
     output:
-        **table_outputs("tab01_performance", "Scorecard"),
+        **artefact_outputs("tab01_performance"),
     log:
         f"{LOGS}/tab01_performance.log",
     conda:
@@ -234,7 +260,7 @@ rule tab02_claims:
         claims=rules.evaluate.output.claims,
         code=library("tables.py", "notebooks.py"),
     output:
-        **table_outputs("tab02_claims", "Scorecard"),
+        **artefact_outputs("tab02_claims"),
     log:
         f"{LOGS}/tab02_claims.log",
     conda:

@@ -144,7 +144,7 @@ rule fig11_susceptibility_maps:
         summary=rules.map_tables.output.summary,
         code=library("plots.py", "plots_maps.py", "notebooks.py"),
     output:
-        **notebook_outputs("fig11_susceptibility_maps", "Maps"),
+        **artefact_outputs("fig11_susceptibility_maps"),
     log:
         f"{LOGS}/fig11_susceptibility_maps.log",
     conda:
@@ -169,7 +169,7 @@ rule fig12_class_maps:
         reported="paper/reported.yaml",
         code=library("plots.py", "plots_maps.py", "notebooks.py", "reported.py"),
     output:
-        **notebook_outputs("fig12_class_maps", "Maps"),
+        **artefact_outputs("fig12_class_maps"),
     log:
         f"{LOGS}/fig12_class_maps.log",
     conda:
@@ -191,7 +191,7 @@ rule fig13_rate_curves:
         summary=rules.map_tables.output.summary,
         code=library("plots.py", "plots_maps.py", "notebooks.py"),
     output:
-        **notebook_outputs("fig13_rate_curves", "Maps"),
+        **artefact_outputs("fig13_rate_curves"),
     log:
         f"{LOGS}/fig13_rate_curves.log",
     conda:
@@ -211,7 +211,7 @@ rule fig14_feature_importance:
         importance=rules.importance.output.summary,
         code=library("plots.py", "plots_maps.py", "notebooks.py"),
     output:
-        **notebook_outputs("fig14_feature_importance", "Maps"),
+        **artefact_outputs("fig14_feature_importance"),
     log:
         f"{LOGS}/fig14_feature_importance.log",
     conda:
@@ -232,7 +232,7 @@ rule tab03_class_shares:
         reported="paper/reported.yaml",
         code=library("mapping", "tables.py", "notebooks.py", "reported.py"),
     output:
-        **table_outputs("tab03_class_shares", "Maps"),
+        **artefact_outputs("tab03_class_shares"),
     log:
         f"{LOGS}/tab03_class_shares.log",
     conda:

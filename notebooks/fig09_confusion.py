@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Figure 8: confusion matrices
+# # Figure 9: confusion matrices
 #
 # Confusion matrices at the 0.5 threshold, summed over seeds, under the random split.
 
@@ -20,7 +20,7 @@
 inputs = {
     "confusion": "results/kerman_synthetic/metrics/confusion.csv",
 }
-outputs = {"png": "fig08_confusion.png", "pdf": "fig08_confusion.pdf"}
+outputs = {"png": "fig09_confusion.png", "pdf": "fig09_confusion.pdf"}
 dpi = 200
 
 # %%

@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Figure 6: ROC curves
+# # Figure 7: ROC curves
 #
 # Mean ROC curve over seeds of every model (range over seeds shaded), per validation scheme, with
 # the oracle's AUC on the synthetic study in the panel titles.
@@ -22,7 +22,7 @@ inputs = {
     "roc": "results/kerman_synthetic/metrics/roc_curves.csv",
     "oracle": "results/kerman_synthetic/metrics/oracle.csv",
 }
-outputs = {"png": "fig06_roc_curves.png", "pdf": "fig06_roc_curves.pdf"}
+outputs = {"png": "fig07_roc_curves.png", "pdf": "fig07_roc_curves.pdf"}
 dpi = 200
 
 # %%

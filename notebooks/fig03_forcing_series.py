@@ -12,14 +12,14 @@
 # ---
 
 # %% [markdown]
-# # Figure 2: rain, reservoir level and landslide dates
+# # Figure 3: rain, reservoir level and landslide dates
 #
 # The temporal inputs of the study: the area-mean daily rain with its 30-day total (the LSTM sees a
 # 30-day window) and the daily reservoir level, with the date of every mapped landslide marked.
 
 # %% tags=["parameters"]
 inputs = {"rainfall": "data/raw/kerman_synthetic/rainfall.nc"}
-outputs = {"png": "fig02_forcing_series.png", "pdf": "fig02_forcing_series.pdf"}
+outputs = {"png": "fig03_forcing_series.png", "pdf": "fig03_forcing_series.pdf"}
 dpi = 200
 
 # %%

@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Figure 7: our metrics beside the paper's
+# # Figure 8: our metrics beside the paper's
 #
 # Test metrics of all models under the paper's protocol (random split): ours as bars with the 95 %
 # interval over seeds, the paper's as diamonds (hollow where read off its figure or cited).
@@ -22,7 +22,7 @@ inputs = {
     "summary": "results/kerman_synthetic/metrics/summary_by_model.csv",
     "reported": "paper/reported.yaml",
 }
-outputs = {"png": "fig07_model_comparison.png", "pdf": "fig07_model_comparison.pdf"}
+outputs = {"png": "fig08_model_comparison.png", "pdf": "fig08_model_comparison.pdf"}
 dpi = 200
 
 # %%

@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Figure 3: the conditioning factors
+# # Figure 2: the conditioning factors
 #
 # The paper's 11 static factors (elevation, slope, aspect, TWI, SPI, ERG, distances to faults,
 # rivers and roads, land use, AAP) plus the distance to the reservoir shore, on the analysis grid,
@@ -20,7 +20,7 @@
 
 # %% tags=["parameters"]
 inputs = {"factors": "results/kerman_synthetic/factors/factors.tif"}
-outputs = {"png": "fig03_factors.png", "pdf": "fig03_factors.pdf"}
+outputs = {"png": "fig02_factors.png", "pdf": "fig02_factors.pdf"}
 dpi = 200
 
 # %%

@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Figure 5: learning curves of the neural networks
+# # Figure 6: learning curves of the neural networks
 #
 # Training (dashed) and validation loss per epoch of the CNN-LSTM, CNN and LSTM, mean over seeds
 # with the range shaded, for every validation scheme. Training stops early when the validation loss
@@ -20,7 +20,7 @@
 
 # %% tags=["parameters"]
 inputs = {"runs": "results/kerman_synthetic/metrics/runs.csv"}
-outputs = {"png": "fig05_learning_curves.png", "pdf": "fig05_learning_curves.pdf"}
+outputs = {"png": "fig06_learning_curves.png", "pdf": "fig06_learning_curves.pdf"}
 dpi = 200
 
 # %%

@@ -12,7 +12,7 @@
 # ---
 
 # %% [markdown]
-# # Figure 9: validation schemes
+# # Figure 10: validation schemes
 #
 # Test AUC of every model under the random, spatial and temporal splits (mean and 95 % interval over
 # seeds), with the oracle's AUC as dashed lines.
@@ -22,7 +22,7 @@ inputs = {
     "summary": "results/kerman_synthetic/metrics/summary_by_model.csv",
     "oracle": "results/kerman_synthetic/metrics/oracle.csv",
 }
-outputs = {"png": "fig09_schemes.png", "pdf": "fig09_schemes.pdf"}
+outputs = {"png": "fig10_schemes.png", "pdf": "fig10_schemes.pdf"}
 dpi = 200
 
 # %%

@@ -1,0 +1,487 @@
+"""The replication manuscript (``paper/manuscript.tex``): its generated inputs and its build.
+
+- :func:`macros` turns the workflow's metrics into LaTeX macros (``results/<study>/paper/macros.tex``):
+  every number the manuscript's text states comes from there, none is typed.
+- :func:`artefacts_tex` writes the floats of the manifest's artefacts
+  (``results/<study>/paper/artefacts.tex``): the manuscript places them with ``\\Artefact{<id>}``,
+  and only what the manifest lists exists.
+- :func:`build_pdf` runs latexmk (TeX Live from the system) and returns the page count.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from lsm.errors import InputError
+from lsm.io import read_yaml, write_text
+from lsm.manifest import Artefact, latex_escape
+
+DIGIT_WORDS = ["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
+METRIC_NAMES = {
+    "accuracy": "Acc",
+    "precision": "Prec",
+    "recall": "Rec",
+    "f1": "Fscore",
+    "auc": "Auc",
+    "kappa": "Kappa",
+}
+TRADITIONAL = ("svm", "dt", "rf", "mlp")
+NOT_AVAILABLE = "n/a"
+
+
+def macro_name(*parts: object) -> str:
+    """A LaTeX command name from ``parts``: CamelCase letters only (digits spelled out)."""
+    words = []
+    for part in parts:
+        for word in re.split(r"[^A-Za-z0-9]+", str(part)):
+            word = "".join(DIGIT_WORDS[int(c)] if c.isdigit() else c for c in word)
+            if word:
+                words.append(word[0].upper() + word[1:])
+    name = "".join(words)
+    if not name.isalpha():
+        raise ValueError(f"cannot make a macro name of {parts!r}")
+    return name
+
+
+def number(value: float | int | None, digits: int = 3, sign: bool = False) -> str:
+    """A number for LaTeX text: fixed decimals, a true minus sign, thousands grouped with {,}."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return NOT_AVAILABLE
+    text = f"{abs(value):,.{digits}f}".replace(",", "{,}")
+    if value < 0 and float(text.replace("{,}", "")) != 0:
+        return "$-$" + text
+    return ("+" if sign else "") + text
+
+
+def p_value(p: float | None) -> str:
+    if p is None or not math.isfinite(p):
+        return NOT_AVAILABLE
+    return "$<$0.001" if p < 0.001 else number(p, 3)
+
+
+class Macros(dict):
+    """Macro name -> LaTeX text, refusing to define a name twice; ``flags`` become \\if switches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flags: dict[str, bool] = {}
+
+    def add(self, value: str, *name: object) -> None:
+        key = macro_name(*name)
+        if key in self:
+            raise ValueError(f"macro \\{key} defined twice")
+        self[key] = value
+
+    def tex(self, source: str, rule: str = "paper_macros") -> str:
+        lines = [
+            f"% Generated from {source}: macros the manuscript states.",
+            f"% Do not edit: the `{rule}` rule rewrites it.",
+        ]
+        for flag, value in self.flags.items():
+            lines += [f"\\newif\\if{flag}", f"\\{flag}{'true' if value else 'false'}"]
+        lines += [f"\\newcommand{{\\{k}}}{{{v}}}" for k, v in self.items()]
+        return "\n".join(lines) + "\n"
+
+
+def _read_csv(path: Path | None) -> pd.DataFrame:
+    if path is None or not Path(path).is_file() or Path(path).stat().st_size == 0:
+        return pd.DataFrame()
+    try:
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+
+
+def _label(model: str) -> str:
+    from lsm.models import LABELS
+
+    return latex_escape(LABELS.get(model, model))
+
+
+def macros(inputs: Mapping[str, Path | None], config: Mapping[str, Any], study: str) -> Macros:
+    """Every number of the manuscript's text, from the workflow's outputs (see the `paper_macros`
+    rule for ``inputs``) and the configuration; what a study lacks reads "n/a"."""
+    import inspect
+
+    from lsm.models import ALL_MODELS
+    from lsm.scorecard import high_zone_contrast, judge_claims
+    from lsm.stats import mean_interval
+
+    m = Macros()
+    reported = read_yaml(inputs["reported"])
+    # Every scheme and model the manuscript may name; those a study lacks read "n/a".
+    schemes = list(dict.fromkeys([*config["models"]["schemes"], "random", "spatial", "temporal"]))
+    models = list(dict.fromkeys([*config["models"]["names"], *ALL_MODELS]))
+    torch_cfg = config["models"]["torch"]
+    sampling = config["sampling"]
+
+    # -- the paper --------------------------------------------------------------------------------
+    m.add(latex_escape(str(reported["reported_by"])), "PaperCitation")
+    m.add(latex_escape(str(reported["doi"])), "PaperDoi")
+    for model, values in reported["models"].items():
+        for metric, entry in values.items():
+            if metric in METRIC_NAMES:
+                m.add(number(entry["value"], 3), "Paper", METRIC_NAMES[metric], model)
+    m.add(
+        number(
+            100 * (reported["models"]["cnn_lstm"]["auc"]["value"] - reported["models"]["rf"]["auc"]["value"]),
+            0,
+        ),
+        "PaperGainPoints",
+    )
+    for name, entry in reported.get("class_shares_percent", {}).items():
+        m.add(number(entry["value"], 1), "PaperShare", name)
+    m.add(str(len(reported["claims"])), "NumClaims")
+
+    # -- how claims are judged (lsm.scorecard's defaults) ------------------------------------------
+    judge = inspect.signature(judge_claims).parameters
+    m.add(number(100 * judge["gain_needed"].default, 0), "GainNeededPoints")
+    m.add(f"{judge['alpha'].default:g}", "AlphaLevel")
+    m.add(number(100 * inspect.signature(mean_interval).parameters["level"].default, 0), "IntervalPercent")
+    from lsm.evaluate import binary_metrics
+
+    m.add(f"{inspect.signature(binary_metrics).parameters['threshold'].default:g}", "Threshold")
+    high_share = inspect.signature(high_zone_contrast).parameters["high_share"].default
+    m.add(number(100 * high_share, 1), "HighSharePercent")
+    m.flags["Synthetic"] = bool(inputs.get("truth")) and Path(inputs["truth"]).is_file()
+
+    # -- the study and the protocol -----------------------------------------------------------------
+    m.add(latex_escape(study), "StudyName")
+    resolution = config["grid"].get("resolution_m")
+    grid = _grid(inputs.get("factors"))
+    cell = grid.get("cell") or resolution
+    m.add(number(cell, 0), "CellSizeM")
+    m.add(number(grid.get("area_km2"), 0), "AreaKm")
+    m.add(number(grid.get("rows"), 0), "GridRows")
+    m.add(number(grid.get("cols"), 0), "GridCols")
+    m.add(str(len(config["factors"]["names"])), "NumFactors")
+    m.add(number(sampling["patch_size"], 0), "PatchSize")
+    m.add(number(sampling["patch_size"] * cell, 0) if cell else NOT_AVAILABLE, "PatchSizeM")
+    m.add(number(sampling["window_days"], 0), "WindowDays")
+    m.add(number(sampling["negative_ratio"], 0), "NegativeRatio")
+    m.add(number(sampling["buffer_m"], 0), "BufferM")
+    m.add(number(sampling["buffer_days"], 0), "BufferDays")
+    m.add(number(100 * config["splits"]["test_fraction"], 0), "TestPercent")
+    m.add(number(config["splits"]["spatial_block_m"] / 1000, 1), "SpatialBlockKm")
+    m.add(str(len(models)), "NumModels")
+    m.add(str(len(schemes)), "NumSchemes")
+    m.add(str(len(config["models"]["seeds"])), "NumSeeds")
+    m.add(number(torch_cfg["epochs"], 0), "Epochs")
+    m.add(number(torch_cfg["patience"], 0), "Patience")
+    m.add(number(torch_cfg["batch_size"], 0), "BatchSize")
+    m.add(f"{torch_cfg['learning_rate']:g}", "LearningRate")
+    m.add(f"{torch_cfg['weight_decay']:g}", "WeightDecay")
+    m.add(number(100 * torch_cfg["validation_fraction"], 0), "ValidationPercent")
+    m.add(" and ".join(str(c) for c in torch_cfg["conv_channels"]), "ConvChannels")
+    m.add(str(len(torch_cfg["conv_channels"])), "NumConv")
+    m.add(number(torch_cfg["lstm_hidden"], 0), "LstmUnits")
+    m.add(number(torch_cfg["dense_units"], 0), "DenseUnits")
+    m.add(f"{torch_cfg['dropout']:g}", "Dropout")
+    m.add(number(config["models"]["rf"]["n_estimators"], 0), "RfTrees")
+    m.add(number(config["models"]["dt"]["max_depth"], 0), "DtDepth")
+
+    summary = json.loads(Path(inputs["samples_summary"]).read_text())
+    negatives = sum(summary.get("negatives_by_kind", {}).values())
+    m.add(number(summary.get("samples"), 0), "NumSamples")
+    m.add(number(summary.get("positives"), 0), "NumPositives")
+    m.add(number(negatives, 0), "NumNegatives")
+    m.add(number(summary.get("landslides_in_inventory"), 0), "NumInventory")
+    m.add(number(summary.get("landslides_dropped_patch_outside_valid_area"), 0), "NumDroppedEdge")
+    m.add(str(len(summary.get("channels", []))), "NumChannels")
+    m.add(str(len(summary.get("sequence_features", []))), "NumSeriesFeatures")
+    splits = json.loads(Path(inputs["splits_info"]).read_text())
+    for scheme in schemes:
+        part = splits.get(scheme, {})
+        for name in ("train", "test", "buffer"):
+            m.add(number(part.get(name), 0), "Split", scheme, name)
+
+    runs = _read_csv(inputs["runs"])
+    m.add(number(len(runs), 0), "NumRuns")
+    skipped = json.loads(Path(inputs["skipped"]).read_text()) if inputs.get("skipped") else {}
+    m.add(str(len(skipped.get("models", {}))), "NumSkippedModels")
+
+    truth_file = inputs.get("truth")
+    synthetic = bool(truth_file) and Path(truth_file).is_file()
+    truth = json.loads(Path(truth_file).read_text()) if synthetic else {}
+    m.add(number(truth.get("years"), 0), "SynthYears")
+    m.add(number(truth.get("true_events"), 0), "SynthTrueEvents")
+    m.add(number(truth.get("inventory_events"), 0), "SynthInventoryEvents")
+    m.add(
+        number(100 * truth["detection_rate"], 0) if "detection_rate" in truth else NOT_AVAILABLE,
+        "SynthDetectionPercent",
+    )
+    m.add(number(truth.get("mean_annual_rain_mm"), 0), "SynthRainMm")
+    m.add(number(truth.get("rain_30d_mm_before_events"), 0), "SynthRainBeforeEventsMm")
+    m.add(number(truth.get("rain_30d_mm_climatology"), 0), "SynthRainClimatologyMm")
+
+    # -- our results ---------------------------------------------------------------------------------
+    stats = _read_csv(inputs["summary"])
+    comparisons = _read_csv(inputs["comparisons"])
+    oracle = _read_csv(inputs.get("oracle"))
+    ablation = _read_csv(inputs.get("ablation"))
+    where_when = _read_csv(inputs.get("where_when"))
+    claims = _read_csv(inputs["claims"])
+
+    def stat(scheme: str, model: str, metric: str) -> pd.Series | None:
+        if stats.empty:
+            return None
+        row = stats[(stats["scheme"] == scheme) & (stats["model"] == model) & (stats["metric"] == metric)]
+        return None if row.empty else row.iloc[0]
+
+    for scheme in schemes:
+        for model in models:
+            for metric, short in METRIC_NAMES.items():
+                s = stat(scheme, model, metric)
+                m.add(number(None if s is None else s["mean"]), short, scheme, model)
+                if metric == "auc":
+                    m.add(
+                        NOT_AVAILABLE
+                        if s is None
+                        else f"{number(s['mean'])} [{number(s['lo'])}, {number(s['hi'])}]",
+                        "AucCI",
+                        scheme,
+                        model,
+                    )
+        aucs = {model: stat(scheme, model, "auc") for model in models}
+        aucs = {k: float(v["mean"]) for k, v in aucs.items() if v is not None}
+        baselines = {k: v for k, v in aucs.items() if k != "cnn_lstm"}
+        best = max(baselines, key=baselines.get) if baselines else None
+        m.add(_label(best) if best else NOT_AVAILABLE, "BestBaseline", scheme)
+        m.add(number(baselines.get(best)), "BestBaselineAuc", scheme)
+        top = max(aucs, key=aucs.get) if aucs else None
+        m.add(_label(top) if top else NOT_AVAILABLE, "TopModel", scheme)
+        traditional = {k: v for k, v in aucs.items() if k in TRADITIONAL}
+        best_t = max(traditional, key=traditional.get) if traditional else None
+        m.add(_label(best_t) if best_t else NOT_AVAILABLE, "BestTraditional", scheme)
+        gain = aucs["cnn_lstm"] - traditional[best_t] if best_t and "cnn_lstm" in aucs else None
+        m.add(number(None if gain is None else 100 * gain, 1, sign=True), "GainPoints", scheme)
+        part = comparisons[comparisons["scheme"] == scheme] if not comparisons.empty else comparisons
+        significant = 0
+        for model in models:
+            if model == "cnn_lstm":
+                continue
+            row = part[part["baseline"] == model] if not part.empty else part
+            p = float(row["p_holm"].iloc[0]) if not row.empty else None
+            m.add(p_value(p), "PHolm", scheme, model)
+            if not row.empty and p is not None and p < 0.05 and float(row["difference"].iloc[0]) > 0:
+                significant += 1
+        m.add(str(significant) if not part.empty else NOT_AVAILABLE, "NumSignificantlyBeaten", scheme)
+        m.add(str(max(len(aucs) - 1, 0)), "NumBaselines", scheme)
+        o = _row(oracle, scheme=scheme)
+        m.add(number(None if o is None else float(o["oracle_auc"])), "OracleAuc", scheme)
+        o = _row(oracle, scheme=scheme, model="cnn_lstm")
+        m.add(
+            number(None if o is None else 100 * float(o["share_of_oracle"]), 0), "OracleSharePercent", scheme
+        )
+        for model in ("cnn_lstm", "lstm"):
+            for variant in ("shuffled_days", "window_mean"):
+                a = _row(ablation, scheme=scheme, model=model, variant=variant)
+                points = {k: None if a is None else 100 * float(a[k]) for k in ("drop", "drop_lo", "drop_hi")}
+                m.add(number(points["drop"], 1), "Drop", variant, scheme, model)
+                interval = f"[{number(points['drop_lo'], 1)}, {number(points['drop_hi'], 1)}]"
+                m.add(NOT_AVAILABLE if a is None else interval, "DropCI", variant, scheme, model)
+        for model in ("cnn_lstm", "cnn", "rf"):
+            w = _row(where_when, scheme=scheme, model=model)
+            for column, name in (("when_auc_same_place", "WhenAuc"), ("where_auc_same_day", "WhereAuc")):
+                m.add(number(None if w is None else float(w[column])), name, scheme, model)
+        verdict_column = f"verdict_{scheme}"
+        held = 0
+        for claim in reported["claims"]:
+            row = claims[claims["claim"] == claim] if not claims.empty else claims
+            verdict = (
+                str(row[verdict_column].iloc[0]) if not row.empty and verdict_column in row else NOT_AVAILABLE
+            )
+            held += verdict == "holds"
+            m.add(latex_escape(verdict), "Verdict", claim, scheme)
+        m.add(str(held) if verdict_column in claims else NOT_AVAILABLE, "NumClaimsHold", scheme)
+
+    _map_macros(m, inputs, models)
+    return m
+
+
+def _row(frame: pd.DataFrame, **equal: object) -> pd.Series | None:
+    """The first row of ``frame`` whose columns equal ``equal``, or None."""
+    if frame.empty or any(k not in frame for k in equal):
+        return None
+    mask = pd.Series(True, index=frame.index)
+    for key, value in equal.items():
+        mask &= frame[key] == value
+    return None if not mask.any() else frame[mask].iloc[0]
+
+
+def _grid(factors: Path | None) -> dict[str, float]:
+    if not factors or not Path(factors).is_file():
+        return {}
+    import numpy as np
+    import rasterio
+
+    with rasterio.open(factors) as src:
+        valid = src.read_masks(1) > 0
+        cell = float(src.res[0])
+        return {
+            "cell": cell,
+            "rows": src.height,
+            "cols": src.width,
+            "area_km2": float(np.count_nonzero(valid)) * cell * float(src.res[1]) / 1e6,
+        }
+
+
+def _map_macros(m: Macros, inputs: Mapping[str, Path | None], models: list[str]) -> None:
+    """Class shares, rate-curve AUCs and importance of the maps (first reference date)."""
+    shares = _read_csv(inputs.get("map_shares"))
+    summary = _read_csv(inputs.get("map_summary"))
+    importance = _read_csv(inputs.get("importance"))
+    first = None if summary.empty else summary.iloc[0]
+    date_label = None if first is None else first["date_label"]
+    m.add(NOT_AVAILABLE if first is None else latex_escape(str(first["date"])), "MapDate")
+    for model in models:
+        s = _row(summary, model=model, date_label=date_label)
+        for column, name in (("success_rate_auc", "SuccessAuc"), ("prediction_rate_auc", "PredictionAuc")):
+            m.add(number(None if s is None else float(s[column])), name, model)
+        for cls in ("low", "medium", "high"):
+            row = _row(shares, model=model, date_label=date_label, **{"class": cls})
+            columns = ("share_percent", "landslide_share_percent", "density_per_km2")
+            value = {k: None if row is None else float(row[k]) for k in columns}
+            m.add(number(value["share_percent"], 1), "MapShare", cls, model)
+            m.add(number(value["landslide_share_percent"], 1), "MapLandslidePercent", cls, model)
+            m.add(number(value["density_per_km2"], 2), "MapDensity", cls, model)
+        imp = importance[importance["model"] == model] if not importance.empty else importance
+        top = None if imp.empty else imp.sort_values("drop_mean", ascending=False).iloc[0]
+        m.add(
+            NOT_AVAILABLE if top is None else latex_escape(str(top["group"]).replace("_", " ")),
+            "TopFactor",
+            model,
+        )
+        m.add(number(None if top is None else 100 * float(top["drop_mean"]), 1), "TopFactorDrop", model)
+        for group in ("slope", "rain", "reservoir_level", "erg"):
+            g = _row(importance, model=model, group=group)
+            m.add(
+                number(None if g is None else 100 * float(g["drop_mean"]), 1), "ImportanceDrop", group, model
+            )
+
+
+# -- the floats of the manifest's artefacts -------------------------------------------------------
+def artefacts_tex(artefacts: Iterable[Artefact], root: str | Path) -> str:
+    """For every artefact of the manifest, the float the manuscript places with ``\\Artefact{id}``.
+
+    Figures include ``figures/<id>.pdf``, tables wrap ``tables/<id>.tex`` (a tabular) scaled down to
+    the text width if wider; captions come from the manifest's caption files.
+    """
+    artefacts = list(artefacts)
+    lines = [
+        "% Generated by lsm.paper.artefacts_tex from workflow/manifest.yaml: one float per artefact.",
+        "% Do not edit: the `paper_artefacts` rule rewrites it.",
+    ]
+    for a in artefacts:
+        caption = a.caption_latex(root)
+        if a.kind == "figure":
+            body = [
+                r"\begin{figure}[tbp]",
+                r"\centering",
+                rf"\includegraphics[width=\linewidth]{{{a.manuscript_file()}}}",
+                rf"\caption{{{caption}}}",
+                rf"\label{{fig:{a.id}}}",
+                r"\end{figure}",
+            ]
+        else:
+            body = [
+                r"\begin{table}[tbp]",
+                r"\centering\footnotesize",
+                rf"\caption{{{caption}}}",
+                rf"\label{{tab:{a.id}}}",
+                r"\begin{adjustbox}{max width=\linewidth}",
+                rf"\input{{{a.manuscript_file()}}}",
+                r"\end{adjustbox}",
+                r"\end{table}",
+            ]
+        lines += [rf"\ArtefactDefine{{{a.id}}}{{%", *body, "}"]
+    lines.append(rf"\ArtefactList{{{','.join(a.id for a in artefacts)}}}")
+    return "\n".join(lines) + "\n"
+
+
+# -- what the manuscript includes ------------------------------------------------------------------
+INCLUDE = re.compile(r"\\(input|include|includegraphics)(?:\[[^\]]*\])?\{([^}]+)\}")
+
+
+def strip_comments(tex: str) -> str:
+    return re.sub(r"(?<!\\)%.*", "", tex)
+
+
+def included_files(tex: str) -> list[tuple[str, str]]:
+    """(command, file) for every \\input, \\include and \\includegraphics in ``tex`` (comments off)."""
+    return [(m.group(1), m.group(2).strip()) for m in INCLUDE.finditer(strip_comments(tex))]
+
+
+def placed_artefacts(tex: str) -> list[str]:
+    """The ids the manuscript places with \\Artefact{...} (comments off)."""
+    return re.findall(r"\\Artefact\{([^}]+)\}", strip_comments(tex))
+
+
+# -- build -------------------------------------------------------------------------------------------
+def build_pdf(manuscript: str | Path, results: str | Path, pdf: str | Path, log_file: str | Path) -> int:
+    """Build ``manuscript`` with latexmk (pdflatex) into ``pdf``; inputs resolve against ``results``
+    (``results/<study>``) first. Returns the page count; latexmk's output goes to ``log_file``."""
+    latexmk = shutil.which("latexmk")
+    if latexmk is None or shutil.which("pdflatex") is None:
+        raise InputError(
+            "latexmk",
+            "latexmk or pdflatex not found",
+            "install TeX Live (Debian: apt-get install latexmk texlive-latex-base texlive-latex-recommended "
+            "texlive-latex-extra texlive-fonts-recommended lmodern)",
+        )
+    manuscript, results, pdf = Path(manuscript).resolve(), Path(results).resolve(), Path(pdf)
+    build = results / "paper" / "build"
+    build.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    # Search results/<study>/ first (figures/, tables/, paper/), then the manuscript's folder, then TeX's own.
+    env["TEXINPUTS"] = os.pathsep.join([str(results), str(manuscript.parent), ""])
+    command = [
+        latexmk,
+        "-pdf",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "-file-line-error",
+        f"-output-directory={build}",
+        "-jobname=paper",
+        str(manuscript),
+    ]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, cwd=results)
+    write_text(log_file, f"$ {' '.join(command)}\n{proc.stdout}\n{proc.stderr}")
+    tex_log = build / "paper.log"
+    if proc.returncode != 0:
+        problem = _first_error(tex_log) or f"latexmk exited {proc.returncode}"
+        raise InputError(manuscript, f"LaTeX failed: {problem}", f"see {log_file} and {tex_log}")
+    pages = pdf_pages(tex_log)
+    from lsm.io import atomic_path
+
+    with atomic_path(pdf) as tmp:
+        shutil.copyfile(build / "paper.pdf", tmp)
+    return pages
+
+
+def _first_error(tex_log: Path) -> str | None:
+    if not tex_log.is_file():
+        return None
+    for line in tex_log.read_text(errors="replace").splitlines():
+        if line.startswith("!") or re.match(r"^[^:]+:\d+: ", line):
+            return line.strip()
+    return None
+
+
+def pdf_pages(tex_log: str | Path) -> int:
+    """Pages of the PDF, from the "Output written on ... (N pages" line of the LaTeX log."""
+    text = Path(tex_log).read_text(errors="replace").replace("\n", "")
+    found = re.findall(r"Output written on .*?\((\d+) pages?", text)
+    if not found:
+        raise ValueError(f"{tex_log}: no 'Output written' line")
+    return int(found[-1])

@@ -1,0 +1,60 @@
+"""One plotting style: every figure function uses it, and numeric axes carry units."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+
+import matplotlib.pyplot as plt
+import pytest
+
+from lsm import plots, plots_maps
+from lsm.plots import PALETTE, apply_style, axis_problems, save_figure
+
+
+def test_every_figure_function_applies_the_style() -> None:
+    for module in (plots, plots_maps):
+        tree = ast.parse(inspect.getsource(module))
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            returns_figure = isinstance(node.returns, ast.Attribute) and node.returns.attr == "Figure"
+            if returns_figure:
+                calls = {
+                    n.func.id
+                    for n in ast.walk(node)
+                    if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                }
+                assert "apply_style" in calls, f"{module.__name__}.{node.name} does not call apply_style()"
+
+
+def test_style_is_colour_blind_safe_and_fixed() -> None:
+    apply_style()
+    assert PALETTE[:3] == ["#0072B2", "#E69F00", "#009E73"]  # Okabe-Ito
+    assert plt.rcParams["axes.labelsize"] == 9 and plt.rcParams["pdf.fonttype"] == 42
+
+
+def test_numeric_axes_need_units(tmp_path) -> None:
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [2, 3])
+    ax.set_xlabel("Distance")
+    assert len(axis_problems(fig)) == 2  # x without units, y without label
+    with pytest.raises(ValueError, match="without units"):
+        save_figure(fig, [tmp_path / "f.png"])
+    assert not (tmp_path / "f.png").exists()
+    ax.set_xlabel("Distance (km)")
+    ax.set_ylabel("Score (dimensionless)")
+    assert axis_problems(fig) == []
+    save_figure(fig, [tmp_path / "f.png"])
+    assert (tmp_path / "f.png").stat().st_size > 0
+    plt.close(fig)
+
+
+def test_categorical_and_hidden_axes_need_no_units() -> None:
+    fig, (a, b) = plt.subplots(1, 2)
+    a.bar(["RF", "SVM"], [1, 2])
+    a.set_ylabel("Weights (count)")
+    b.imshow([[0, 1], [1, 0]])
+    b.axis("off")
+    assert axis_problems(fig) == []
+    plt.close(fig)

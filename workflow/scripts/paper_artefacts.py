@@ -1,0 +1,16 @@
+"""Snakemake script: the floats of the manifest's artefacts for the manuscript (lsm.paper)."""
+
+from pathlib import Path
+
+from lsm.io import write_text
+from lsm.logs import run_logged
+from lsm.manifest import load_manifest
+from lsm.paper import artefacts_tex
+
+
+def write_artefacts(smk) -> None:
+    root = Path(smk.input.manifest).resolve().parents[1]
+    write_text(smk.output.artefacts, artefacts_tex(load_manifest(smk.input.manifest, root), root))
+
+
+run_logged(snakemake.log[0], write_artefacts, snakemake)
