@@ -49,6 +49,20 @@ include: "workflow/rules/train.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/maps.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/provenance.smk"
+include: "workflow/rules/paper.smk"
+
+
+# Jobs of a second or less that only gather files: on a cluster they run where Snakemake runs,
+# instead of waiting in the queue.
+localrules:
+    all,
+    runs_table,
+    map_tables,
+    provenance,
+    provenance_table,
+    paper_artefacts,
+    paper_provenance,
 
 
 rule all:

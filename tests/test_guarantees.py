@@ -15,17 +15,9 @@ import pandas as pd
 import pytest
 import torch
 
-from tests.conftest import copy_repo, run, tool_env
+from tests.conftest import copy_repo, numeric_outputs, run, tool_env
 
 pytestmark = pytest.mark.integration
-
-
-def numeric_outputs(results: Path) -> dict[str, bytes]:
-    """Every file that carries numbers of the run (not notebooks, logs or timings)."""
-    keep = [*results.glob("runs/*/*/seed*/predictions.csv"), *results.glob("runs/*/*/seed*/metrics.json")]
-    keep += [p for p in results.glob("metrics/*") if p.is_file()]
-    keep += [*results.glob("samples/*.csv"), *results.glob("samples/*.json"), *results.glob("factors/*.csv")]
-    return {str(p.relative_to(results)): p.read_bytes() for p in sorted(keep)}
 
 
 def test_two_clean_runs_give_identical_numbers(tiny_run: Path, tiny_results: Path, tmp_path: Path) -> None:

@@ -12,7 +12,14 @@ rule train_torch:
         tensors=rules.samples.output.tensors,
         summary=rules.samples.output.summary,
         splits=rules.splits.output.splits,
-        code=library("models.py", "train.py", "sampling.py", "splits.py", "evaluate.py"),
+        code=library(
+            "models.py",
+            "train.py",
+            "sampling.py",
+            "splits.py",
+            "evaluate.py",
+            "provenance.py",
+        ),
     output:
         model=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/model.pt",
         architecture=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/model.json",
@@ -20,6 +27,7 @@ rule train_torch:
         predictions=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/predictions.csv",
         metrics=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/metrics.json",
         curve=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/learning_curve.csv",
+        provenance=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/provenance.json",
     log:
         f"{LOGS}/train/{{scheme}}_{{model}}_seed{{seed}}.log",
     benchmark:
@@ -46,13 +54,21 @@ rule train_sklearn:
         tensors=rules.samples.output.tensors,
         summary=rules.samples.output.summary,
         splits=rules.splits.output.splits,
-        code=library("models.py", "train.py", "sampling.py", "splits.py", "evaluate.py"),
+        code=library(
+            "models.py",
+            "train.py",
+            "sampling.py",
+            "splits.py",
+            "evaluate.py",
+            "provenance.py",
+        ),
     output:
         model=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/model.joblib",
         normaliser=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/normaliser.npz",
         predictions=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/predictions.csv",
         metrics=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/metrics.json",
         curve=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/learning_curve.csv",
+        provenance=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/provenance.json",
     log:
         f"{LOGS}/train/{{scheme}}_{{model}}_seed{{seed}}.log",
     benchmark:

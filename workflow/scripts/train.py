@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from lsm.logs import run_logged
+from lsm.provenance import config_seeds, write_folder_manifest
 from lsm.sampling import load_samples
 from lsm.train import run_training
 
@@ -23,6 +24,10 @@ def train(smk) -> None:
         Path(smk.output.metrics).parent,
         progress=True,
     )
+    # The run folder's provenance, with the run's own seed, written last so that it lists every file.
+    provenance = Path(smk.output.provenance)
+    seeds = {**config_seeds(smk.config), "run": int(w.seed)}
+    write_folder_manifest(provenance.parent, smk.config, seeds=seeds, root=Path.cwd(), target=provenance)
 
 
 run_logged(snakemake.log[0], train, snakemake)

@@ -1,0 +1,12 @@
+"""Snakemake script: the provenance of the results as LaTeX macros (lsm.provenance.provenance_tex)."""
+
+from lsm.io import write_text
+from lsm.logs import run_logged
+from lsm.provenance import provenance_tex, read_manifests
+
+
+def write(smk) -> None:
+    write_text(smk.output.provenance, provenance_tex(read_manifests(smk.input.manifests)))
+
+
+run_logged(snakemake.log[0], write, snakemake)
