@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,9 +26,13 @@ def tool_env() -> dict[str, str]:
     return env
 
 
-def run(cmd: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run a command, returning its output; on failure show the tail of what it printed."""
-    proc = subprocess.run(cmd, cwd=cwd, env=tool_env(), capture_output=True, text=True)
+def run(
+    cmd: list[str], cwd: Path, check: bool = True, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a command (in :func:`tool_env` plus ``extra_env``), returning its output; on failure show
+    the tail of what it printed."""
+    env = {**tool_env(), **(extra_env or {})}
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if check and proc.returncode != 0:
         raise AssertionError(
             f"{' '.join(cmd)} exited {proc.returncode}\n--- stdout ---\n{proc.stdout[-4000:]}"
@@ -97,3 +102,40 @@ def tiny_study_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("study") / "tiny"
     generate_study(SyntheticSettings.from_config({**block, "preset": "tiny"}), out, progress=False)
     return out
+
+
+def require_tool(*names: str) -> str:
+    """The path of the first of ``names`` on PATH; without any, skip the test with the reason, or
+    fail it where LSM_REQUIRE_TOOLS is set (CI installs the tools, so there it must not skip)."""
+    found = next((path for name in names if (path := shutil.which(name))), None)
+    if found is None:
+        reason = f"{' or '.join(names)} not installed (Debian packages: see .ci/run)"
+        if os.environ.get("LSM_REQUIRE_TOOLS"):
+            pytest.fail(f"{reason}, but LSM_REQUIRE_TOOLS is set")
+        pytest.skip(reason)
+    return found
+
+
+def numeric_outputs(results: Path) -> dict[str, bytes]:
+    """Every file that carries numbers of the run (not notebooks, logs or timings): name -> bytes."""
+    keep = [*results.glob("runs/*/*/seed*/predictions.csv"), *results.glob("runs/*/*/seed*/metrics.json")]
+    keep += [p for p in results.glob("metrics/*") if p.is_file()]
+    keep += [*results.glob("samples/*.csv"), *results.glob("samples/*.json"), *results.glob("factors/*.csv")]
+    keep += [p for p in results.glob("maps/*/*") if p.suffix in (".tif", ".csv", ".json")]
+    # provenance.json records when it was written: its time differs between runs, by design.
+    keep = [p for p in keep if p.name != "provenance.json"]
+    return {str(p.relative_to(results)): p.read_bytes() for p in sorted(keep)}
+
+
+def snakemake_jobs(output: str) -> dict[str, int]:
+    """Jobs Snakemake ran, from the 'Job stats' table it prints before each run: rule -> count.
+
+    Snakemake prints the table again at the end of a run; each run's first table is counted.
+    """
+    jobs: dict[str, int] = {}
+    for run_log in re.split(r"(?=Building DAG of jobs)", output):
+        match = re.search(r"Job stats:\n.*?\n-+\s+-+\n(.*?)\ntotal\s+\d+", run_log, flags=re.S)
+        for line in match.group(1).splitlines() if match else []:
+            name, count = line.split()
+            jobs[name] = jobs.get(name, 0) + int(count)
+    return jobs
