@@ -1,33 +1,22 @@
-"""DVC drives Snakemake: `dvc repro` runs the tiny study, a param change reruns only what depends on
-it (checked on Snakemake's job list), and a local remote round-trips the outputs."""
+"""DVC drives Snakemake, on a study brought as the README says (`dvc add data/raw/<study>`): `dvc repro`
+runs it, a param change reruns only what depends on it (checked on Snakemake's job list), a fresh
+clone pulls the results from a remote with nothing left to rerun, and a replaced raw input file
+reruns exactly the jobs that depend on it."""
 
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import copy_repo, git_init, run
+from tests.conftest import copy_repo, git_init, run, snakemake_jobs
+
+STUDY = "brought"
 
 pytestmark = pytest.mark.integration
-
-
-def snakemake_jobs(output: str) -> dict[str, int]:
-    """Jobs Snakemake ran, from the 'Job stats' table it prints before each run: rule -> count.
-
-    Snakemake prints the table again at the end of a run; each run's first table is counted.
-    """
-    jobs: dict[str, int] = {}
-    for run_log in re.split(r"(?=Building DAG of jobs)", output):
-        match = re.search(r"Job stats:\n.*?\n-+\s+-+\n(.*?)\ntotal\s+\d+", run_log, flags=re.S)
-        for line in match.group(1).splitlines() if match else []:
-            name, count = line.split()
-            jobs[name] = jobs.get(name, 0) + int(count)
-    return jobs
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -46,15 +35,44 @@ def test_job_stats_parser() -> None:
     assert snakemake_jobs("Nothing to be done.") == {}
 
 
-def test_dvc_repro_param_change_and_remote_round_trip(tmp_path: Path) -> None:
+def commit(repo: Path, message: str) -> None:
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "add", "-A"], repo)
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", message], repo)
+
+
+def bring_study(repo: Path, study_dir: Path) -> None:
+    """The tiny synthetic study's files (not its truth) as a real study of the user's: copied into
+    data/raw/<STUDY>, tracked with `dvc add`, selected in params.yaml (README, "Bring your own study")."""
+    shutil.copytree(study_dir, repo / "data" / "raw" / STUDY, ignore=shutil.ignore_patterns("truth"))
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params["study"] = STUDY
+    # One seed on one split: what DVC and Snakemake rerun does not depend on the size of the run
+    # grid, and the test runs the workflow three times.
+    params["models"].update(seeds=[1], schemes=["random"])
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    run(["dvc", "add", f"data/raw/{STUDY}"], repo)
+    assert (repo / "data" / "raw" / f"{STUDY}.dvc").is_file()
+
+
+def shift_levels(path: Path, metres: float) -> None:
+    """Replace the reservoir levels with the same series raised by ``metres`` (still valid input)."""
+    import pandas as pd
+
+    levels = pd.read_csv(path)
+    levels["level_m"] = levels["level_m"] + metres
+    levels.to_csv(path, index=False)
+
+
+def test_dvc_repro_param_change_clone_pull_and_replaced_input(tmp_path: Path, tiny_study_dir: Path) -> None:
     repo = copy_repo(tmp_path / "repo")
     git_init(repo)
-    study = yaml.safe_load((repo / "params.yaml").read_text())["study"]
-    results = repo / "results" / study
+    bring_study(repo, tiny_study_dir)
+    commit(repo, "bring a study")
+    results = repo / "results" / STUDY
 
     first = run(["dvc", "repro"], repo)
     first_jobs = snakemake_jobs(first.stdout + first.stderr)
-    assert first_jobs.get("synthesize") == 1, first_jobs
+    assert first_jobs.get("synthesize") == 1, first_jobs  # the synthetic stage is cheap and stays
     assert first_jobs.get("fig00_paper_reported") == 1, first_jobs
     assert (results / "figures" / "fig00_paper_reported.png").is_file()
     assert "up to date" in run(["dvc", "status"], repo).stdout
@@ -75,19 +93,49 @@ def test_dvc_repro_param_change_and_remote_round_trip(tmp_path: Path) -> None:
     rerun = snakemake_jobs(changed.stdout + changed.stderr)
     assert "fig00_paper_reported" in rerun, rerun
     figures = {name for name in first_jobs if name.startswith("fig")}
-    assert set(rerun) == figures | {"all"}, rerun
+    # ... and the provenance of the folders they land in (figures/, notebooks/) with its table.
+    assert set(rerun) == figures | {"provenance", "provenance_table", "all"}, rerun
+    assert rerun["provenance"] == 2, rerun
     assert {"synthesize", "factors", "samples", "train_torch", "evaluate", "tab02_claims"} <= set(first_jobs)
     executed = (results / "notebooks" / "fig00_paper_reported.parameters.yaml").read_text()
     assert yaml.safe_load(executed)["dpi"] == 72
     assert "up to date" in run(["dvc", "status"], repo).stdout
 
-    # Push to a local-folder remote, lose the outputs and the cache, pull them back byte for byte.
+    # Share: push to a local-folder remote and commit what a collaborator needs (dvc.lock, remote).
     before = tree_digest(results)
     remote = tmp_path / "remote"
     run(["dvc", "remote", "add", "-d", "local", str(remote)], repo)
     run(["dvc", "push"], repo)
-    shutil.rmtree(results)
-    shutil.rmtree(repo / ".dvc" / "cache")
-    run(["dvc", "pull"], repo)
-    assert tree_digest(results) == before
-    assert "up to date" in run(["dvc", "status"], repo).stdout
+    commit(repo, "results of the brought study")
+
+    # A collaborator clones afresh and pulls: the same bytes, DVC has nothing to reproduce, and after
+    # the documented `snakemake --touch` (pulled files have new times) Snakemake has nothing either.
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", str(repo), str(clone)], tmp_path)
+    run(["dvc", "pull"], clone)
+    pulled = clone / "results" / STUDY
+    assert tree_digest(pulled) == before
+    assert "up to date" in run(["dvc", "status"], clone).stdout
+    assert snakemake_jobs(run(["dvc", "repro"], clone).stdout) == {}
+    run(["snakemake", "--touch", "--cores", "1"], clone)
+    assert "Nothing to be done" in run(["snakemake", "-n"], clone).stdout
+
+    # One raw input file is replaced: `dvc repro` reruns exactly the jobs downstream of the rules that
+    # read it (the samples, the map tiles and the forcing figure), nothing upstream or beside them.
+    readers = ["samples", "map_tile", "fig03_forcing_series"]
+    downstream = run(["snakemake", "-n", "--forcerun", *readers], clone)
+    expected = snakemake_jobs(downstream.stdout + downstream.stderr)
+    shift_levels(clone / "data" / "raw" / STUDY / "reservoir_levels.csv", 1.5)
+    assert "modified" in run(["dvc", "status"], clone).stdout
+    run(["dvc", "add", f"data/raw/{STUDY}"], clone)  # record the new version of the study (README)
+    replaced = run(["dvc", "repro"], clone)
+    rerun = snakemake_jobs(replaced.stdout + replaced.stderr)
+    assert rerun == expected, (rerun, expected)
+    assert {"samples", "train_torch", "map_tile", "fig03_forcing_series"} <= set(rerun)
+    assert not {"synthesize", "factors", "fig00_paper_reported", "fig01_study_area", "fig02_factors"} & set(
+        rerun
+    )
+    assert "up to date" in run(["dvc", "status"], clone).stdout
+    after = tree_digest(pulled)
+    assert after["factors/factors.tif"] == before["factors/factors.tif"]
+    assert after["samples/tensors.npz"] != before["samples/tensors.npz"]
