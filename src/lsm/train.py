@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,10 @@ def resolve_device(setting: str) -> torch.device:
 
 
 def seed_everything(seed: int, threads: int) -> None:
+    # With deterministic algorithms on, cuBLAS (CUDA >= 10.2) raises unless given a fixed workspace
+    # (PyTorch's "Reproducibility" notes); it must be set before the first CUDA call, and is inert
+    # on the CPU.
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     torch.use_deterministic_algorithms(True, warn_only=False)
