@@ -58,3 +58,24 @@ def test_categorical_and_hidden_axes_need_no_units() -> None:
     b.axis("off")
     assert axis_problems(fig) == []
     plt.close(fig)
+
+
+def test_a_date_axis_with_year_ticks_needs_no_units() -> None:
+    """Nine years of days: matplotlib labels the ticks 2012, 2014, ... which read as numbers."""
+    import pandas as pd
+
+    fig, ax = plt.subplots()
+    days = pd.date_range("2012-01-01", "2020-12-31", freq="D")
+    ax.plot(days, range(len(days)))
+    ax.set_xlabel("Date")
+    ax.set_ylabel("Rain (mm/day)")
+    fig.canvas.draw()
+    assert all(t.get_text().isdigit() for t in ax.get_xticklabels() if t.get_text())  # years
+    assert axis_problems(fig) == []
+    plt.close(fig)
+    fig, ax = plt.subplots()  # the same labels on a plain numeric axis need units
+    ax.plot([2012, 2020], [0, 1])
+    ax.set_xlabel("Date")
+    ax.set_ylabel("Rain (mm/day)")
+    assert len(axis_problems(fig)) == 1
+    plt.close(fig)

@@ -51,6 +51,11 @@ def apply_style() -> None:
 UNITS = re.compile(r"\([^)]+\)|\[[^\]]+\]")
 
 
+def _is_date_axis(axis: matplotlib.axis.Axis) -> bool:
+    """Whether the axis shows dates (matplotlib.dates formats its ticks)."""
+    return type(axis.get_major_formatter()).__module__ == "matplotlib.dates"
+
+
 def _numeric(labels: list[str]) -> bool:
     texts = [s.replace("\u2212", "-").replace(",", "").replace("%", "").strip() for s in labels]
     texts = [s for s in texts if s]
@@ -83,7 +88,7 @@ def axis_problems(fig: plt.Figure) -> list[str]:
             if not axis.get_visible():
                 continue
             ticks = [t.get_text() for t in axis.get_ticklabels() if t.get_visible()]
-            if not _numeric(ticks):
+            if not _numeric(ticks) or _is_date_axis(axis):  # years as ticks are dates, not numbers
                 continue
             label = axis.get_label_text() or shared[name]
             if not UNITS.search(label):
