@@ -57,3 +57,38 @@ def test_report_opens_in_chromium_with_every_image(report: Path) -> None:
     assert all(seen.images[f]["width"] > 100 for f in figures)
     unlinked = [f for f in figures if not seen.notebooks[f].get("ok")]
     assert not unlinked, {f: seen.notebooks[f] for f in unlinked}
+
+
+def test_check_waits_for_the_app_not_its_div(tmp_path: Path) -> None:
+    """A large report defines its `app` a while after the page shows <div id="app">, which browsers
+    expose as a global of the same name: the check must wait for the app itself (it once ran
+    against the div and failed on the default study's 15 MB report)."""
+    require_tool("chromium", "chromium-browser", "google-chrome")
+    from lsm.browser import check_report
+
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    notebook = "PGRpdiBjbGFzcz0nY2VsbCc+eDwvZGl2Pg=="  # <div class='cell'>x</div>
+    page = f"""<!DOCTYPE html><html><body><div id="app"><p>loading</p></div>
+<script>var results = {{
+  "figures/f.png": {{"mime_type": "image/png", "data_uri": "data:image/png;base64,{png}",
+                     "caption": "showResultInfo('notebooks/f.html')"}},
+  "notebooks/f.html": {{"mime_type": "text/html", "data_uri": "data:text/html;base64,{notebook}",
+                        "caption": ""}}}};</script>
+<script>setTimeout(() => {{
+  const s = document.createElement("script");
+  s.text = `let app = {{
+    setView(view) {{
+      const box = document.querySelector("#app");
+      box.innerHTML = view.content === "img" ? '<img src="' + view.contentPath + '">'
+                                             : '<iframe src="' + view.contentPath + '"></iframe>';
+    }},
+    showResultInfo(path) {{}},
+  }};`;
+  document.body.appendChild(s);
+}}, 1500);</script></body></html>"""
+    report = tmp_path / "report.html"
+    report.write_text(page)
+    seen = check_report(report, timeout=60)
+    assert not seen.errors, seen.errors
+    assert seen.images == {"figures/f.png": {"ok": True, "width": 1, "height": 1}}
+    assert seen.notebooks["figures/f.png"]["ok"] is True

@@ -167,11 +167,16 @@ async def _check(url: str, port_file: Path, timeout: float) -> ReportCheck:
         await tools.call("Page.enable")
         await tools.call("Page.navigate", url=url)
         # Wait until the report's app has rendered (its scripts define `app` when they are done).
+        # Until then `app` may name the <div id="app"> (browsers expose ids as globals), so wait
+        # for the app's own method: a large report is still loading when the div already exists.
         rendered = False
         while time.monotonic() < deadline:
             answer = await tools.call(
                 "Runtime.evaluate",
-                expression="typeof app !== 'undefined' && app !== null && typeof results !== 'undefined'",
+                expression=(
+                    "typeof app !== 'undefined' && app !== null && typeof app.setView === 'function'"
+                    " && typeof results !== 'undefined'"
+                ),
                 returnByValue=True,
             )
             if answer.get("result", {}).get("value") is True:
