@@ -109,11 +109,15 @@ def require_tool(*names: str) -> str:
     fail it where LSM_REQUIRE_TOOLS is set (CI installs the tools, so there it must not skip)."""
     found = next((path for name in names if (path := shutil.which(name))), None)
     if found is None:
-        reason = f"{' or '.join(names)} not installed (Debian packages: see .ci/run)"
-        if os.environ.get("LSM_REQUIRE_TOOLS"):
-            pytest.fail(f"{reason}, but LSM_REQUIRE_TOOLS is set")
-        pytest.skip(reason)
+        skip_or_fail(f"{' or '.join(names)} not installed (Debian packages: see .ci/run)")
     return found
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip the test for ``reason``, or fail it where LSM_REQUIRE_TOOLS is set (in CI)."""
+    if os.environ.get("LSM_REQUIRE_TOOLS"):
+        pytest.fail(f"{reason}, but LSM_REQUIRE_TOOLS is set")
+    pytest.skip(reason)
 
 
 def numeric_outputs(results: Path) -> dict[str, bytes]:

@@ -5,13 +5,12 @@ numbers equal those of a local run. Skipped where SLURM is not installed or not 
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_repo, numeric_outputs, run, snakemake_jobs
+from tests.conftest import copy_repo, numeric_outputs, run, skip_or_fail, snakemake_jobs
 from tests.local_slurm import local_slurm, missing, submitted_jobs
 
 pytestmark = pytest.mark.integration
@@ -30,15 +29,6 @@ SITE_OPTIONS = [
 ]
 
 
-def require_slurm() -> None:
-    reason = missing()
-    if reason is None:
-        return
-    if os.environ.get("LSM_REQUIRE_TOOLS"):
-        pytest.fail(f"{reason}, but LSM_REQUIRE_TOOLS is set")
-    pytest.skip(reason)
-
-
 def local_rules(snakefile: Path) -> set[str]:
     """The rules of the Snakefile's `localrules:` list (they run beside Snakemake, not in SLURM)."""
     block = re.search(r"^localrules:\n((?:[ \t]+\w+,?\n)+)", snakefile.read_text(), flags=re.M)
@@ -51,17 +41,19 @@ def slurm_command(*targets: str) -> list[str]:
 
 
 def test_tiny_study_on_slurm_equals_the_local_run(tiny_results: Path, tmp_path: Path) -> None:
-    require_slurm()
+    reason = missing()
+    if reason:
+        skip_or_fail(reason)
     repo = copy_repo(tmp_path / "repo")
     results = repo / "results" / tiny_results.name
     dry = run(["snakemake", "-n", "--cores", "2"], repo)
     planned = snakemake_jobs(dry.stdout + dry.stderr)
-    local = local_rules(repo / "Snakefile")
+    beside_snakemake = local_rules(repo / "Snakefile")
     with local_slurm(tmp_path / "cluster") as env:
         done = run(slurm_command(), repo, extra_env={"SLURM_CONF": env["SLURM_CONF"]})
         jobs = submitted_jobs(env)
     # Every job but those of the local rules went through sbatch and completed there.
-    remote = {rule: count for rule, count in planned.items() if rule not in local}
+    remote = {rule: count for rule, count in planned.items() if rule not in beside_snakemake}
     submitted: dict[str, int] = {}
     for job in jobs:
         rule = job["comment"].removeprefix("rule_").split("_wildcards_")[0]
@@ -73,6 +65,6 @@ def test_tiny_study_on_slurm_equals_the_local_run(tiny_results: Path, tmp_path: 
     local, cluster = numeric_outputs(tiny_results), numeric_outputs(results)
     assert cluster.keys() == local.keys() and len(local) > 40
     assert [name for name in local if local[name] != cluster[name]] == []
-    # Each job's SLURM log is kept (--slurm-keep-successful-logs) and names its rule.
+    # Each job's SLURM log is kept (--slurm-keep-successful-logs): one per submitted job.
     logs = list((repo / ".snakemake" / "slurm_logs").rglob("*.log"))
     assert len(logs) == len(jobs)

@@ -17,7 +17,7 @@ import hashlib
 import json
 import platform
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -169,16 +169,19 @@ def summary_table(manifests: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _grouped(manifests: list[Mapping[str, Any]], key: str, short: int | None = None) -> str:
+def _grouped(manifests: list[Mapping[str, Any]], value: Callable[[Mapping[str, Any]], Any]) -> str:
     """One value if every folder agrees, else each value with the folders that have it."""
     groups: dict[str, list[str]] = {}
     for m in manifests:
-        value = str(m.get(key))
-        value = value[:short] if short and len(value) > short and " " not in value else value
-        groups.setdefault(value, []).append(m["folder"])
+        groups.setdefault(str(value(m)), []).append(m["folder"])
     if len(groups) == 1:
         return next(iter(groups))
-    return "; ".join(f"{value} ({', '.join(folders)})" for value, folders in groups.items())
+    return "; ".join(f"{text} ({', '.join(folders)})" for text, folders in groups.items())
+
+
+def _short(digest: str) -> str:
+    """The first 12 characters of a commit or digest (a sentence such as "unknown (...)" stays)."""
+    return digest if " " in digest else digest[:12]
 
 
 def provenance_tex(manifests: Iterable[Mapping[str, Any]]) -> str:
@@ -190,7 +193,7 @@ def provenance_tex(manifests: Iterable[Mapping[str, Any]]) -> str:
     if not manifests:
         raise ValueError("no provenance manifests")
     macros = Macros()
-    macros.add(latex_escape(_grouped(manifests, "git_commit", short=12)), "ProvCommit")
+    macros.add(latex_escape(_grouped(manifests, lambda m: _short(m["git_commit"]))), "ProvCommit")
     dirty = [m["folder"] for m in manifests if m.get("git_dirty")]
     unknown = [m["folder"] for m in manifests if m.get("git_dirty") is None]
     if dirty:
@@ -200,11 +203,11 @@ def provenance_tex(manifests: Iterable[Mapping[str, Any]]) -> str:
     else:
         state = "with no uncommitted changes"
     macros.add(latex_escape(state), "ProvDirty")
-    macros.add(latex_escape(_grouped(manifests, "params_sha256", short=12)), "ProvParams")
+    macros.add(latex_escape(_grouped(manifests, lambda m: _short(m["params_sha256"]))), "ProvParams")
     macros.add("SHA-256", "ProvDigestName")
-    macros.add(latex_escape(_grouped(manifests, "python")), "ProvPython")
+    macros.add(latex_escape(_grouped(manifests, lambda m: m["python"])), "ProvPython")
     for package, name in (("torch", "Torch"), ("scikit-learn", "Sklearn"), ("snakemake", "Snakemake")):
-        versions = [{"folder": m["folder"], "v": m.get("packages", {}).get(package)} for m in manifests]
-        macros.add(latex_escape(_grouped(versions, "v")), "ProvVersion", name)
+        version = _grouped(manifests, lambda m, package=package: m.get("packages", {}).get(package))
+        macros.add(latex_escape(version), "ProvVersion", name)
     macros.add(latex_escape(", ".join(m["folder"] for m in manifests)), "ProvFolders")
     return macros.tex("the provenance.json of every results folder", rule="paper_provenance")

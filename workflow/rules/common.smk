@@ -23,8 +23,6 @@ if not IS_SYNTHETIC and not Path(RAW).is_dir():
 
 # Every figure and table, in manuscript order: workflow/manifest.yaml (one list; see its header).
 ARTEFACTS = by_id(load_manifest(Path(workflow.basedir, "workflow", "manifest.yaml")))
-FIGURES = [a.id for a in ARTEFACTS.values() if a.kind == "figure"]
-TABLES = [a.id for a in ARTEFACTS.values() if a.kind == "table"]
 # Report captions with the link to the executed notebook, generated from the manifest at parse time.
 CAPTIONS = Path(workflow.basedir, ".snakemake", "lsm_captions")
 
