@@ -18,12 +18,17 @@ import yaml
 from pyproj import CRS
 
 from lsm.contract import SYNTHETIC_FILES
+from lsm.factors import compute_factors, write_factors
+from lsm.io.study import Study
+from lsm.realism import compare_to_ranges, literature_ranges, realism_job
 from lsm.synthetic.settings import TRUTH_FILES, SyntheticSettings
 from lsm.synthetic.truth import failure_probability
 from lsm.synthetic.write import generate_study
 from tests.conftest import REPO, run
 
 BLOCK = yaml.safe_load((REPO / "params.yaml").read_text())["synthetic"]
+FACTORS = ["elevation", "slope", "aspect", "twi", "spi", "erg", "dist_fault", "dist_river", "dist_road"]
+FACTORS += ["landuse", "aap", "dist_shore"]
 
 
 def settings(preset: str, **changes) -> SyntheticSettings:
@@ -53,6 +58,16 @@ def default_study(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("synthetic") / "default"
     generate_study(settings("default"), out, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def default_realism(default_study: Path, tmp_path_factory) -> dict:
+    """The realism report of the default study on its 30 m factors (lsm.realism)."""
+    out = tmp_path_factory.mktemp("realism")
+    grid = {"crs": None, "resolution_m": 30.0}
+    stack = compute_factors(Study(default_study, grid), FACTORS)
+    write_factors(stack, out / "factors.tif", out / "stats.csv", out / "collinearity.csv")
+    return realism_job(str(default_study), str(out / "factors.tif"), grid, str(out / "realism.json"))
 
 
 def test_every_file_is_written(tiny: Path) -> None:
@@ -97,7 +112,7 @@ def test_vectors_follow_the_contract(tiny: Path) -> None:
         assert frame.crs.to_epsg() == 32640
         assert set(frame.geom_type) <= {"LineString", "MultiLineString"}
     inv = gpd.read_file(tiny / "inventory.gpkg")
-    assert {"date", "trigger"} <= set(inv.columns) and len(inv) > 20
+    assert {"date", "trigger"} <= set(inv.columns) and len(inv) >= 100  # enough for the workflow tests
     assert (inv.geom_type == "Point").all()
     assert inv.geometry.x.between(extent["xmin"], extent["xmax"]).all()
     assert inv.geometry.y.between(extent["ymin"], extent["ymax"]).all()
@@ -181,6 +196,40 @@ def test_default_study_is_realistic(default_study: Path) -> None:
     assert events.loc[near, "detected"].mean() > events.loc[~near, "detected"].mean() + 0.2
 
 
+def test_default_truth_lies_inside_the_literature_ranges(default_realism: dict) -> None:
+    """Clustering, nearest neighbours, slope alone and the spread of the true hazard all lie inside
+    the ranges of paper/realism_ranges.yaml (published inventories)."""
+    verdict = compare_to_ranges(default_realism, literature_ranges(REPO / "paper" / "realism_ranges.yaml"))
+    assert verdict and all(verdict.values()), verdict
+
+
+def test_default_hazard_is_spread_and_steepness_matters(default_realism: dict) -> None:
+    """Generator 1.x put 90 % of the true hazard on 0.3 % of the area and gave slope alone an AUC of
+    0.58; now the hazard covers the landslide-prone terrain and slope separates it."""
+    truth = default_realism["truth"]
+    assert truth["area_share_hazard_90"] > 10 * 0.003
+    assert truth["area_share_hazard_50"] > 10 * 0.0005
+    assert default_realism["factor_auc"]["slope"]["auc"] > 0.6
+    assert 200 <= default_realism["events"] <= 2000 and default_realism["events_left_out"] == 0
+
+
+def test_the_reservoir_acts_only_within_its_reach(default_study: Path) -> None:
+    """The drawdown term (shore factor, and the wet banks) is exactly zero from shore_reach_m on,
+    and no failure beyond that reach is put down to the reservoir."""
+    reach = yaml.safe_load((default_study / "truth" / "physics.yaml").read_text())["constants"][
+        "shore_reach_m"
+    ]
+    stack = compute_factors(Study(default_study, {"crs": None, "resolution_m": 30.0}), ["dist_shore"])
+    beyond = stack.band("dist_shore") >= reach
+    with rasterio.open(default_study / "truth" / "parameters.tif") as src:
+        bands = dict(zip(src.descriptions, src.read(), strict=True))
+    assert (bands["shore_factor"][beyond] == 0).all() and (bands["wet_base"][beyond] == 0).all()
+    assert (bands["shore_factor"][~beyond] > 0).any()
+    events = gpd.read_file(default_study / "truth" / "events.gpkg")
+    far = stack.band("dist_shore")[events["row"], events["col"]] >= reach
+    assert far.any() and (events.loc[far, "trigger"] != "reservoir").all()
+
+
 def test_cli_rejects_an_unknown_preset(tmp_path: Path) -> None:
     proc = run(
         [sys.executable, "-m", "lsm", "synthesize", "--preset", "huge", "--out", str(tmp_path / "x")],
@@ -190,6 +239,6 @@ def test_cli_rejects_an_unknown_preset(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         "error: --preset huge: key 'synthetic.preset': 'huge' is not one of the presets. "
-        "Fix: use one of: default, tiny, large"
+        f"Fix: use one of: {', '.join(BLOCK['presets'])}"
     ]
     assert not (tmp_path / "x").exists()

@@ -19,7 +19,8 @@ from lsm.synthetic.physics import (
     DailyState,
     can_ever_fail,
     cell_parameters,
-    relative_hazard,
+    scar_multiplier,
+    scar_offsets,
 )
 from lsm.synthetic.settings import SyntheticSettings
 
@@ -36,6 +37,12 @@ class Simulation:
     active: np.ndarray  # cells that can ever fail
     events: pd.DataFrame  # every true failure: row, col, day, date, trigger, probability
     susceptibility: np.ndarray  # probability of at least one failure per year (2-D, float32)
+
+
+def soil_seed(seed: int) -> np.random.SeedSequence:
+    """The seed of the soil variation: its own child of the study's seed, so that the landscape,
+    forcing, failures and campaign streams (children 0-3) stay what they were."""
+    return np.random.SeedSequence(seed).spawn(5)[4]
 
 
 def rain_cell_index(grid: Grid, forcing: Forcing, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -76,16 +83,16 @@ def iterate_days(
     seismic: dict[int, np.ndarray],
     progress: bool = False,
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray | float]]:
-    """Yield (day, FS, drawdown pore ratio, seismic k) for the given cells, day after day."""
-    state = DailyState(cells, constants)
+    """Yield (day, relative hazard, drawdown pore ratio, seismic k) for the given cells, day after day."""
+    state = DailyState(cells, constants, rain_index)
     rain = forcing.rain.reshape(len(forcing.dates), -1)
     levels = forcing.levels.astype("float64")
     days = range(len(forcing.dates))
     for t in tqdm(days, desc="simulating days", unit="day", disable=not progress, mininterval=2):
         drop = float(levels[t - 1] - levels[t]) if t > 0 else 0.0
-        pore, drawdown = state.step(rain[t, rain_index], drop)
+        pore, drawdown = state.step(rain[t], drop)
         k = seismic.get(t, 0.0)
-        yield t, state.factor_of_safety(pore, k), drawdown, k
+        yield t, state.relative_hazard(state.factor_of_safety(pore, k)), drawdown, k
 
 
 def _subset(cells: dict[str, np.ndarray], idx: np.ndarray) -> dict[str, np.ndarray]:
@@ -99,54 +106,126 @@ def simulate(
     rng: np.random.Generator,
     constants: Constants | None = None,
     progress: bool = True,
+    soil_rng: np.random.Generator | None = None,
 ) -> Simulation:
+    """Simulate the record day by day. ``soil_rng`` draws the sub-grid soil variation (by default
+    the fifth child of the study's seed, as :func:`lsm.synthetic.write.generate_study` passes it)."""
     constants = constants or Constants()
-    params = cell_parameters(land, constants)
+    soil_rng = soil_rng or np.random.default_rng(soil_seed(settings.seed))
+    params = cell_parameters(land, constants, soil_rng)
     active = can_ever_fail(params, land.landuse, max_seismic_coefficient(forcing), constants)
     rows, cols = np.nonzero(active)
     cells = {k: params[k][rows, cols] for k in CELL_FIELDS}
     rain_index = rain_cell_index(land.grid, forcing, rows, cols)
     xs, ys = land.grid.centres()
     seismic = seismic_loads(forcing, xs[rows, cols], ys[rows, cols])
-
-    # Calibrate h0 on a sample of cells: expected failures over the record = expected_failures.
-    sample = np.sort(rng.choice(rows.size, size=min(CALIBRATION_CELLS, rows.size), replace=False))
-    sample_seismic = {t: k[sample] for t, k in seismic.items()}
-    total = 0.0
-    for t, fs, _, _ in iterate_days(
-        _subset(cells, sample), rain_index[sample], forcing, constants, sample_seismic
-    ):
-        if t >= SPIN_UP_DAYS:
-            total += relative_hazard(fs, constants).sum()
-    total *= rows.size / max(sample.size, 1)
-    constants = replace(constants, hazard_scale=float(settings.expected_failures / max(total, 1e-12)))
-
-    # The record: sample failures day by day; a failed cell is stable for recovery_days.
-    stable_until = np.full(rows.size, -1, dtype=np.int64)
-    yearly = np.zeros(rows.size, dtype="float64")
-    events = []
-    for t, fs, drawdown, k in iterate_days(cells, rain_index, forcing, constants, seismic, progress):
-        if t < SPIN_UP_DAYS:
-            continue
-        hazard = constants.hazard_scale * relative_hazard(fs, constants)
-        yearly += hazard
-        p = -np.expm1(-hazard)
-        failed = np.flatnonzero((rng.random(p.size) < p) & (stable_until < t))
-        if failed.size:
-            stable_until[failed] = t + settings.recovery_days
-            seismic_day = np.ndim(k) > 0
-            for i in failed:
-                wet = drawdown[i] > 0.05
-                trigger = (
-                    "earthquake" if seismic_day and k[i] > 0.02 else ("reservoir" if wet else "rainfall")
-                )
-                events.append((rows[i], cols[i], t, trigger, float(p[i])))
+    constants = calibrate_hazard_scale(cells, rain_index, forcing, constants, seismic, rng, settings)
+    ledger = ScarLedger(active, scar_offsets(constants.scar_radius_m, land.grid.cell))
+    events, yearly = record_failures(
+        cells, rain_index, forcing, constants, seismic, rng, settings, ledger, progress
+    )
     years = (len(forcing.dates) - SPIN_UP_DAYS) / 365.25
     susceptibility = np.zeros(active.shape, dtype="float32")
     susceptibility[rows, cols] = -np.expm1(-yearly / years)
-    frame = pd.DataFrame(events, columns=["row", "col", "day", "trigger", "probability"])
+    frame = pd.DataFrame(
+        [(rows[i], cols[i], t, trigger, p) for i, t, trigger, p in events],
+        columns=["row", "col", "day", "trigger", "probability"],
+    )
     frame["date"] = forcing.dates[frame["day"].to_numpy()].strftime("%Y-%m-%d")
     return Simulation(constants, params, active, frame, susceptibility)
+
+
+def calibrate_hazard_scale(
+    cells: dict[str, np.ndarray],
+    rain_index: np.ndarray,
+    forcing: Forcing,
+    constants: Constants,
+    seismic: dict[int, np.ndarray],
+    rng: np.random.Generator,
+    settings: SyntheticSettings,
+) -> Constants:
+    """h0 such that, on a sample of cells, the expected failures over the record (ignoring recovery
+    and scars) are ``expected_failures``."""
+    n = cells["slope_deg"].size
+    sample = np.sort(rng.choice(n, size=min(CALIBRATION_CELLS, n), replace=False))
+    sample_seismic = {t: k[sample] for t, k in seismic.items()}
+    total = 0.0
+    for t, relative, _, _ in iterate_days(
+        _subset(cells, sample), rain_index[sample], forcing, constants, sample_seismic
+    ):
+        if t >= SPIN_UP_DAYS:
+            total += relative.sum()
+    total *= n / max(sample.size, 1)
+    return replace(constants, hazard_scale=float(settings.expected_failures / max(total, 1e-12)))
+
+
+class ScarLedger:
+    """The day of the latest failure within scar_radius_m of each active cell near one (path
+    dependency, see :func:`lsm.synthetic.physics.scar_multiplier`)."""
+
+    def __init__(self, active: np.ndarray, offsets: np.ndarray) -> None:
+        self.index = np.full(active.shape, -1, dtype=np.int64)
+        self.index[active] = np.arange(int(active.sum()))
+        self.rows, self.cols = np.nonzero(active)
+        self.offsets = offsets
+        self.latest: dict[int, int] = {}  # active cell -> day of the latest failure near it
+        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+    def add(self, failed: int, day: int) -> None:
+        """Record the failure of active cell ``failed`` on ``day``."""
+        r, c = self.rows[failed] + self.offsets[:, 0], self.cols[failed] + self.offsets[:, 1]
+        inside = (r >= 0) & (r < self.index.shape[0]) & (c >= 0) & (c < self.index.shape[1])
+        for cell in self.index[r[inside], c[inside]]:
+            if cell >= 0:
+                self.latest[int(cell)] = day
+        self._arrays = None
+
+    def boost(self, hazard: np.ndarray, t: int, constants: Constants) -> None:
+        """Multiply, in place, the hazard of the cells near earlier failures on day ``t``."""
+        if not self.latest or constants.scar_boost == 0:
+            return
+        if self._arrays is None:
+            self._arrays = (
+                np.fromiter(self.latest.keys(), dtype=np.int64, count=len(self.latest)),
+                np.fromiter(self.latest.values(), dtype=np.int64, count=len(self.latest)),
+            )
+        cells, latest = self._arrays
+        hazard[cells] *= scar_multiplier(t - latest, constants)
+
+
+def record_failures(
+    cells: dict[str, np.ndarray],
+    rain_index: np.ndarray,
+    forcing: Forcing,
+    constants: Constants,
+    seismic: dict[int, np.ndarray],
+    rng: np.random.Generator,
+    settings: SyntheticSettings,
+    ledger: ScarLedger,
+    progress: bool,
+) -> tuple[list[tuple[int, int, str, float]], np.ndarray]:
+    """Sample failures day by day: (cell, day, trigger, probability) of each, and the summed hazard
+    of each cell. A failed cell is stable for recovery_days; its neighbours' hazard rises."""
+    stable_until = np.full(cells["slope_deg"].size, -1, dtype=np.int64)
+    yearly = np.zeros(cells["slope_deg"].size, dtype="float64")
+    events = []
+    for t, relative, drawdown, k in iterate_days(cells, rain_index, forcing, constants, seismic, progress):
+        if t < SPIN_UP_DAYS:
+            continue
+        hazard = constants.hazard_scale * relative
+        ledger.boost(hazard, t, constants)
+        yearly += hazard
+        p = -np.expm1(-hazard)
+        failed = np.flatnonzero((rng.random(p.size) < p) & (stable_until < t))
+        stable_until[failed] = t + settings.recovery_days
+        for i in failed:
+            if np.ndim(k) > 0 and k[i] > 0.02:
+                trigger = "earthquake"
+            else:
+                trigger = "reservoir" if drawdown[i] > 0.05 else "rainfall"
+            events.append((int(i), t, trigger, float(p[i])))
+            ledger.add(int(i), t)  # from tomorrow on: the day's draws above are already made
+    return events, yearly
 
 
 def observe_inventory(

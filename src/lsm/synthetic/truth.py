@@ -1,8 +1,8 @@
 """The true daily failure probability of any (location, date), recomputed from ``truth/``.
 
 Models never read ``truth/``; the evaluation uses this to score an oracle. The function replays the
-same physics as the generator (same float32 parameters, same forcing files), only for the cells
-asked about, so it is exact and cheap.
+same physics as the generator (same float32 parameters, same forcing files, the same earlier
+failures for recovery and scars), only for the cells asked about, so it is exact and cheap.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from affine import Affine
 
 from lsm.synthetic.forcing import Forcing
 from lsm.synthetic.landscape import Grid
-from lsm.synthetic.physics import CELL_FIELDS, Constants, daily_probability
+from lsm.synthetic.physics import CELL_FIELDS, Constants, scar_multiplier
 from lsm.synthetic.simulate import iterate_days, rain_cell_index, seismic_loads
 
 
@@ -35,12 +35,40 @@ def failure_probability(study_dir: str | Path, x, y, dates) -> np.ndarray:
         rows = np.clip(((grid.y0 - y) // grid.cell).astype(int), 0, src.height - 1)
         cols = np.clip(((x - grid.x0) // grid.cell).astype(int), 0, src.width - 1)
         bands = src.read()
-    constants = Constants(**yaml.safe_load((truth / "physics.yaml").read_text())["constants"])
+    physics = yaml.safe_load((truth / "physics.yaml").read_text())
+    constants = Constants(**physics["constants"])
     cell_keys, inverse = np.unique(np.column_stack([rows, cols]), axis=0, return_inverse=True)
     inverse = inverse.ravel()
     r, c = cell_keys[:, 0], cell_keys[:, 1]
     cells = {name: bands[i][r, c] for i, name in enumerate(CELL_FIELDS)}
+    forcing = read_forcing(study_dir)
+    rain_index = rain_cell_index(grid, forcing, r, c)
+    seismic = seismic_loads(forcing, grid.x0 + (c + 0.5) * grid.cell, grid.y0 - (r + 0.5) * grid.cell)
 
+    day_index = {d: i for i, d in enumerate(forcing.dates)}
+    wanted = np.array([day_index.get(pd.Timestamp(d), -1) for d in dates])
+    if (wanted < 0).any():
+        raise ValueError("some dates lie outside the rainfall record")
+    base = np.zeros(len(x), dtype="float64")  # h0 x relative hazard, before scars
+    by_day: dict[int, list[int]] = {}
+    for i, day in enumerate(wanted):
+        by_day.setdefault(int(day), []).append(i)
+    for day, relative, _, _ in iterate_days(cells, rain_index, forcing, constants, seismic):
+        if day in by_day:
+            idx = np.array(by_day[day])
+            base[idx] = (constants.hazard_scale * relative)[inverse[idx]]
+        if day >= wanted.max():
+            break
+    events = gpd.read_file(truth / "events.gpkg", ignore_geometry=True)
+    event_days = np.array([day_index[pd.Timestamp(d)] for d in events["date"]], dtype=np.int64)
+    hazard = base * scar_multipliers(events, event_days, rows, cols, wanted, constants, grid.cell)
+    out = -np.expm1(-hazard)
+    out[recovering(events, event_days, rows, cols, wanted, int(physics["recovery_days"]))] = 0.0
+    return out
+
+
+def read_forcing(study_dir: Path) -> Forcing:
+    """The daily rain, reservoir level and earthquakes of a generated study, as the generator had them."""
     with xr.open_dataset(study_dir / "rainfall.nc") as ds:
         rain = ds["precipitation"].transpose("time", "y", "x").values.astype("float32")
         record = pd.DatetimeIndex(ds["time"].values)
@@ -48,43 +76,49 @@ def failure_probability(study_dir: str | Path, x, y, dates) -> np.ndarray:
     rc = float(xs[1] - xs[0]) if xs.size > 1 else float(ys[0] - ys[1])
     levels = pd.read_csv(study_dir / "reservoir_levels.csv", parse_dates=["date"])
     levels = levels[levels["reservoir_id"] == levels["reservoir_id"].iloc[0]].set_index("date")["level_m"]
-    quakes = gpd.read_file(truth / "earthquakes.gpkg")
-    forcing = Forcing(
+    return Forcing(
         record,
         rain,
         Affine(rc, 0, float(xs[0]) - rc / 2, 0, -rc, float(ys[0]) + rc / 2),
         levels.reindex(record).to_numpy(dtype="float64"),
-        quakes,
+        gpd.read_file(study_dir / "truth" / "earthquakes.gpkg"),
     )
-    rain_index = rain_cell_index(grid, forcing, r, c)
-    cx = grid.x0 + (c + 0.5) * grid.cell
-    cy = grid.y0 - (r + 0.5) * grid.cell
-    seismic = seismic_loads(forcing, cx, cy)
 
-    # Recovery: a cell that truly failed is stable for recovery_days afterwards.
-    events = gpd.read_file(truth / "events.gpkg", ignore_geometry=True)
-    recovery = int(yaml.safe_load((truth / "physics.yaml").read_text())["recovery_days"])
-    day_index = {d: i for i, d in enumerate(record)}
-    wanted = np.array([day_index.get(pd.Timestamp(d), -1) for d in dates])
-    if (wanted < 0).any():
-        raise ValueError("some dates lie outside the rainfall record")
-    out = np.zeros(len(x), dtype="float64")
-    by_day: dict[int, np.ndarray] = {}
-    for i, t in enumerate(wanted):
-        by_day.setdefault(int(t), []).append(i)
-    last = int(wanted.max())
-    for t, fs, _, _ in iterate_days(cells, rain_index, forcing, constants, seismic):
-        if t in by_day:
-            idx = np.array(by_day[t])
-            out[idx] = daily_probability(fs, constants)[inverse[idx]]
-        if t >= last:
-            break
-    failed = events.assign(day=[day_index[pd.Timestamp(d)] for d in events["date"]])
-    key = {(int(a), int(b)): [] for a, b in zip(failed["row"], failed["col"], strict=True)}
-    for a, b, d in zip(failed["row"], failed["col"], failed["day"], strict=True):
-        key[(int(a), int(b))].append(int(d))
-    for i in range(len(out)):
-        for d in key.get((int(rows[i]), int(cols[i])), []):
-            if d < wanted[i] <= d + recovery:
-                out[i] = 0.0
+
+def scar_multipliers(
+    events: pd.DataFrame,
+    event_days: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    days: np.ndarray,
+    constants: Constants,
+    cell_m: float,
+) -> np.ndarray:
+    """The scar multiplier of each (cell, day): from the latest failure within scar_radius_m before
+    that day, as the generator had it."""
+    out = np.ones(len(rows), dtype="float64")
+    if constants.scar_boost == 0 or events.empty:
+        return out
+    er, ec = events["row"].to_numpy(), events["col"].to_numpy()
+    for i, (row, col, day) in enumerate(zip(rows, cols, days, strict=True)):
+        near = ((er - row) ** 2 + (ec - col) ** 2) * cell_m**2 <= constants.scar_radius_m**2
+        earlier = event_days[near & (event_days < day)]
+        if earlier.size:
+            out[i] = scar_multiplier(np.array([day - earlier.max()]), constants)[0]
     return out
+
+
+def recovering(
+    events: pd.DataFrame, event_days: np.ndarray, rows: np.ndarray, cols: np.ndarray, days, recovery: int
+) -> np.ndarray:
+    """Whether each (cell, day) falls in the recovery_days after a failure of that same cell."""
+    failed_on: dict[tuple[int, int], list[int]] = {}
+    for a, b, d in zip(events["row"], events["col"], event_days, strict=True):
+        failed_on.setdefault((int(a), int(b)), []).append(int(d))
+    return np.array(
+        [
+            any(d < day <= d + recovery for d in failed_on.get((int(row), int(col)), []))
+            for row, col, day in zip(rows, cols, days, strict=True)
+        ],
+        dtype=bool,
+    )

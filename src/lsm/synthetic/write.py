@@ -16,6 +16,7 @@ import xarray as xr
 from pyproj import CRS
 
 from lsm.io import write_raster, write_text, write_vector, write_yaml
+from lsm.realism import hazard_concentration
 from lsm.synthetic.forcing import Forcing, make_forcing
 from lsm.synthetic.landscape import (
     LANDUSE_CLASSES,
@@ -23,7 +24,7 @@ from lsm.synthetic.landscape import (
     Landscape,
     build_landscape,
 )
-from lsm.synthetic.physics import CELL_FIELDS, Constants
+from lsm.synthetic.physics import CELL_FIELDS
 from lsm.synthetic.settings import GENERATOR_VERSION, SyntheticSettings
 from lsm.synthetic.simulate import SPIN_UP_DAYS, Simulation, observe_inventory, simulate
 
@@ -125,7 +126,8 @@ def summarise(
     window = pd.Series(rain_mean).rolling(30, min_periods=30).sum().to_numpy()
     days = pd.DatetimeIndex(forcing.dates).get_indexer(pd.to_datetime(truth["date"]))
     climatology = np.nanmean(window[SPIN_UP_DAYS:])
-    near_shore = land.shore_distance[truth["row"], truth["col"]] < Constants().shore_reach_m
+    near_shore = land.shore_distance[truth["row"], truth["col"]] < sim.constants.shore_reach_m
+    concentration = hazard_concentration(-np.log1p(-sim.susceptibility.astype("float64")).ravel())
     return {
         "area_km2": round(float(land.dem.size * land.grid.cell**2 / 1e6), 1),
         "years": round(len(forcing.dates) / 365.25, 2),
@@ -140,6 +142,7 @@ def summarise(
         "rain_30d_mm_before_events": round(float(np.nanmean(window[days])), 2) if len(truth) else None,
         "share_events_near_reservoir": round(float(near_shore.mean()), 3) if len(truth) else None,
         "share_area_can_fail": round(float(sim.active.mean()), 3),
+        **{key: round(float(value), 5) for key, value in concentration.items()},
         "hazard_scale_h0": sim.constants.hazard_scale,
         "earthquakes": len(forcing.earthquakes),
     }
@@ -148,14 +151,14 @@ def summarise(
 def generate_study(settings: SyntheticSettings, out_dir: str | Path, progress: bool = True) -> dict[str, Any]:
     """Generate the study into ``out_dir`` (replaced whole, only once everything is written)."""
     out_dir = Path(out_dir)
-    seeds = np.random.SeedSequence(settings.seed).spawn(4)
-    rng_land, rng_forcing, rng_sim, rng_obs = (np.random.default_rng(s) for s in seeds)
+    seeds = np.random.SeedSequence(settings.seed).spawn(5)
+    rng_land, rng_forcing, rng_sim, rng_obs, rng_soil = (np.random.default_rng(s) for s in seeds)
     log.info("landscape %d x %d cells of %g m", settings.rows, settings.cols, settings.cell_size_m)
     land = build_landscape(settings, rng_land)
     log.info("forcing: %d days from %s", settings.days, settings.start)
     forcing = make_forcing(rng_forcing, settings, land)
     log.info("simulating failures")
-    sim = simulate(land, forcing, settings, rng_sim, progress=progress)
+    sim = simulate(land, forcing, settings, rng_sim, progress=progress, soil_rng=rng_soil)
     inventory, truth = observe_inventory(sim, land, settings, rng_obs)
     summary = summarise(settings, land, forcing, sim, inventory, truth)
     log.info("summary: %s", summary)
