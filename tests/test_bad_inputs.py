@@ -126,17 +126,21 @@ CASES: dict[str, tuple[Mutation, str, str]] = {
         "does not overlap",
     ),
     "land-use code without a class": (unknown_landuse_code, "landuse.tif", "not in the landuse_classes"),
-    "inventory without date": (
-        edit_inventory(lambda f: f.drop(columns="date")),
+    "most events outside the extent": (
+        edit_inventory(lambda f: f.assign(geometry=f.translate(xoff=1e6))),
         "inventory.gpkg",
-        "no 'date'",
+        "landslides cannot be used (",
     ),
     "unparseable date": (
         edit_inventory(set_first("date", "yesterday")),
         "inventory.gpkg",
-        "cannot be parsed",
+        "1 date(s) cannot be read as a day (row 1: 'yesterday')",
     ),
-    "event outside the extent": (edit_inventory(move_first_point), "inventory.gpkg", "outside the DEM"),
+    "most events on the DEM's nodata": (
+        lambda s, p: rewrite_dem(s, data=lambda d: np.where(d > np.median(d[d > -9000]) - 300, -9999.0, d)),
+        "inventory.gpkg",
+        "on the DEM's nodata",
+    ),
     "event outside the rainfall period": (
         edit_inventory(set_first("date", "1990-05-01")),
         "inventory.gpkg",
@@ -161,14 +165,232 @@ CASES: dict[str, tuple[Mutation, str, str]] = {
         "lithology.gpkg",
         "missing column(s) erodibility",
     ),
-    "missing roads": (lambda s, p: (s / "roads.gpkg").unlink(), "roads.gpkg", "required file is missing"),
+    "a listed factor without its file": (
+        lambda s, p: ((s / "roads.gpkg").unlink(), p["factors"].update(names=["slope", "dist_road"])),
+        "params.yaml",
+        "factor 'dist_road' needs roads.gpkg",
+    ),
+    "a listed factor without rain": (
+        lambda s, p: ((s / "rainfall.nc").unlink(), p["factors"].update(names=["elevation", "aap"])),
+        "params.yaml",
+        "factor 'aap' needs rainfall.nc",
+    ),
     "even patch size": (lambda s, p: p["sampling"].update(patch_size=14), "params.yaml", "14 is even"),
     "unknown factor": (
-        lambda s, p: p["factors"]["names"].append("ndvi"),
+        lambda s, p: p["factors"].update(names=["slope", "ndvi"]),
         "params.yaml",
         "'ndvi' is not one of",
     ),
 }
+
+
+def edit_meta(**changes) -> Mutation:
+    """Change keys of study.yaml."""
+
+    def mutate(study: Path, params: dict) -> None:
+        meta = yaml.safe_load((study / "study.yaml").read_text())
+        meta.update(changes)
+        (study / "study.yaml").write_text(yaml.safe_dump(meta))
+
+    return mutate
+
+
+def set_column(column: str, value, first=None):
+    """The whole column set to ``value`` (and its first row to ``first`` when given)."""
+
+    def edit(frame):
+        frame[column] = value
+        if first is not None:
+            frame.loc[frame.index[0], column] = first
+        return frame
+
+    return edit
+
+
+def set_level(value):
+    def edit(levels):
+        levels["level_m"] = levels["level_m"].astype(object)
+        levels.loc[7, "level_m"] = value
+        return levels
+
+    return edit
+
+
+def edit_rain(edit: Callable[[xr.Dataset], xr.Dataset], decode_times: bool = True) -> Mutation:
+    def mutate(study: Path, params: dict) -> None:
+        with xr.open_dataset(study / "rainfall.nc", decode_times=decode_times) as ds:
+            ds = edit(ds.load())
+        (study / "rainfall.nc").unlink()
+        ds.to_netcdf(study / "rainfall.nc")
+
+    return mutate
+
+
+def set_rain(ds: xr.Dataset) -> xr.Dataset:
+    ds["precipitation"][10, 1, 1] = 5000.0
+    return ds
+
+
+def time_attrs(**attrs) -> Callable[[xr.Dataset], xr.Dataset]:
+    def edit(ds: xr.Dataset) -> xr.Dataset:
+        ds["time"].attrs.update(attrs)
+        return ds
+
+    return edit
+
+
+def uneven_x(ds: xr.Dataset) -> xr.Dataset:
+    x = ds["x"].values.copy()
+    x[-1] += 0.4 * (x[1] - x[0])
+    return ds.assign_coords(x=x)
+
+
+def landuse_polygons(study: Path, params: dict) -> None:
+    """Land use as polygons whose class is a name, not a code."""
+    with rasterio.open(study / "landuse.tif") as src:
+        bounds, crs = src.bounds, src.crs
+    (study / "landuse.tif").unlink()
+    frame = gpd.GeoDataFrame({"class": ["orchards"]}, geometry=[box(*bounds)], crs=crs)
+    frame.to_file(study / "landuse.gpkg", driver="GPKG")
+
+
+def voids_without_nodata(dem: np.ndarray) -> np.ndarray:
+    dem = dem.copy()
+    dem[:, :4, :4] = -32768.0
+    return dem
+
+
+CLASSES = [{"code": c, "name": n} for c, n in enumerate(("bare_rock", "rangeland", "dry_farming"), 1)]
+CASES.update(
+    {
+        # dates that are not full days: text and numbers
+        "year alone as text": (edit_inventory(set_first("date", "2017")), "inventory.gpkg", "only a year"),
+        "year alone as a number": (
+            edit_inventory(set_column("date", 2017)),
+            "inventory.gpkg",
+            "give only a year, not a full day (row 1: 2017, row 2: 2017, row 3: 2017, ...)",
+        ),
+        "year-month as text": (
+            edit_inventory(set_first("date", "2017-03")),
+            "inventory.gpkg",
+            "1 date(s) give only a year and month, not a full day (row 1: '2017-03')",
+        ),
+        "month/year as text": (
+            edit_inventory(set_first("date", "03/2017")),
+            "inventory.gpkg",
+            "give only a year and month",
+        ),
+        "year as a number with a gap": (
+            edit_inventory(set_column("date", 2017.0, first=np.nan)),
+            "inventory.gpkg",
+            "1 date(s) are missing (row 1)",
+        ),
+        # unparseable and missing dates
+        "impossible day": (edit_inventory(set_first("date", "2017-02-30")), "inventory.gpkg", "'2017-02-30'"),
+        "missing date": (edit_inventory(set_first("date", None)), "inventory.gpkg", "date(s) are missing"),
+        "empty date": (edit_inventory(set_first("date", "")), "inventory.gpkg", "are missing (row 1)"),
+        # day-first or month-first?
+        "ambiguous slash date": (
+            edit_inventory(set_first("date", "03/04/2017")),
+            "inventory.gpkg",
+            "may be day-first or month-first (row 1: '03/04/2017')",
+        ),
+        "ambiguous dotted date": (
+            edit_inventory(set_first("date", "04.05.2017")),
+            "inventory.gpkg",
+            "may be day-first or month-first",
+        ),
+        # time zone and precision of study.yaml
+        "misspelt time zone": (edit_meta(timezone="Asia/Teheran"), "study.yaml", "not an IANA time zone"),
+        "offset as time zone": (edit_meta(timezone="UTC+3:30"), "study.yaml", "'UTC+3:30' is not an IANA"),
+        "unknown date precision": (edit_meta(date_precision="week"), "study.yaml", "'week' is not one of"),
+        # land-use classes given wrongly
+        "land-use classes as a scalar": (edit_meta(landuse_classes=6), "study.yaml", "'6', not a table"),
+        "land-use classes name to code": (
+            edit_meta(landuse_classes={c["name"]: c["code"] for c in CLASSES}),
+            "study.yaml",
+            "code 'bare_rock' is not an integer",
+        ),
+        "fractional land-use code": (
+            edit_meta(landuse_classes=[*CLASSES, {"code": 4.5, "name": "orchards"}]),
+            "study.yaml",
+            "code 4.5 is not an integer",
+        ),
+        "duplicate land-use codes": (
+            edit_meta(landuse_classes=[*CLASSES, {"code": 2, "name": "orchards"}]),
+            "study.yaml",
+            "repeats code(s) 2",
+        ),
+        "land-use class without name": (
+            edit_meta(landuse_classes=[*CLASSES, {"code": 4}]),
+            "study.yaml",
+            "entry 4 lacks code or name",
+        ),
+        "land-use polygons with class names": (
+            landuse_polygons,
+            "landuse.gpkg",
+            "1 polygon(s) have a class that is not an integer code (first: row 1, 'orchards')",
+        ),
+        # reservoir levels: numbers, plausible, one per reservoir and day
+        "level with a letter": (edit_levels(set_level("21O5.3")), "reservoir_levels.csv", "'21O5.3'"),
+        "level with a decimal comma": (
+            edit_levels(set_level("2105,3")),
+            "reservoir_levels.csv",
+            "1 level_m value(s) are not numbers (row 8: '2105,3')",
+        ),
+        "level in centimetres": (
+            edit_levels(set_level(210530.0)),
+            "reservoir_levels.csv",
+            "outside -500 to 9000",
+        ),
+        "repeated level row": (
+            edit_levels(lambda d: pd.concat([d, d.iloc[[5]]], ignore_index=True)),
+            "reservoir_levels.csv",
+            "2 rows repeat a (date, reservoir_id) pair (first: row 6,",
+        ),
+        "two levels for one day": (
+            edit_levels(lambda d: pd.concat([d, d.iloc[[9]].assign(level_m=2100.0)], ignore_index=True)),
+            "reservoir_levels.csv",
+            "repeat a (date, reservoir_id) pair",
+        ),
+        "level date year-month": (
+            edit_levels(lambda d: d.assign(date=d["date"].where(d.index != 3, "2016-01"))),
+            "reservoir_levels.csv",
+            "(row 4: '2016-01')",
+        ),
+        # DEM values
+        "DEM in centimetres": (
+            lambda s, p: rewrite_dem(s, data=lambda d: np.where(d == -9999.0, d, d * 100)),
+            "dem.tif",
+            "above the plausible 9000 m",
+        ),
+        "DEM voids without nodata": (
+            lambda s, p: rewrite_dem(s, profile={"nodata": None}, data=voids_without_nodata),
+            "dem.tif",
+            "down to -32768 m",
+        ),
+        "flat DEM": (
+            lambda s, p: rewrite_dem(s, data=lambda d: np.full_like(d, 1500.0)),
+            "dem.tif",
+            "same elevation (1500 m)",
+        ),
+        # rainfall
+        "implausible daily rain": (edit_rain(set_rain), "rainfall.nc", "reaches 5000 mm/day"),
+        "rain time units not CF": (
+            edit_rain(time_attrs(units="days after 2016-01-01"), decode_times=False),
+            "rainfall.nc",
+            "does not decode to dates",
+        ),
+        "rain in a 360-day calendar": (
+            edit_rain(time_attrs(calendar="360_day"), decode_times=False),
+            "rainfall.nc",
+            "'360_day' calendar",
+        ),
+        "uneven rain grid": (edit_rain(uneven_x), "rainfall.nc", "coordinate x is not evenly spaced"),
+        # params.yaml
+        "mistyped CRS": (lambda s, p: p["grid"].update(crs="EPSG:326400"), "params.yaml", "grid.crs"),
+    }
+)
 
 
 def _shift_landuse(study: Path) -> None:
@@ -215,6 +437,9 @@ def test_command_line_shows_no_traceback(tiny_study_dir: Path, tmp_path: Path) -
     study = tmp_path / "study"
     shutil.copytree(tiny_study_dir, study)
     (study / "faults.gpkg").unlink()
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    params["factors"]["names"] = ["slope", "dist_fault"]
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
     proc = subprocess.run(
         [
             sys.executable,
@@ -223,6 +448,8 @@ def test_command_line_shows_no_traceback(tiny_study_dir: Path, tmp_path: Path) -
             "--log",
             str(tmp_path / "prepare.log"),
             "prepare",
+            "--params",
+            str(tmp_path / "params.yaml"),
             "--study-dir",
             str(study),
             "--results",
@@ -234,7 +461,8 @@ def test_command_line_shows_no_traceback(tiny_study_dir: Path, tmp_path: Path) -
     )
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
-        f"error: {study / 'faults.gpkg'}: required file is missing. "
-        "Fix: add it (see the data contract in the README)"
+        f"error: params.yaml: key 'factors.names': factor 'dist_fault' needs faults.gpkg, which {study} does "
+        f"not have. Fix: add {study / 'faults.gpkg'}, remove dist_fault from factors.names, or set "
+        "factors.names: auto (every factor the study supports)"
     ]
     assert "Traceback" in (tmp_path / "prepare.log").read_text()

@@ -28,6 +28,10 @@ def test_repository_params_are_valid() -> None:
         (lambda p: p["figures"].update(dpi=5), "figures.dpi", "out of range"),
         (lambda p: p.pop("study"), "study", "required key is missing"),
         (lambda p: p.update(study="has space"), "study", "does not match"),
+        (lambda p: p["grid"].update(crs="EPSG:326400"), "grid.crs", "'EPSG:326400' is not a known CRS"),
+        (lambda p: p["grid"].update(crs="EPSG:4326"), "grid.crs", "is geographic (degrees)"),
+        (lambda p: p["synthetic"].update(crs="EPSG:2229"), "synthetic.crs", "is in US survey foot"),
+        (lambda p: p["synthetic"].update(crs="EPSG:4326"), "synthetic.crs", "not a projected CRS in metres"),
     ],
 )
 def test_malformed_params_name_the_key(edit, key: str, words: str) -> None:
@@ -44,7 +48,11 @@ def test_malformed_params_name_the_key(edit, key: str, words: str) -> None:
 
 @pytest.mark.parametrize(
     ("override", "key"),
-    [("studdy: x\n", "studdy"), ("figures:\n  dpi: high\n", "figures.dpi")],
+    [
+        ("studdy: x\n", "studdy"),
+        ("figures:\n  dpi: high\n", "figures.dpi"),
+        ("grid:\n  crs: 'EPSG:326400'\n", "grid.crs"),
+    ],
 )
 def test_snakemake_stops_with_one_line(tmp_path, override: str, key: str) -> None:
     bad = tmp_path / "bad.yaml"

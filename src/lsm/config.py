@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from lsm.errors import ConfigError
 from lsm.io import read_yaml
@@ -35,6 +37,15 @@ def _dotted(path: Any) -> str:
 def _describe(error: jsonschema.ValidationError) -> tuple[str, str, str]:
     """Turn a jsonschema error into (key, problem, fix)."""
     key = _dotted(error.absolute_path)
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        # "auto or a list of factors": inside a list, say what is wrong with the item; otherwise
+        # name the alternatives.
+        deepest = max(error.context, key=lambda e: len(e.relative_path))
+        fitting = [e for e in error.context if e.validator not in ("type", "const")]
+        if deepest.relative_path or fitting:  # the value has the right kind; something else is wrong
+            return _describe(deepest if deepest.relative_path else fitting[0])
+        options = " or ".join(_alternative(alt) for alt in error.validator_value)
+        return key, f"must be {options}, got {error.instance!r}", f"set '{key}' to {options}"
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         unknown = sorted(set(error.instance) - set(allowed))
@@ -58,6 +69,14 @@ def _describe(error: jsonschema.ValidationError) -> tuple[str, str, str]:
     return key, error.message, "see workflow/schemas/params.schema.yaml for what is allowed"
 
 
+def _alternative(schema: dict[str, Any]) -> str:
+    if "const" in schema:
+        return repr(schema["const"])
+    kinds = schema.get("type", "value")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return " or ".join(_TYPE_NAMES.get(k, k) for k in kinds)
+
+
 def validate_config(
     config: Mapping[str, Any], schema_path: str | Path = SCHEMA_PATH, source: str = "params.yaml"
 ) -> None:
@@ -72,8 +91,40 @@ def validate_config(
     _check_consistency(config, source)
 
 
+def _check_crs(config: Mapping[str, Any], source: str) -> None:
+    """CRS strings must name a projected CRS in metres: checked here, not deep inside a run."""
+    keys = {
+        "grid.crs": config.get("grid", {}).get("crs"),
+        "synthetic.crs": config.get("synthetic", {}).get("crs"),
+    }
+    for key, value in keys.items():
+        if value is None:
+            continue
+        try:
+            crs = CRS.from_user_input(value)
+        except CRSError as err:
+            raise ConfigError(
+                source,
+                f"key '{key}': {value!r} is not a known CRS",
+                "use an EPSG code of a projected CRS in metres, e.g. 'EPSG:32640' (UTM zone 40N)",
+            ) from err
+        unit = crs.axis_info[0].unit_name if crs.axis_info else "no unit"
+        if crs.is_projected and unit in ("metre", "meter"):
+            continue
+        if crs.is_geographic:
+            kind = "geographic (degrees)"
+        else:
+            kind = f"in {unit}" if crs.is_projected else f"a {crs.type_name} ({unit})"
+        raise ConfigError(
+            source,
+            f"key '{key}': {value!r} is {kind}, not a projected CRS in metres",
+            "use a projected CRS in metres, e.g. the study's UTM zone (EPSG:326xx north, 327xx south)",
+        )
+
+
 def _check_consistency(config: Mapping[str, Any], source: str) -> None:
     """Rules that JSON schema cannot express."""
+    _check_crs(config, source)
     sampling = config.get("sampling", {})
     size = sampling.get("patch_size")
     if isinstance(size, int) and size % 2 == 0:
@@ -108,6 +159,13 @@ def _check_consistency(config: Mapping[str, Any], source: str) -> None:
         raise ConfigError(
             source,
             f"key 'synthetic.preset': {synthetic.get('preset')!r} is not one of the presets",
+            f"use one of: {', '.join(presets)}",
+        )
+    stability = config.get("stability", {}).get("preset")
+    if stability is not None and stability not in presets:
+        raise ConfigError(
+            source,
+            f"key 'stability.preset': {stability!r} is not one of the presets",
             f"use one of: {', '.join(presets)}",
         )
     low, high = presets[synthetic["preset"]]["elevation_m"]

@@ -24,16 +24,23 @@ from rasterio.errors import RasterioIOError
 from rasterio.warp import Resampling, reproject, transform_bounds
 from shapely.geometry import Point, box
 
+from lsm.contract import contract_path
 from lsm.errors import InputError
+from lsm.io.dates import check_precision, check_timezone, parse_days
 from lsm.io.files import read_yaml
 
 log = logging.getLogger(__name__)
 
+# Why a landslide is left out of the analysis (the `left_out` column of the inventory).
+OUTSIDE_DEM = "outside the DEM's extent"
+ON_NODATA = "on the DEM's nodata"
 LINE_TYPES = {"LineString", "MultiLineString"}
 POINT_TYPES = {"Point"}
 POLYGON_TYPES = {"Polygon", "MultiPolygon"}
-# Other vector formats accepted in place of a contract's GeoPackage (same stem).
-VECTOR_SUFFIXES = (".shp", ".geojson", ".json", ".fgb", ".gml", ".kml")
+# Plausible elevations and water levels, m a.s.l. (Dead Sea shore to above Everest).
+ELEVATION_RANGE_M = (-500.0, 9000.0)
+# Plausible daily rain, mm: the world record is about 1,800 mm in 24 h.
+MAX_DAILY_RAIN_MM = 2000.0
 
 
 @dataclass(frozen=True)
@@ -98,8 +105,130 @@ class RainCube:
         return np.where(inside, r * nx + c, -1)
 
 
+def polygon_cells(geometries, grid: AnalysisGrid) -> np.ndarray:
+    """Cells of ``grid`` whose centre lies inside any of the polygons (in the grid's CRS)."""
+    return features.geometry_mask(list(geometries), grid.shape, grid.transform, invert=True)
+
+
 def _fail(path: Path, problem: str, fix: str) -> InputError:
     return InputError(path, problem, fix)
+
+
+def _integer_code(value: Any) -> int | None:
+    """An integer land-use code written as a number or as digits; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value)
+    return None
+
+
+def _rain_days(time: xr.DataArray, path: Path) -> pd.DatetimeIndex:
+    """The time axis as calendar days: CF-decoded dates of the standard calendar only."""
+    if np.issubdtype(time.dtype, np.datetime64):
+        return pd.DatetimeIndex(time.values).normalize()
+    calendar = time.encoding.get("calendar") or time.attrs.get("calendar")
+    if time.dtype == object and calendar:
+        raise _fail(
+            path,
+            f"the time axis uses the {calendar!r} calendar",
+            "store the days of the standard calendar (calendar: standard)",
+        )
+    raise _fail(
+        path,
+        f"the time axis does not decode to dates (units {time.attrs.get('units')!r})",
+        "give time CF units, e.g. units: 'days since 2019-01-01'",
+    )
+
+
+def _rain_axes(ds: xr.Dataset, path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Cell-centre coordinates x and y, each evenly spaced (increasing or decreasing)."""
+    axes = []
+    for name in ("x", "y"):
+        if name not in ds.coords:
+            raise _fail(path, f"has no coordinate {name}", f"store the cell centres as coordinate {name}")
+        axis = np.asarray(ds[name].values, dtype="float64")
+        steps = np.diff(axis)
+        even = steps.size == 0 or (steps[0] != 0 and np.abs(steps - steps[0]).max() <= 1e-3 * abs(steps[0]))
+        if not np.isfinite(axis).all() or not even:
+            raise _fail(
+                path,
+                f"coordinate {name} is not evenly spaced (steps from {steps.min():g} to {steps.max():g})",
+                "store the rain on a regular grid (one cell size, sorted coordinates)",
+            )
+        axes.append(axis)
+    if axes[0].size == 1 and axes[1].size == 1:
+        raise _fail(path, "holds a single rain cell, so no cell size", "store at least 2 cells along x or y")
+    return axes[0], axes[1]
+
+
+def _checked_levels(levels: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Levels in m a.s.l.: numbers, present, plausible, one per reservoir and day."""
+    if levels["reservoir_id"].isna().any():
+        rows = levels.index[levels["reservoir_id"].isna()]
+        raise _fail(path, f"{len(rows)} row(s) have no reservoir_id (first: row {rows[0] + 1})", "fill it in")
+    numbers = pd.to_numeric(levels["level_m"], errors="coerce")
+    low, high = ELEVATION_RANGE_M
+    for wrong, problem, fix in (
+        (levels["level_m"].isna(), "are missing", "give every row its level"),
+        (numbers.isna() & levels["level_m"].notna(), "are not numbers", "write plain numbers in metres"),
+        (
+            ~numbers.between(low, high) & numbers.notna(),
+            f"lie outside {low:g} to {high:g} m a.s.l.",
+            "store water levels in metres above sea level",
+        ),
+    ):
+        if wrong.any():
+            first = levels.index[wrong][0]
+            value = levels.loc[first, "level_m"]
+            shown = repr(value) if isinstance(value, str) else str(value)
+            raise _fail(
+                path, f"{int(wrong.sum())} level_m value(s) {problem} (row {first + 1}: {shown})", fix
+            )
+    repeated = levels.duplicated(["date", "reservoir_id"], keep=False)
+    if repeated.any():
+        first = levels.index[repeated][0]
+        raise _fail(
+            path,
+            f"{int(repeated.sum())} rows repeat a (date, reservoir_id) pair (first: row {first + 1}, "
+            f"{levels.loc[first, 'date']:%Y-%m-%d} {levels.loc[first, 'reservoir_id']})",
+            "keep one level per reservoir and day",
+        )
+    return levels.assign(level_m=numbers)
+
+
+def _landuse_table(pairs: list[tuple[Any, Any]], path: Path) -> pd.DataFrame:
+    """(code, name) pairs checked: integer codes other than 0 (no data), unique codes and names
+    (names become model channels), names without ';' or '=' (they are stored as code=name;...)."""
+    codes, names = [], []
+    for code, name in pairs:
+        number = _integer_code(code)
+        if number is None:
+            raise _fail(path, f"landuse_classes code {code!r} is not an integer", "use the raster's codes")
+        if number == 0:
+            raise _fail(
+                path, "landuse_classes has code 0, which means no data", "renumber that class from 1 up"
+            )
+        text = "" if name is None or isinstance(name, bool | list | dict) else str(name).strip()
+        if not text or ";" in text or "=" in text:
+            raise _fail(
+                path,
+                f"landuse_classes code {number} has no usable name ({name!r})",
+                "give it a name without ';' or '='",
+            )
+        codes.append(number)
+        names.append(text)
+    for label, items in (("code", codes), ("name", names)):
+        repeated = sorted({item for item in items if items.count(item) > 1}, key=str)
+        if repeated:
+            raise _fail(
+                path,
+                f"landuse_classes repeats {label}(s) {', '.join(map(str, repeated[:3]))}",
+                f"give every class its own {label}",
+            )
+    return pd.DataFrame({"code": np.array(codes, dtype="int64"), "name": names})
 
 
 class Study:
@@ -117,15 +246,8 @@ class Study:
 
     # -- helpers ---------------------------------------------------------------------------------
     def path(self, name: str) -> Path:
-        """The file of the contract called ``name``; a vector file may also come in another OGR
-        format with the same stem (``faults.shp``, ``faults.geojson`` ...)."""
-        path = self.folder / name
-        if path.suffix == ".gpkg" and not path.is_file():
-            for suffix in VECTOR_SUFFIXES:
-                other = path.with_suffix(suffix)
-                if other.is_file():
-                    return other
-        return path
+        """The file of the contract called ``name`` (see :func:`lsm.contract.contract_path`)."""
+        return contract_path(self.folder, name)
 
     def has(self, name: str) -> bool:
         return self.path(name).is_file()
@@ -141,7 +263,21 @@ class Study:
         meta = read_yaml(path)
         if not isinstance(meta, dict) or "name" not in meta:
             raise _fail(path, "needs at least a 'name' key", "add name: <study name> (see the README)")
+        for key, default in (("timezone", "UTC"), ("date_precision", "day")):
+            meta[key] = default if meta.get(key) is None else meta[key]
+        check_timezone(meta["timezone"], path)
+        check_precision(meta["date_precision"], path)
         return meta
+
+    @property
+    def timezone(self) -> str:
+        """IANA time zone of the study (study.yaml ``timezone``, default UTC): dates are its days."""
+        return str(self.meta["timezone"])
+
+    @property
+    def date_precision(self) -> str:
+        """How precisely the inventory is dated (study.yaml ``date_precision``): day, month or year."""
+        return str(self.meta["date_precision"])
 
     # -- the analysis grid and rasters -----------------------------------------------------------
     @property
@@ -183,8 +319,10 @@ class Study:
                 transform_bounds(src.crs, crs, *src.bounds) if crs != src_crs else src.bounds
             )
             cell = float(resolution or abs(src.res[0]))
-        width = max(1, int(round((right - left) / cell)))
-        height = max(1, int(round((top - bottom) / cell)))
+        # Snap outward from the DEM's top-left corner: the grid covers the whole DEM (cells beyond its
+        # edge are nodata), so resampling never cuts a strip off the bottom or the right edge.
+        width = max(1, int(np.ceil((right - left) / cell - 1e-6)))
+        height = max(1, int(np.ceil((top - bottom) / cell - 1e-6)))
         return AnalysisGrid(crs, Affine(cell, 0, left, 0, -cell, top), width, height)
 
     def _warp(self, path: Path, resampling: Resampling, dtype: str = "float32") -> np.ndarray:
@@ -214,27 +352,52 @@ class Study:
     def read_dem(self) -> np.ndarray:
         """Elevation (m) on the analysis grid, NaN where there is no data."""
         dem = self._warp(self.require("dem.tif"), Resampling.bilinear)
+        path = self.path("dem.tif")
         if not np.isfinite(dem).any():
+            raise _fail(path, "holds no valid elevation (all nodata)", "check its nodata value")
+        low, high = float(np.nanmin(dem)), float(np.nanmax(dem))
+        if low < ELEVATION_RANGE_M[0]:
             raise _fail(
-                self.path("dem.tif"), "holds no valid elevation (all nodata)", "check its nodata value"
+                path,
+                f"elevations go down to {low:g} m, below the plausible {ELEVATION_RANGE_M[0]:g} m "
+                "(voids stored as a number without a nodata value?)",
+                "set the nodata value of the voids (e.g. gdal_edit.py -a_nodata -9999 dem.tif)",
+            )
+        if high > ELEVATION_RANGE_M[1]:
+            raise _fail(
+                path,
+                f"elevations reach {high:g}, above the plausible {ELEVATION_RANGE_M[1]:g} m a.s.l. "
+                "(feet or centimetres? an unset nodata value?)",
+                "store metres above sea level (feet x 0.3048) and set the nodata value of voids",
+            )
+        if low == high:
+            raise _fail(
+                path,
+                f"every valid cell holds the same elevation ({low:g} m): no relief to derive factors from",
+                "use the real DEM (check that the export wrote the elevation band)",
             )
         return dem
 
     def landuse_classes(self) -> pd.DataFrame:
         """The land-use class table (code, name) from study.yaml."""
-        table = self.meta.get("landuse_classes")
-        if not table:
-            raise _fail(
-                self.path("study.yaml"),
-                "has no landuse_classes table",
-                "add landuse_classes: a list of {code: <int>, name: <text>}",
-            )
-        frame = pd.DataFrame(table)
-        if not {"code", "name"} <= set(frame.columns):
-            raise _fail(
-                self.path("study.yaml"), "landuse_classes needs code and name", "add both to every class"
-            )
-        return frame[["code", "name"]].astype({"code": int})
+        path, table = self.path("study.yaml"), self.meta.get("landuse_classes")
+        shape = "landuse_classes: a list of {code: <int>, name: <text>} or a mapping {<code>: <name>}"
+        if table is None or (isinstance(table, list | dict) and not table):
+            raise _fail(path, "has no landuse_classes table", f"add {shape}")
+        if isinstance(table, dict):
+            pairs = list(table.items())
+        elif isinstance(table, list) and all(isinstance(item, dict) for item in table):
+            lacking = [i for i, item in enumerate(table, 1) if not {"code", "name"} <= set(item)]
+            if lacking:
+                raise _fail(
+                    path,
+                    f"landuse_classes entry {lacking[0]} lacks code or name ({len(lacking)} such)",
+                    "give every class both code and name",
+                )
+            pairs = [(item["code"], item["name"]) for item in table]
+        else:
+            raise _fail(path, f"landuse_classes is {str(table)[:40]!r}, not a table", f"write {shape}")
+        return _landuse_table(pairs, path)
 
     def read_landuse(self) -> np.ndarray:
         """Land-use codes on the analysis grid (0 = no data), from landuse.tif or landuse.gpkg."""
@@ -245,8 +408,17 @@ class Study:
         elif self.has("landuse.gpkg"):
             source = self.path("landuse.gpkg")
             polys = self.read_vector("landuse.gpkg", POLYGON_TYPES, columns=("class",))
+            numbers = pd.to_numeric(polys["class"], errors="coerce")
+            wrong = numbers.isna() | (numbers % 1 != 0)
+            if wrong.any():
+                raise _fail(
+                    source,
+                    f"{int(wrong.sum())} polygon(s) have a class that is not an integer code (first: row "
+                    f"{polys.index[wrong][0] + 1}, {polys['class'][wrong].iloc[0]!r})",
+                    "give every polygon the integer code of its class (landuse_classes in study.yaml)",
+                )
             codes = features.rasterize(
-                zip(polys.geometry, polys["class"].astype(int), strict=True),
+                zip(polys.geometry, numbers.astype(int), strict=True),
                 out_shape=self.grid.shape,
                 transform=self.grid.transform,
                 fill=0,
@@ -303,7 +475,12 @@ class Study:
 
     # -- inventory -------------------------------------------------------------------------------
     def read_inventory(self, dem: np.ndarray | None = None, dated: bool = True) -> gpd.GeoDataFrame:
-        """Landslides as points (polygons become their highest point on the DEM), with dates."""
+        """Landslides as points (polygons become their highest point on the DEM), with dates.
+
+        Every landslide is returned; those the analysis cannot use carry the reason in the column
+        ``left_out`` (outside the DEM's extent, on its nodata; empty for the others), so that the
+        caller counts them and stops only when they are most of the inventory.
+        """
         path = self.require("inventory.gpkg")
         inv = self.read_vector("inventory.gpkg", POINT_TYPES | POLYGON_TYPES)
         if dated and "date" not in inv.columns:
@@ -315,28 +492,18 @@ class Study:
             )
         if inv.empty:
             raise _fail(path, "holds no landslides", "add the mapped landslides (points or polygons)")
+        dem = self.read_dem() if dem is None else dem
         if (inv.geom_type != "Point").any():
-            dem = self.read_dem() if dem is None else dem
             inv = inv.assign(geometry=[self._initiation_point(g, dem) for g in inv.geometry])
         row, col = self.grid.rowcol(inv.geometry.x, inv.geometry.y)
-        outside = ~self.grid.contains(row, col)
-        if outside.any():
-            raise _fail(
-                path,
-                f"{int(outside.sum())} landslide(s) lie outside the DEM's extent (first at "
-                f"x={inv.geometry.x[outside].iloc[0]:.0f}, y={inv.geometry.y[outside].iloc[0]:.0f})",
-                "remove them or check the inventory's CRS",
-            )
-        if dated:
-            parsed = pd.to_datetime(inv["date"].astype(str), errors="coerce", format="mixed")
-            if parsed.isna().any():
-                first = inv["date"][parsed.isna()].iloc[0]
-                raise _fail(
-                    path,
-                    f"{int(parsed.isna().sum())} date(s) cannot be parsed (first: {first!r})",
-                    "write dates as ISO days, e.g. 2019-03-25",
-                )
-            inv = inv.assign(date=parsed.dt.normalize())
+        inside = self.grid.contains(row, col)
+        on_data = np.zeros(len(inv), dtype=bool)
+        on_data[inside] = np.isfinite(dem[row[inside], col[inside]])
+        inv = inv.assign(
+            left_out=np.where(~inside, OUTSIDE_DEM, np.where(~on_data, ON_NODATA, "")).astype(object)
+        )
+        if dated:  # calendar days in the study's time zone; partial dates only if declared
+            inv = inv.assign(date=parse_days(inv["date"], path, self.timezone, self.date_precision))
         if "event_id" not in inv.columns:
             inv = inv.assign(event_id=[f"E{i:05d}" for i in range(1, len(inv) + 1)])
         return inv.reset_index(drop=True)
@@ -354,6 +521,39 @@ class Study:
         x, y = grid.xy(row, col)
         return Point(float(x), float(y))
 
+    # -- where the inventory was mapped, and the authors' own absences ------------------------------
+    def read_mapped_area(self) -> np.ndarray | None:
+        """Cells whose centre lies inside ``mapped_area.gpkg`` (where the inventory was mapped), or
+        None when the study has no such file (then the DEM's valid area counts as mapped)."""
+        if not self.has("mapped_area.gpkg"):
+            return None
+        polygons = self.read_vector("mapped_area.gpkg", POLYGON_TYPES)
+        mask = polygon_cells(polygons.geometry, self.grid)
+        if not mask.any():
+            raise _fail(
+                self.path("mapped_area.gpkg"),
+                "covers no cell of the analysis grid",
+                "check its CRS and that it overlaps the DEM",
+            )
+        return mask
+
+    def read_absences(self, dem: np.ndarray) -> gpd.GeoDataFrame | None:
+        """The study's own non-landslide points (``absences.gpkg``), with ``left_out`` reasons like
+        the inventory's; None when the study has none."""
+        if not self.has("absences.gpkg"):
+            return None
+        points = self.read_vector("absences.gpkg", POINT_TYPES)
+        if points.empty:
+            raise _fail(
+                self.path("absences.gpkg"), "holds no point", "add the absence points or remove the file"
+            )
+        row, col = self.grid.rowcol(points.geometry.x, points.geometry.y)
+        inside = self.grid.contains(row, col)
+        on_data = np.zeros(len(points), dtype=bool)
+        on_data[inside] = np.isfinite(dem[row[inside], col[inside]])
+        reason = np.where(~inside, OUTSIDE_DEM, np.where(~on_data, ON_NODATA, ""))
+        return points.assign(left_out=reason.astype(object)).reset_index(drop=True)
+
     # -- series ----------------------------------------------------------------------------------
     def has_series(self) -> tuple[bool, str]:
         """Whether the temporal inputs exist, and if not, why (for the skip message)."""
@@ -366,6 +566,12 @@ class Study:
         try:
             ds = xr.open_dataset(path)
         except Exception as err:
+            if "decode time" in str(err):
+                raise _fail(
+                    path,
+                    f"the time axis does not decode to dates ({str(err).split(' with ')[0][:100]})",
+                    "give time CF units, e.g. units: 'days since 2019-01-01'",
+                ) from err
             raise _fail(
                 path, f"cannot be read as NetCDF ({str(err)[:100]})", "write a CF NetCDF file"
             ) from err
@@ -388,18 +594,28 @@ class Study:
             if not wkt:
                 raise _fail(path, "has no CRS (no grid_mapping variable with crs_wkt)", "add CF grid_mapping")
             values = rain.values.astype("float32")
-            dates = pd.DatetimeIndex(ds["time"].values).normalize()
-            xs, ys = ds["x"].values.astype("float64"), ds["y"].values.astype("float64")
+            dates = _rain_days(ds["time"], path)
+            xs, ys = _rain_axes(ds, path)
         if np.isnan(values).any():
             raise _fail(path, "precipitation has missing values", "fill the gaps (or cut the period)")
         if (values < 0).any():
             raise _fail(path, f"precipitation has negative values (min {values.min():.2f})", "fix the data")
+        if (values > MAX_DAILY_RAIN_MM).any():
+            day = dates[int(np.argwhere(values > MAX_DAILY_RAIN_MM)[0][0])]
+            raise _fail(
+                path,
+                f"precipitation reaches {values.max():.0f} mm/day (first on {day:%Y-%m-%d}), above the "
+                f"plausible {MAX_DAILY_RAIN_MM:.0f} mm/day",
+                "store daily totals in mm (not 0.1 mm or kg m-2 s-1) and check for fill values",
+            )
         if len(dates) > 1 and (np.diff(dates.values) != np.timedelta64(1, "D")).any():
             raise _fail(path, "the time axis is not daily without gaps", "store one field per day")
         dx = float(xs[1] - xs[0]) if xs.size > 1 else float(abs(ys[1] - ys[0]))
         dy = float(ys[1] - ys[0]) if ys.size > 1 else -dx
         if dy > 0:  # store north-up
             values, ys, dy = values[:, ::-1, :], ys[::-1], -dy
+        if dx < 0:  # and west to east
+            values, xs, dx = values[:, :, ::-1], xs[::-1], -dx
         transform = Affine(dx, 0, xs[0] - dx / 2, 0, dy, ys[0] - dy / 2)
         return RainCube(dates, values, transform, CRS.from_wkt(wkt))
 
@@ -408,7 +624,7 @@ class Study:
         res = self.read_vector("reservoirs.gpkg", POLYGON_TYPES, columns=("reservoir_id",))
         path = self.require("reservoir_levels.csv")
         try:
-            levels = pd.read_csv(path)
+            levels = pd.read_csv(path, dtype={"date": str, "reservoir_id": str})
         except Exception as err:
             raise _fail(
                 path, f"cannot be read as CSV ({str(err)[:100]})", "write date,reservoir_id,level_m"
@@ -418,10 +634,7 @@ class Study:
             raise _fail(
                 path, f"missing column(s) {', '.join(missing)}", "use the header date,reservoir_id,level_m"
             )
-        levels["date"] = pd.to_datetime(levels["date"], errors="coerce")
-        if levels["date"].isna().any():
-            raise _fail(path, "some dates cannot be parsed", "write ISO days, e.g. 2019-03-25")
-        levels["reservoir_id"] = levels["reservoir_id"].astype(str)
+        levels = _checked_levels(levels.assign(date=parse_days(levels["date"], path, self.timezone)), path)
         res = res.assign(reservoir_id=res["reservoir_id"].astype(str))
         table = levels.pivot_table(index="date", columns="reservoir_id", values="level_m", aggfunc="first")
         for rid in res["reservoir_id"]:
