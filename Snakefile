@@ -12,10 +12,6 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
-
-configfile: "params.yaml"
-
-
 # The library lives in src/lsm; jobs (local, conda or cluster) import it through PYTHONPATH.
 SRC = str(Path(workflow.basedir) / "src")
 sys.path.insert(0, SRC)
@@ -24,7 +20,18 @@ os.environ.update(
 )
 
 from lsm.config import validate_config
-from lsm.errors import ConfigError
+from lsm.errors import ConfigError, InputError
+from lsm.io.files import read_yaml
+
+# Parse params.yaml ourselves first: a syntax error then names the file and the line in one line.
+try:
+    read_yaml(Path(workflow.basedir) / "params.yaml")
+except InputError as err:
+    sys.exit(f"error: {err}")
+
+
+configfile: "params.yaml"
+
 
 # Name the files the config came from, so the one-line error points at the right one.
 CONFIG_SOURCES = " + ".join(
@@ -51,6 +58,7 @@ include: "workflow/rules/maps.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/provenance.smk"
 include: "workflow/rules/paper.smk"
+include: "workflow/rules/stability.smk"
 
 
 # Jobs of a second or less that only gather files: on a cluster they run where Snakemake runs,

@@ -15,10 +15,12 @@
 # # Figure 3: rain, reservoir level and landslide dates
 #
 # The temporal inputs of the study: the area-mean daily rain with its 30-day total (the LSTM sees a
-# 30-day window) and the daily reservoir level, with the date of every mapped landslide marked.
+# 30-day window) and the daily reservoir level, with the date of every mapped landslide marked. A
+# study with only one of the two series shows that one (the plan leaves the figure out of a study
+# with neither).
 
 # %% tags=["parameters"]
-inputs = {"rainfall": "data/raw/kerman_synthetic/rainfall.nc"}
+inputs = {"inventory": "data/raw/kerman_synthetic/inventory.gpkg"}
 outputs = {"png": "fig03_forcing_series.png", "pdf": "fig03_forcing_series.pdf"}
 dpi = 200
 
@@ -27,6 +29,6 @@ from pathlib import Path
 
 from lsm.plots import forcing_series, save_figure
 
-study_dir = Path(inputs["rainfall"]).parent
+study_dir = Path(inputs["inventory"]).parent
 fig = forcing_series(study_dir)
 save_figure(fig, [outputs["png"], outputs["pdf"]], dpi=dpi)

@@ -81,11 +81,11 @@ def test_workflow_has_rules() -> None:
 
 
 def rule_problems(path: Path, name: str, body: str) -> list[str]:
-    """What a rule lacks: a log, a conda env, or an env file that exists in envs/."""
-    if name == "all":
-        return (
-            [] if "shell:" not in body and "script:" not in body else ["rule all must only collect targets"]
-        )
+    """What a rule lacks: a log, a conda env, or an env file that exists in envs/. A rule that only
+    collects targets (``all``, ``verdict_stability``: no shell, script or run) needs neither."""
+    runs = any(f"{k}:" in body for k in ("shell", "script", "run"))
+    if name == "all" or not runs:
+        return ["rule all must only collect targets"] if name == "all" and runs else []
     problems = []
     if not re.search(r"^\s+log:", body, flags=re.M):
         problems.append(f"rule {name} has no log:")

@@ -45,7 +45,7 @@ def test_every_entry_has_its_rule_taking_outputs_from_the_manifest() -> None:
     for a in ARTEFACTS:
         assert a.rule in blocks, f"{a.id}: no rule {a.rule}"
         body = blocks[a.rule]
-        assert f'**artefact_outputs("{a.id}")' in body, (
+        assert f'**artefact_outputs("{a.id}"' in body, (
             f"rule {a.rule} does not take its outputs from the manifest"
         )
         assert f'notebook="{a.notebook}"' in body, f"rule {a.rule} does not run {a.notebook}"

@@ -16,6 +16,7 @@ from rasterio.warp import Resampling, calculate_default_transform, reproject
 
 from lsm.factors import ALL_FACTORS, compute_factors
 from lsm.io.study import Study
+from lsm.plan import choose_factors, scan_study
 from lsm.sampling import SamplingSettings, build_samples
 from lsm.splits import BUFFER, TEST, TRAIN, Normaliser, SplitSettings, make_splits
 
@@ -149,7 +150,12 @@ def test_static_study_without_series_skips_the_temporal_models(tiny_study_dir, t
     for name in ("rainfall.nc", "reservoirs.gpkg", "reservoir_levels.csv"):
         (study_dir / name).unlink()
     study = Study(study_dir, GRID)
-    stack = compute_factors(study, list(ALL_FACTORS))
+    names, omitted = choose_factors("auto", scan_study(study_dir))
+    assert omitted == {
+        "aap": "the study has no rainfall.nc",
+        "dist_shore": "the study has no reservoirs.gpkg",
+    }
+    stack = compute_factors(study, names)
     assert "aap" not in stack.names and "dist_shore" not in stack.names
     samples = build_samples(stack, study, SETTINGS, progress=False)
     assert samples.sequences is None
@@ -232,3 +238,48 @@ def test_vectors_may_come_as_shapefile_or_geojson(tiny_study_dir, tmp_path: Path
     reference = compute_factors(Study(tiny_study_dir, GRID), list(ALL_FACTORS))
     np.testing.assert_array_equal(stack.band("dist_fault"), reference.band("dist_fault"))
     assert np.abs(stack.band("dist_road") - reference.band("dist_road")).max() <= 30 * np.sqrt(2)
+
+
+def test_same_place_negatives_keep_their_landslide_s_season() -> None:
+    """Hotspots that fail in the wet season of some years: the space-time buffer around every mapped
+    landslide removes those wet seasons, so a same-place negative drawn on any day of the record
+    lands mostly in the dry season (a season cue the design made, not the physics). Drawn at the
+    same time of year in another year, it keeps the season of its landslide."""
+    from affine import Affine
+    from pyproj import CRS
+
+    from lsm.factors import FactorStack
+    from lsm.io.study import AnalysisGrid
+    from lsm.sampling import Conflicts, DayRange, draw_negatives
+
+    grid = AnalysisGrid(CRS.from_epsg(32640), Affine(30.0, 0, 0, 0, -30.0, 3000.0), 100, 100)
+    stack = FactorStack(
+        ["slope"], np.zeros((1, 100, 100), "float32"), grid, pd.DataFrame({"code": [], "name": []})
+    )
+    dates = pd.date_range("2012-01-01", periods=8 * 365, freq="D")
+    rng = np.random.default_rng(0)
+    cells = [(20, 20), (20, 70), (70, 20), (70, 70)]
+    rows = []
+    for year in (2013, 2016):  # two wet years out of eight
+        for r, c in cells:
+            for _ in range(5):
+                day = pd.Timestamp(f"{year}-01-15") + pd.Timedelta(days=int(rng.integers(0, 60)))
+                rows.append({"row": r, "col": c, "day": dates.get_loc(day), "event_id": "E"})
+    positives = pd.DataFrame(rows)
+    x, y = grid.xy(positives["row"].to_numpy(), positives["col"].to_numpy())
+    conflicts = Conflicts(np.column_stack([x, y]), positives["day"].to_numpy(), 500.0, 90)
+    settings = SamplingSettings(negative_mix={"same_place": 1.0}, negative_ratio=2.0, season_days=15)
+    negatives = draw_negatives(
+        positives,
+        np.ones((100, 100), bool),
+        stack,
+        conflicts,
+        DayRange(30, len(dates) - 1, dates),
+        settings,
+        rng,
+    )
+    months = dates[negatives["day"].to_numpy()].month
+    assert len(negatives) == 2 * len(positives)
+    assert np.isin(months, [12, 1, 2, 3, 4]).mean() > 0.95  # the landslides' season, not the dry one
+    years = dates[negatives["day"].to_numpy()].year
+    assert not np.isin(years, [2013, 2016]).any()  # and never inside a landslide's buffer

@@ -92,6 +92,26 @@ def _prepare(parser: argparse.ArgumentParser) -> Runner:
     return run
 
 
+@step("check-study", "list every problem of a study at once, what would be left out and what it supports")
+def _check_study(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("study_dir", type=Path, help="the study folder, e.g. data/raw/<name>")
+    parser.add_argument("--params", type=Path, action="append", help="params.yaml, then override files")
+
+    def run(args: argparse.Namespace) -> None:
+        from lsm.check import check_study
+        from lsm.config import load_config
+
+        files = args.params or [Path("params.yaml")]
+        config = load_config(files[0], files[1:])
+        config["study"] = args.study_dir.name
+        report = check_study(args.study_dir, config)
+        print("\n".join(report.lines()))
+        if not report.ok:
+            raise InputError(args.study_dir, f"{len(report.problems)} problem(s), listed above", "fix each")
+
+    return run
+
+
 @step("map", "map one trained model (its seeds averaged) over the whole study at a reference date")
 def _map(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("--model", required=True, help="cnn_lstm, cnn, lstm, svm, dt, rf or mlp")

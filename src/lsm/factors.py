@@ -20,25 +20,11 @@ from scipy import ndimage
 from lsm.errors import InputError
 from lsm.io import write_raster, write_text
 from lsm.io.study import AnalysisGrid, Study
+from lsm.plan import ALL_FACTORS  # the paper's 11 and distance to the reservoir shore
 from lsm.terrain import flow_routing, slope_aspect, twi_spi
 
 log = logging.getLogger(__name__)
 
-# The paper's 11 factors, and the one we add (the reservoir sequence needs a notion of "near").
-PAPER_FACTORS = (
-    "elevation",
-    "slope",
-    "aspect",
-    "twi",
-    "spi",
-    "erg",
-    "dist_fault",
-    "dist_river",
-    "dist_road",
-    "landuse",
-    "aap",
-)
-ALL_FACTORS = (*PAPER_FACTORS, "dist_shore")
 UNITS = {
     "elevation": "m",
     "slope": "degree",
@@ -97,28 +83,23 @@ def _line_mask(study: Study, name: str, lines, grid: AnalysisGrid) -> np.ndarray
     return mask
 
 
-def compute_factors(study: Study, names: list[str], river_area_km2: float = 2.0) -> FactorStack:
-    """Every requested factor that the study's files allow, on the analysis grid."""
+TERRAIN = ("elevation", "slope", "aspect", "twi", "spi")
+
+
+def terrain_factors(study: Study, dem: np.ndarray) -> tuple[dict[str, np.ndarray], object]:
+    """Elevation, slope, aspect, TWI and SPI from the DEM, and the flow routing (for rivers)."""
     grid = study.grid
-    dem = study.read_dem()
-    out: dict[str, np.ndarray] = {}
-    notes: list[str] = []
     slope, aspect = slope_aspect(dem, grid.cell)
     routing = flow_routing(dem, grid.cell, grid.transform)
     twi, spi = twi_spi(slope, routing.specific_area)
-    out.update(elevation=dem, slope=slope, aspect=np.nan_to_num(aspect, nan=0.0), twi=twi, spi=spi)
-    out["aspect"][np.isnan(dem)] = np.nan
+    aspect = np.nan_to_num(aspect, nan=0.0)  # flat cells face nowhere: northness = eastness = 0
+    aspect[np.isnan(dem)] = np.nan
+    return {"elevation": dem, "slope": slope, "aspect": aspect, "twi": twi, "spi": spi}, routing
 
-    lith = study.read_lithology()
-    out["erg"] = features.rasterize(
-        zip(lith.geometry, lith["erodibility"].astype("float32"), strict=True),
-        out_shape=grid.shape,
-        transform=grid.transform,
-        fill=np.nan,
-        dtype="float32",
-    )
-    faults = study.read_vector("faults.gpkg", {"LineString", "MultiLineString"})
-    out["dist_fault"] = distance_to_mask(_line_mask(study, "faults.gpkg", faults, grid), grid.cell)
+
+def river_distance(study: Study, routing, river_area_km2: float, notes: list[str]) -> np.ndarray:
+    """Distance to rivers.gpkg, or to channels from flow accumulation where the study has none."""
+    grid = study.grid
     river_mask = np.zeros(grid.shape, dtype=bool)
     if study.has("rivers.gpkg"):
         rivers = study.read_vector("rivers.gpkg", {"LineString", "MultiLineString"})
@@ -129,30 +110,70 @@ def compute_factors(study: Study, names: list[str], river_area_km2: float = 2.0)
         river_mask = upstream >= threshold
         area_km2 = threshold * grid.cell**2 / 1e6
         notes.append(f"rivers derived from flow accumulation (upstream area >= {area_km2:.2g} km2)")
-    out["dist_river"] = distance_to_mask(river_mask, grid.cell)
-    roads = study.read_vector("roads.gpkg", {"LineString", "MultiLineString"})
-    out["dist_road"] = distance_to_mask(_line_mask(study, "roads.gpkg", roads, grid), grid.cell)
-    landuse = study.read_landuse()
-    out["landuse"] = np.where(landuse > 0, landuse, np.nan).astype("float32")
+    return distance_to_mask(river_mask, grid.cell)
 
-    if "aap" in names:
-        if study.has("rainfall.nc"):
-            out["aap"] = mean_annual_rain(study, grid)
-        else:
-            notes.append("AAP omitted: the study has no rainfall.nc")
-    if "dist_shore" in names:
-        if study.has("reservoirs.gpkg"):
-            reservoirs = study.read_vector("reservoirs.gpkg", {"Polygon", "MultiPolygon"})
-            water = rasterize_geometries(reservoirs.geometry, grid)
-            out["dist_shore"] = distance_to_mask(water, grid.cell)
-        else:
-            notes.append("distance to reservoir shore omitted: the study has no reservoirs.gpkg")
-    kept = [n for n in names if n in out]
-    data = np.stack([out[n].astype("float32") for n in kept])
+
+def line_distance(study: Study, name: str) -> np.ndarray:
+    lines = study.read_vector(name, {"LineString", "MultiLineString"})
+    return distance_to_mask(_line_mask(study, name, lines, study.grid), study.grid.cell)
+
+
+def erodibility_grade(study: Study) -> np.ndarray:
+    """ERG: the erodibility grade (1-5) of the lithology polygon each cell lies in."""
+    lith = study.read_lithology()
+    return features.rasterize(
+        zip(lith.geometry, lith["erodibility"].astype("float32"), strict=True),
+        out_shape=study.grid.shape,
+        transform=study.grid.transform,
+        fill=np.nan,
+        dtype="float32",
+    )
+
+
+def shore_distance(study: Study) -> np.ndarray:
+    reservoirs = study.read_vector("reservoirs.gpkg", {"Polygon", "MultiPolygon"})
+    return distance_to_mask(rasterize_geometries(reservoirs.geometry, study.grid), study.grid.cell)
+
+
+def compute_factors(study: Study, names: list[str], river_area_km2: float = 2.0) -> FactorStack:
+    """The requested factors on the analysis grid, reading only the files they need.
+
+    ``names`` is what the run plan chose (:func:`lsm.plan.choose_factors`): every name here has its
+    inputs; a missing input still stops with one line from its reader.
+    """
+    unknown = [n for n in names if n not in ALL_FACTORS]
+    if unknown:
+        raise InputError("params.yaml", f"unknown factor(s) {unknown}", f"use names from {ALL_FACTORS}")
+    dem = study.read_dem()
+    out: dict[str, np.ndarray] = {}
+    notes: list[str] = []
+    routing = None
+    if any(n in names for n in (*TERRAIN, "dist_river")):
+        terrain, routing = terrain_factors(study, dem)
+        out.update({k: v for k, v in terrain.items() if k in names})
+    builders = {
+        "erg": lambda: erodibility_grade(study),
+        "dist_fault": lambda: line_distance(study, "faults.gpkg"),
+        "dist_river": lambda: river_distance(study, routing, river_area_km2, notes),
+        "dist_road": lambda: line_distance(study, "roads.gpkg"),
+        "landuse": lambda: _landuse_band(study),
+        "aap": lambda: mean_annual_rain(study, study.grid),
+        "dist_shore": lambda: shore_distance(study),
+    }
+    for name in names:
+        if name not in out:
+            out[name] = builders[name]()
+    data = np.stack([out[n].astype("float32") for n in names])
     data[:, ~np.isfinite(dem)] = np.nan
     for note in notes:
         log.info(note)
-    return FactorStack(kept, data, grid, study.landuse_classes(), notes)
+    classes = study.landuse_classes() if "landuse" in names else pd.DataFrame({"code": [], "name": []})
+    return FactorStack(list(names), data, study.grid, classes, notes)
+
+
+def _landuse_band(study: Study) -> np.ndarray:
+    landuse = study.read_landuse()
+    return np.where(landuse > 0, landuse, np.nan).astype("float32")
 
 
 def mean_annual_rain(study: Study, grid: AnalysisGrid) -> np.ndarray:

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from lsm.errors import InputError
 from lsm.io import read_yaml, write_text
+from lsm.plan import CAPABILITIES
 
 ID_PATTERN = re.compile(r"^(fig|tab)(\d{2})_[a-z][a-z0-9_]*$")
-FIELDS = {"id", "category", "rule", "notebook", "caption"}
+FIELDS = {"id", "category", "rule", "notebook", "caption", "requires"}
 KINDS = {"fig": "figure", "tab": "table"}
 
 
@@ -30,6 +31,7 @@ class Artefact:
     rule: str
     notebook: str
     caption: str
+    requires: tuple[str, ...] = ()  # what the study must support (lsm.plan.CAPABILITIES)
 
     @property
     def kind(self) -> str:
@@ -110,6 +112,14 @@ def _check_entry(raw: object, index: int, source: Path) -> dict[str, str]:
     for key in ("id", "category"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise InputError(source, f"entry {raw.get('id', index + 1)}: no {key}", f"give '{key}:'")
+    requires = raw.get("requires", [])
+    unknown_needs = set(requires) - set(CAPABILITIES) if isinstance(requires, list) else {repr(requires)}
+    if unknown_needs:
+        raise InputError(
+            source,
+            f"entry {raw['id']}: requires {', '.join(sorted(unknown_needs))}",
+            f"list only {', '.join(CAPABILITIES)}",
+        )
     if not ID_PATTERN.match(raw["id"]):
         raise InputError(
             source,
@@ -143,6 +153,7 @@ def load_manifest(
             rule=raw.get("rule", raw["id"]),
             notebook=raw.get("notebook", f"notebooks/{raw['id']}.py"),
             caption=raw.get("caption", f"workflow/report/{raw['id']}.rst"),
+            requires=tuple(raw.get("requires", ())),
         )
         prefix = artefact.id[:3]
         if artefact.number <= last.get(prefix, -1):

@@ -185,15 +185,38 @@ def add_scale_bar(ax: plt.Axes, extent_m: float) -> None:
     ax.text(xs + length / 2, ys + 0.015 * (y1 - y0), label, ha="center", va="bottom", fontsize=8)
 
 
-def _optional_vector(path: Path):
+def _optional_vector(study_dir: Path, name: str):
+    """A vector layer of the study in the DEM's CRS, or None when the study does not have it."""
     import geopandas as gpd
 
+    from lsm.contract import contract_path
+
+    path = contract_path(study_dir, name)
     return gpd.read_file(path) if path.is_file() else None
 
 
+# The study's optional layers as drawn on the study map: file, legend entry and style.
+STUDY_LAYERS = (
+    ("mapped_area.gpkg", "mapped area", {"facecolor": "none", "edgecolor": "#009E73", "linewidth": 1.2}),
+    ("rivers.gpkg", "river", {"color": "#56B4E9", "linewidth": 0.5}),
+    ("reservoirs.gpkg", "reservoir", {"color": "#0072B2", "edgecolor": "#003f63", "linewidth": 0.6}),
+    ("roads.gpkg", "road", {"color": "#333333", "linewidth": 1.0}),
+    ("faults.gpkg", "fault", {"color": "#D55E00", "linewidth": 1.4, "linestyle": "--"}),
+)
+
+
+def _legend_handle(label: str, style: dict):
+    if label in ("reservoir",):
+        return Patch(color=style["color"], label=label)
+    if label == "mapped area":
+        return Patch(facecolor="none", edgecolor=style["edgecolor"], label=label)
+    return plt.Line2D(
+        [], [], color=style["color"], lw=style["linewidth"], ls=style.get("linestyle", "-"), label=label
+    )
+
+
 def study_area_map(study_dir: str | Path) -> plt.Figure:
-    """Hillshaded terrain with rivers, reservoirs, faults, roads and the mapped landslides."""
-    import geopandas as gpd
+    """Hillshaded terrain with the study's layers (only those it has) and the mapped landslides."""
     import numpy as np
     import rasterio
 
@@ -203,21 +226,19 @@ def study_area_map(study_dir: str | Path) -> plt.Figure:
     apply_style()
     with rasterio.open(study_dir / "dem.tif") as src:
         dem = src.read(1, masked=True).filled(np.nan).astype("float64")
-        bounds = src.bounds
-        cell = src.res[0]
+        bounds, cell, crs = src.bounds, src.res[0], src.crs
     extent = (bounds.left, bounds.right, bounds.bottom, bounds.top)
     fig, ax = plt.subplots(figsize=(FULL_WIDTH_IN, FULL_WIDTH_IN * 0.82))
     image = ax.imshow(dem, extent=extent, cmap="gist_earth", vmin=np.nanmin(dem), vmax=np.nanmax(dem))
     ax.imshow(hillshade(dem, cell), extent=extent, cmap="gray", alpha=0.45)
-    rivers = _optional_vector(study_dir / "rivers.gpkg")
-    if rivers is not None:
-        rivers.plot(ax=ax, color="#56B4E9", linewidth=0.5)
-    reservoirs = _optional_vector(study_dir / "reservoirs.gpkg")
-    if reservoirs is not None:
-        reservoirs.plot(ax=ax, color="#0072B2", edgecolor="#003f63", linewidth=0.6)
-    gpd.read_file(study_dir / "roads.gpkg").plot(ax=ax, color="#333333", linewidth=1.0)
-    gpd.read_file(study_dir / "faults.gpkg").plot(ax=ax, color="#D55E00", linewidth=1.4, linestyle="--")
-    inventory = gpd.read_file(study_dir / "inventory.gpkg")
+    handles = []
+    for name, label, style in STUDY_LAYERS:
+        layer = _optional_vector(study_dir, name)
+        if layer is not None and not layer.empty:
+            layer.to_crs(crs).plot(ax=ax, **style)
+            handles.append(_legend_handle(label, style))
+    inventory = _optional_vector(study_dir, "inventory.gpkg").to_crs(crs)
+    inventory = inventory.assign(geometry=inventory.geometry.representative_point())
     triggers = inventory["trigger"] if "trigger" in inventory else pd.Series("unknown", index=inventory.index)
     for trigger, group in inventory.groupby(triggers):
         group.plot(
@@ -238,28 +259,34 @@ def study_area_map(study_dir: str | Path) -> plt.Figure:
     add_north_arrow(ax)
     add_scale_bar(ax, extent[1] - extent[0])
     fig.colorbar(image, ax=ax, shrink=0.7, label="Elevation (m a.s.l.)")
-    handles, _ = ax.get_legend_handles_labels()
-    handles += [
-        plt.Line2D([], [], color="#56B4E9", lw=1, label="river"),
-        Patch(color="#0072B2", label="reservoir"),
-        plt.Line2D([], [], color="#333333", lw=1, label="road"),
-        plt.Line2D([], [], color="#D55E00", lw=1.4, ls="--", label="fault"),
-    ]
-    ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.85)
+    landslides, _ = ax.get_legend_handles_labels()
+    ax.legend(handles=landslides + handles, loc="lower right", fontsize=7, framealpha=0.85)
     ax.grid(False)
     fig.tight_layout()
     return fig
 
 
+def _no_series(ax: plt.Axes, text: str) -> None:
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center")
+    ax.set_axis_off()
+
+
 def forcing_series(study_dir: str | Path) -> plt.Figure:
-    """Area-mean daily rain with its 30-day total, the reservoir level, and the landslide dates."""
+    """Area-mean daily rain with its 30-day total, the reservoir level, and the landslide dates
+    (where the inventory has them); a panel the study has no series for says so."""
     import geopandas as gpd
     import xarray as xr
 
+    from lsm.contract import contract_path
+
     study_dir = Path(study_dir)
     apply_style()
-    inventory = gpd.read_file(study_dir / "inventory.gpkg", ignore_geometry=True)
-    dates = pd.to_datetime(inventory["date"])
+    inventory = gpd.read_file(contract_path(study_dir, "inventory.gpkg"), ignore_geometry=True)
+    dates = (
+        pd.to_datetime(inventory["date"], errors="coerce", utc=True).dt.tz_localize(None)
+        if "date" in inventory
+        else None
+    )
     triggers = inventory["trigger"] if "trigger" in inventory else pd.Series("unknown", index=inventory.index)
     fig, (ax_rain, ax_level) = plt.subplots(2, 1, figsize=(FULL_WIDTH_IN, 4.6), sharex=True)
     rain_file = study_dir / "rainfall.nc"
@@ -277,32 +304,36 @@ def forcing_series(study_dir: str | Path) -> plt.Figure:
         ax_rain.legend(loc="upper left", fontsize=7)
         twin.legend(loc="upper right", fontsize=7)
     else:
-        ax_rain.text(0.5, 0.5, "no rainfall series in this study", transform=ax_rain.transAxes, ha="center")
+        _no_series(ax_rain, "no rainfall series in this study")
     levels_file = study_dir / "reservoir_levels.csv"
     if levels_file.is_file():
         levels = pd.read_csv(levels_file, parse_dates=["date"])
         for rid, group in levels.groupby("reservoir_id"):
             ax_level.plot(group["date"], group["level_m"], lw=0.9, color="#009E73", label=f"reservoir {rid}")
         ax_level.set_ylabel("Reservoir level (m a.s.l.)")
-        ax_level.legend(loc="upper left", fontsize=7)
     else:
-        ax_level.text(
-            0.5, 0.5, "no reservoir series in this study", transform=ax_level.transAxes, ha="center"
-        )
-    for ax in (ax_rain, ax_level):
-        for trigger in sorted(set(triggers)):
-            ax.vlines(
-                dates[triggers == trigger],
-                0,
-                0.06,
-                transform=ax.get_xaxis_transform(),
-                color=TRIGGER_COLOURS.get(trigger, "#F0E442"),
-                lw=0.8,
-                label=f"landslide ({trigger})" if ax is ax_level else None,
-            )
-    ax_level.legend(loc="upper left", fontsize=7, ncols=2)
-    ax_level.set_xlabel("Date")
-    ax_rain.set_title(f"Forcing and mapped landslides (n={len(inventory)}; ticks mark landslide dates)")
+        _no_series(ax_level, "no reservoir series in this study")
+        ax_rain.xaxis.set_tick_params(labelbottom=True)
+        ax_rain.set_xlabel("Date")
+    if dates is not None:
+        for ax in (ax_rain, ax_level):
+            if not ax.axison:
+                continue
+            for trigger in sorted(set(triggers)):
+                ax.vlines(
+                    dates[triggers == trigger],
+                    0,
+                    0.06,
+                    transform=ax.get_xaxis_transform(),
+                    color=TRIGGER_COLOURS.get(trigger, "#F0E442"),
+                    lw=0.8,
+                    label=f"landslide ({trigger})" if ax is ax_level else None,
+                )
+    if ax_level.axison:
+        ax_level.legend(loc="upper left", fontsize=7, ncols=2)
+        ax_level.set_xlabel("Date")
+    marks = "ticks mark landslide dates" if dates is not None else "the inventory has no dates"
+    fig.suptitle(f"Forcing and mapped landslides (n={len(inventory)}; {marks})", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -451,7 +482,21 @@ def learning_curves(curves: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def roc_curves(roc: pd.DataFrame, oracle: pd.DataFrame | None = None) -> plt.Figure:
+REFERENCE_LINES = {
+    "physics_reference_auc": ("physics reference", "--"),
+    "static_ceiling_auc": ("static ceiling", ":"),
+}
+
+
+def _reference_auc(references: pd.DataFrame | None, scheme: str, column: str) -> float | None:
+    """A scheme's physics-reference or static-ceiling AUC (generated studies), or None."""
+    if references is None or references.empty or column not in references:
+        return None
+    part = references.loc[references["scheme"] == scheme, column].dropna()
+    return None if part.empty else float(part.iloc[0])
+
+
+def roc_curves(roc: pd.DataFrame, references: pd.DataFrame | None = None) -> plt.Figure:
     """Mean ROC curve over seeds (range shaded) of every model, one panel per validation scheme."""
     from lsm.models import LABELS
 
@@ -466,8 +511,9 @@ def roc_curves(roc: pd.DataFrame, oracle: pd.DataFrame | None = None) -> plt.Fig
             ax.fill_between(g["fpr"], g["tpr_min"], g["tpr_max"], color=colour, alpha=0.15, lw=0)
         ax.plot([0, 1], [0, 1], color="0.6", ls=":", lw=0.8)
         title = f"{scheme} split"
-        if oracle is not None and not oracle.empty and scheme in set(oracle["scheme"]):
-            title += f" (oracle AUC {oracle.loc[oracle['scheme'] == scheme, 'oracle_auc'].iloc[0]:.3f})"
+        physics = _reference_auc(references, scheme, "physics_reference_auc")
+        if physics is not None:
+            title += f" (physics reference AUC {physics:.3f})"
         ax.set_title(title, fontsize=8)
         ax.set_xlabel("False positive rate (share)")
         ax.set_aspect("equal")
@@ -575,8 +621,9 @@ def confusion_matrices(confusion: pd.DataFrame, scheme: str = "random") -> plt.F
     return fig
 
 
-def scheme_comparison(summary: pd.DataFrame, oracle: pd.DataFrame | None) -> plt.Figure:
-    """Test AUC of every model under each validation scheme (mean, 95 % interval), with the oracle."""
+def scheme_comparison(summary: pd.DataFrame, references: pd.DataFrame | None) -> plt.Figure:
+    """Test AUC of every model under each validation scheme (mean, 95 % interval), with the physics
+    reference and the static ceiling where the study knows its truth."""
     from lsm.models import LABELS
 
     apply_style()
@@ -601,14 +648,10 @@ def scheme_comparison(summary: pd.DataFrame, oracle: pd.DataFrame | None) -> plt
                 label=f"{scheme} split" if i == 0 else None,
                 capsize=2,
             )
-        if oracle is not None and not oracle.empty and scheme in set(oracle["scheme"]):
-            ax.axhline(
-                oracle.loc[oracle["scheme"] == scheme, "oracle_auc"].iloc[0],
-                color=PALETTE[k],
-                ls="--",
-                lw=0.8,
-                label=f"oracle ({scheme})",
-            )
+        for column, (name, style) in REFERENCE_LINES.items():
+            value = _reference_auc(references, scheme, column)
+            if value is not None:
+                ax.axhline(value, color=PALETTE[k], ls=style, lw=0.8, label=f"{name} ({scheme})")
     ax.set_xticks(range(len(models)), [LABELS[m].replace(" (", "\n(") for m in models])
     ax.set_ylabel("Test ROC AUC (dimensionless)")
     ax.legend(fontsize=7, ncols=3)

@@ -18,8 +18,9 @@ import geopandas as gpd
 from lsm.factors import compute_factors, read_factor_stack, write_factors
 from lsm.io import write_text
 from lsm.io.study import Study
+from lsm.plan import AUTO, choose_factors, scan_study
 from lsm.sampling import SamplingSettings, build_samples, save_samples
-from lsm.splits import SplitSettings, make_splits
+from lsm.splits import SCHEMES, SplitSettings, make_splits
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,8 @@ def factors_step(
     study_dir: Path, config: dict[str, Any], factors_tif: Path, stats_csv: Path, collinearity_csv: Path
 ):
     study = Study(study_dir, config["grid"])
-    stack = compute_factors(study, list(config["factors"]["names"]), config["factors"]["river_area_km2"])
+    names, _ = choose_factors(config["factors"]["names"], scan_study(study_dir))
+    stack = compute_factors(study, names, config["factors"]["river_area_km2"])
     log.info("factors %s on a %d x %d grid of %g m", stack.names, *stack.grid.shape, stack.grid.cell)
     write_factors(stack, factors_tif, stats_csv, collinearity_csv)
 
@@ -40,22 +42,38 @@ def samples_step(
     gpkg: Path,
     npz: Path,
     summary_json: Path,
-    progress=True,
+    balance_csv: Path,
+    plan: dict[str, Any] | None = None,
+    progress: bool = True,
 ):
+    """Samples of the study; ``plan``: what lsm.plan chose (factors and why some were omitted),
+    recorded in summary.json beside what sampling did."""
     study = Study(study_dir, config["grid"])
     stack = read_factor_stack(factors_tif)
     samples = build_samples(stack, study, SamplingSettings.from_config(config["sampling"]), progress=progress)
+    if plan is None:
+        _, omitted = choose_factors(config.get("factors", {}).get("names", AUTO), scan_study(study_dir))
+        plan = {"omitted_factors": omitted}
+    samples.summary["factors"] = list(stack.names)
+    samples.summary["omitted_factors"] = dict(plan.get("omitted_factors", {}))
     log.info("samples: %s", json.dumps({k: v for k, v in samples.summary.items() if not isinstance(v, list)}))
-    save_samples(samples, gpkg, npz, summary_json)
+    save_samples(samples, gpkg, npz, summary_json, balance_csv)
 
 
-def splits_step(config: dict[str, Any], gpkg: Path, summary_json: Path, splits_csv: Path, splits_json: Path):
+def splits_step(
+    config: dict[str, Any],
+    gpkg: Path,
+    summary_json: Path,
+    splits_csv: Path,
+    splits_json: Path,
+    schemes: list[str] | None = None,
+):
     table = gpd.read_file(gpkg)
     summary = json.loads(Path(summary_json).read_text())
     cell = abs(float(config["grid"]["resolution_m"] or _cell_from(table)))
-    splits, info = make_splits(
-        table, cell, summary["patch_size"], summary["temporal"], SplitSettings.from_config(config["splits"])
-    )
+    settings = SplitSettings.from_config(config["splits"])
+    schemes = schemes or config.get("models", {}).get("schemes", list(SCHEMES))
+    splits, info = make_splits(table, cell, summary["patch_size"], summary["temporal"], settings, schemes)
     log.info("splits: %s", info)
     write_text(splits_csv, splits.to_csv(index=False))
     write_text(splits_json, json.dumps(info, indent=2) + "\n")
@@ -85,7 +103,8 @@ def prepare_all(config: dict[str, Any], study_dir: Path, results: Path, progress
             s / "samples.gpkg",
             s / "tensors.npz",
             s / "summary.json",
-            progress,
+            s / "balance.csv",
+            progress=progress,
         )
         splits_step(config, s / "samples.gpkg", s / "summary.json", s / "splits.csv", s / "splits.json")
         for part in (f, s):

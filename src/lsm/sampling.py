@@ -26,12 +26,13 @@ from tqdm import tqdm
 from lsm.errors import InputError
 from lsm.factors import FactorStack, channel_names, to_channels
 from lsm.io import atomic_path, write_text, write_vector
-from lsm.io.study import RainCube, Study
+from lsm.io.study import OUTSIDE_DEM, RainCube, Study
+from lsm.plan import TEMPORAL_MODELS, scan_study, temporal_support
 
 log = logging.getLogger(__name__)
 
 NEGATIVE_KINDS = ("random", "same_place", "same_time")
-TEMPORAL_MODELS = ("cnn_lstm", "lstm")
+AUTO = "auto"
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,11 @@ class SamplingSettings:
     negative_mix: dict[str, float] = field(
         default_factory=lambda: {"random": 1 / 3, "same_place": 1 / 3, "same_time": 1 / 3}
     )
-    buffer_m: float = 500.0
+    buffer_m: float | str = AUTO  # "auto": half the patch's diagonal (see buffer_metres)
     buffer_days: int = 90
+    season_days: int = 15  # same-place negatives: same time of year as their landslide, +- this
+    left_out_max_share: float = 0.5  # stop when more of the inventory than this is left out
+    free_area_warn_share: float = 0.2  # warn when the buffer leaves less of the area than this
     seed: int = 0
 
     @classmethod
@@ -54,6 +58,18 @@ class SamplingSettings:
     @property
     def radius(self) -> int:
         return self.patch_size // 2
+
+    def buffer_metres(self, cell: float, median_gap_m: float) -> tuple[float, str]:
+        """The negatives' distance from every mapped landslide, and why. ``auto``: half the diagonal
+        of a patch (no negative's patch then holds a mapped landslide), but no more than the median
+        distance from the candidate cells to their nearest landslide, so that at least half of the
+        ground stays open to negatives however small the study and dense its landslides."""
+        if self.buffer_m != AUTO:
+            return float(self.buffer_m), "sampling.buffer_m in params.yaml"
+        half_diagonal = float(np.sqrt(2) * self.patch_size * cell / 2)
+        if median_gap_m < half_diagonal:
+            return median_gap_m, "auto: the median distance of the ground to its nearest landslide"
+        return half_diagonal, "auto: half the diagonal of a patch"
 
 
 @dataclass
@@ -66,6 +82,7 @@ class SampleSet:
     sequence_names: list[str]
     tabular_names: list[str]
     summary: dict[str, Any]
+    absences: Absences | None = None  # the study's own absences (absences.gpkg), if any
 
 
 # -- series ----------------------------------------------------------------------------------------
@@ -101,6 +118,10 @@ def check_event_dates(study: Study, inventory: gpd.GeoDataFrame, series: Series,
 
 
 # -- drawing samples -------------------------------------------------------------------------------
+LEFT_OUT_PATCH = "its patch leaves the valid area"
+LEFT_OUT_UNMAPPED = "outside mapped_area.gpkg"
+
+
 def patch_fits(valid: np.ndarray, radius: int) -> np.ndarray:
     """Cells whose whole (2r+1)-square patch lies on valid cells inside the grid."""
     structure = np.ones((2 * radius + 1, 2 * radius + 1), dtype=bool)
@@ -125,25 +146,76 @@ class Conflicts:
         return bool((np.abs(self.days[near] - day) <= self.buffer_days).any())
 
 
+@dataclass(frozen=True)
+class DayRange:
+    """The days a sample may fall on (those with a full window before them) and their dates."""
+
+    first: int
+    last: int
+    dates: pd.DatetimeIndex
+
+    def same_season(self, day: int, season_days: int, rng: np.random.Generator) -> int | None:
+        """A day in another year at the same time of year (+- ``season_days``), or None if the
+        record has no other year around ``day``: a same-place negative then keeps its landslide's
+        season, so that the buffer around mapped landslides cannot push it into the dry season."""
+        years = np.arange(-40, 41)
+        years = years[years != 0]
+        centres = day + np.round(years * 365.25).astype(int)
+        ok = years[(centres - season_days >= self.first) & (centres + season_days <= self.last)]
+        if ok.size == 0:
+            return None
+        year = int(rng.choice(ok))
+        return int(day + round(year * 365.25) + rng.integers(-season_days, season_days + 1))
+
+
+def negative_mix(settings: SamplingSettings, days: DayRange | None) -> dict[str, float]:
+    if days is None:  # no dates: only places differ
+        return {"random": 1.0}
+    weights = {k: settings.negative_mix.get(k, 0.0) for k in NEGATIVE_KINDS}
+    return {k: v / sum(weights.values()) for k, v in weights.items() if v > 0}
+
+
+def propose_negative(
+    kind: str,
+    positives: pd.DataFrame,
+    candidates: tuple[np.ndarray, np.ndarray],
+    days: DayRange | None,
+    settings: SamplingSettings,
+    rng: np.random.Generator,
+) -> tuple[int, int, int] | None:
+    """One candidate (row, col, day) of a kind; day -1 without dates; None if the kind has none."""
+    if kind == "same_place":
+        source = positives.iloc[int(rng.integers(len(positives)))]
+        row, col = int(source["row"]), int(source["col"])
+        day = days.same_season(int(source["day"]), settings.season_days, rng)
+        return None if day is None else (row, col, day)
+    i = int(rng.integers(candidates[0].size))
+    row, col = int(candidates[0][i]), int(candidates[1][i])
+    if kind == "same_time":
+        return row, col, int(positives["day"].iloc[int(rng.integers(len(positives)))])
+    day = int(rng.integers(days.first, days.last + 1)) if days is not None else -1
+    return row, col, day
+
+
 def draw_negatives(
     positives: pd.DataFrame,
     candidates: np.ndarray,
     stack: FactorStack,
     conflicts: Conflicts,
-    day_range: tuple[int, int] | None,
+    days: DayRange | None,
     settings: SamplingSettings,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
-    """Negatives in the configured mix; rows of (kind, row, col, day)."""
+    """Negatives in the configured mix, away from every landslide; rows of (kind, row, col, day)."""
     grid = stack.grid
     total = int(round(settings.negative_ratio * len(positives)))
-    if day_range is None:
-        mix = {"random": 1.0}
-    else:
-        weights = {k: settings.negative_mix.get(k, 0.0) for k in NEGATIVE_KINDS}
-        mix = {k: v / sum(weights.values()) for k, v in weights.items() if v > 0}
+    mix = negative_mix(settings, days)
     counts = dict(zip(mix, rng.multinomial(total, list(mix.values())), strict=True))
-    cand_rows, cand_cols = np.nonzero(candidates)
+    cells = np.nonzero(candidates)
+    if cells[0].size == 0:
+        raise InputError(
+            "sampling", "no cell is left for negatives", "check mapped_area.gpkg or lower sampling.buffer_m"
+        )
     taken: set[tuple[int, int, int]] = set()
     out = []
     for kind, count in counts.items():
@@ -156,24 +228,14 @@ def draw_negatives(
                     f"could not place {count} '{kind}' negatives away from every landslide",
                     "lower sampling.negative_ratio or sampling.buffer_m / buffer_days",
                 )
-            if kind == "same_place":
-                source = positives.iloc[int(rng.integers(len(positives)))]
-                row, col = int(source["row"]), int(source["col"])
-            else:
-                i = int(rng.integers(cand_rows.size))
-                row, col = int(cand_rows[i]), int(cand_cols[i])
-            if kind == "same_time":
-                day = int(positives["day"].iloc[int(rng.integers(len(positives)))])
-            elif day_range is not None:
-                day = int(rng.integers(day_range[0], day_range[1] + 1))
-            else:
-                day = -1
-            if (row, col, day) in taken:
+            proposal = propose_negative(kind, positives, cells, days, settings, rng)
+            if proposal is None or proposal in taken:
                 continue
+            row, col, day = proposal
             x, y = grid.xy(row, col)
-            if conflicts.clash(float(x), float(y), None if day_range is None else day):
+            if conflicts.clash(float(x), float(y), None if days is None else day):
                 continue
-            taken.add((row, col, day))
+            taken.add(proposal)
             out.append((kind, row, col, day))
             made += 1
     return pd.DataFrame(out, columns=["kind", "row", "col", "day"])
@@ -192,6 +254,11 @@ def extract_patches(
         )
         for r, c in cells
     ]
+    if not patches:
+        return np.zeros(
+            (0, len(channel_names(stack.names, stack.landuse_classes)), 2 * radius + 1, 2 * radius + 1),
+            "float32",
+        )
     return np.stack(patches).astype("float32")
 
 
@@ -224,6 +291,20 @@ def build_sequences(
     return np.stack(features, axis=-1).astype("float32"), names
 
 
+SERIES_CHANNELS = {"rain": ("rain_mm", "rain_change_mm"), "level": ("level_m", "level_change_m")}
+
+
+def window_totals_only(sequences: np.ndarray, names: list[str], series: str) -> np.ndarray:
+    """The sequences with one series reduced to its window total: every day set to the window's
+    mean (same total) and the day-to-day change to zero, every other channel untouched. A model
+    trained on these sees how much fell (or how far the level moved on average), not when."""
+    value, change = (names.index(c) for c in SERIES_CHANNELS[series])
+    out = sequences.copy()
+    out[:, :, value] = sequences[:, :, value].mean(axis=1, keepdims=True)
+    out[:, :, change] = 0.0
+    return out
+
+
 def sequence_summaries(sequences: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
     """Tabular summaries of each window: 3/7/30-day rain totals, wettest day, reservoir change."""
     rain = sequences[..., names.index("rain_mm")]
@@ -236,6 +317,85 @@ def sequence_summaries(sequences: np.ndarray, names: list[str]) -> tuple[np.ndar
     return np.stack(cols, axis=1).astype("float32"), out
 
 
+@dataclass
+class Positives:
+    """The mapped landslides that become positives, and what was left out of the inventory, why."""
+
+    table: pd.DataFrame  # row, col, event_id, day
+    inventory: gpd.GeoDataFrame  # every landslide, with its `left_out` reason ("" if kept)
+
+    @property
+    def left_out(self) -> dict[str, int]:
+        reasons = self.inventory["left_out"]
+        return {str(k): int(v) for k, v in reasons[reasons != ""].value_counts().sort_index().items()}
+
+
+def select_positives(
+    stack: FactorStack,
+    study: Study,
+    settings: SamplingSettings,
+    fits: np.ndarray,
+    mapped: np.ndarray | None,
+    series: Series | None,
+) -> Positives:
+    """Positives from the inventory: those outside the DEM, on nodata, outside the mapped area or
+    whose patch leaves the valid area are left out and counted; too many of them stop the run."""
+    dem = stack.band("elevation") if "elevation" in stack.names else None
+    inventory = study.read_inventory(dem=dem, dated=series is not None)
+    rows, cols = stack.grid.rowcol(inventory.geometry.x, inventory.geometry.y)
+    usable = (inventory["left_out"] == "").to_numpy()
+    r, c = np.where(usable, rows, 0), np.where(usable, cols, 0)
+    reason = inventory["left_out"].to_numpy(dtype=object)
+    if mapped is not None:
+        reason[usable & ~mapped[r, c]] = LEFT_OUT_UNMAPPED
+    reason[(reason == "") & ~fits[r, c]] = LEFT_OUT_PATCH
+    inventory = inventory.assign(left_out=reason)
+    if series is not None:
+        check_event_dates(study, inventory[reason == ""], series, settings.window_days)
+    kept = reason == ""
+    check_left_out(study, inventory, settings.left_out_max_share)
+    table = pd.DataFrame(
+        {"row": rows[kept], "col": cols[kept], "event_id": inventory["event_id"].astype(str)[kept]}
+    ).reset_index(drop=True)
+    table["day"] = series.rain.dates.get_indexer(inventory.loc[kept, "date"]) if series is not None else -1
+    for why, count in Positives(table, inventory).left_out.items():
+        log.info("%d landslide(s) left out: %s", count, why)
+    return Positives(table, inventory)
+
+
+def check_left_out(study: Study, inventory: gpd.GeoDataFrame, max_share: float) -> None:
+    """Stop when most of the inventory cannot be used (a wrong CRS, a DEM of another place)."""
+    left_out = inventory["left_out"] != ""
+    if left_out.mean() <= max_share and (~left_out).any():
+        return
+    reasons = inventory.loc[left_out, "left_out"].value_counts()
+    listed = "; ".join(f"{count} {why}" for why, count in reasons.items())
+    fix = "check the inventory's CRS and that it covers the DEM"
+    if left_out.all() or reasons.index[0] == LEFT_OUT_PATCH:
+        fix += ", or use a smaller sampling.patch_size"
+    raise InputError(
+        study.path("inventory.gpkg"),
+        f"{int(left_out.sum())} of {len(inventory)} landslides cannot be used ({listed}); more than "
+        f"sampling.left_out_max_share = {max_share:g} of the inventory",
+        fix,
+    )
+
+
+def sample_days(series: Series | None, window: int) -> DayRange | None:
+    if series is None:
+        return None
+    return DayRange(window, len(series.rain.dates) - 1, series.rain.dates)
+
+
+def gaps_to_landslides(grid, events_xy: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Distance (m) from every candidate cell to its nearest mapped landslide."""
+    rows, cols = np.nonzero(candidates)
+    if rows.size == 0 or len(events_xy) == 0:
+        return np.full(rows.size, np.inf)
+    x, y = grid.xy(rows, cols)
+    return cKDTree(events_xy).query(np.column_stack([x, y]))[0]
+
+
 def build_samples(
     stack: FactorStack, study: Study, settings: SamplingSettings, progress: bool = True
 ) -> SampleSet:
@@ -245,77 +405,99 @@ def build_samples(
             "params.yaml", f"sampling.patch_size {settings.patch_size} is even", "use an odd size"
         )
     rng = np.random.default_rng(settings.seed)
-    grid = stack.grid
-    temporal, reason = settings.temporal, ""
-    if not temporal:
-        reason = "sampling.temporal is false in params.yaml"
-    else:
-        temporal, reason = study.has_series()
-    inventory = study.read_inventory(dem=stack.band("elevation"), dated=temporal)
+    temporal, reason = temporal_support(
+        {"sampling": {"temporal": settings.temporal}}, scan_study(study.folder)
+    )
     series = read_series(study) if temporal else None
-    if series is not None:
-        check_event_dates(study, inventory, series, settings.window_days)
-
     valid = stack.valid
-    names = list(stack.landuse_classes["name"])
-    water_codes = stack.landuse_classes.loc[[n.lower() == "water" for n in names], "code"].to_numpy()
-    land = valid & ~np.isin(stack.band("landuse"), water_codes)
     fits = patch_fits(valid, settings.radius)
-
-    rows, cols = grid.rowcol(inventory.geometry.x, inventory.geometry.y)
-    positives = pd.DataFrame({"row": rows, "col": cols, "event_id": inventory["event_id"].astype(str)})
-    if temporal:
-        positives["day"] = series.rain.dates.get_indexer(inventory["date"])
-    else:
-        positives["day"] = -1
-    keep = fits[rows, cols]
-    dropped_positives = int((~keep).sum())
-    if dropped_positives:
-        log.info(
-            "%d landslide(s) dropped: their %d-px patch leaves the valid area",
-            dropped_positives,
-            settings.patch_size,
-        )
-    positives = positives[keep].reset_index(drop=True)
-    if positives.empty:
-        raise InputError(
-            study.path("inventory.gpkg"),
-            "no landslide has a full patch inside the valid area",
-            "check the inventory",
-        )
-
-    # Every mapped landslide (dropped ones too) keeps negatives away.
-    event_xy = np.column_stack([inventory.geometry.x, inventory.geometry.y])
-    event_days = series.rain.dates.get_indexer(inventory["date"]) if temporal else None
-    conflicts = Conflicts(event_xy, event_days, settings.buffer_m, settings.buffer_days)
-    day_range = (settings.window_days, len(series.rain.dates) - 1) if temporal else None
-    negatives = draw_negatives(positives, fits & land, stack, conflicts, day_range, settings, rng)
-
+    mapped = study.read_mapped_area()
+    positives = select_positives(stack, study, settings, fits, mapped, series)
+    candidates = fits & land_cells(stack) & (mapped if mapped is not None else True)
+    # Every mapped landslide that lies on the grid (left out ones too) keeps negatives away.
+    inventory = positives.inventory
+    on_grid = inventory["left_out"] != OUTSIDE_DEM
+    event_xy = np.column_stack([inventory.geometry.x, inventory.geometry.y])[on_grid.to_numpy()]
+    event_days = series.rain.dates.get_indexer(inventory.loc[on_grid, "date"]) if temporal else None
+    gaps = gaps_to_landslides(stack.grid, event_xy, candidates)
+    buffer_m, buffer_reason = settings.buffer_metres(
+        stack.grid.cell, float(np.median(gaps)) if gaps.size else 0.0
+    )
+    free = float((gaps > buffer_m).mean()) if gaps.size else 0.0
+    conflicts = Conflicts(event_xy, event_days, buffer_m, settings.buffer_days)
+    days = sample_days(series, settings.window_days)
+    negatives = draw_negatives(positives.table, candidates, stack, conflicts, days, settings, rng)
     table = pd.concat(
-        [
-            positives.assign(label=1, kind="positive"),
-            negatives.assign(label=0, event_id=""),
-        ],
+        [positives.table.assign(label=1, kind="positive"), negatives.assign(label=0, event_id="")],
         ignore_index=True,
     )
     table.insert(0, "sample_id", [f"S{i:05d}" for i in range(1, len(table) + 1)])
-    sx, sy = grid.xy(table["row"].to_numpy(), table["col"].to_numpy())
-    log.info("extracting %d patches of %d px", len(table), settings.patch_size)
-    patches = extract_patches(
-        stack, table["row"].to_numpy(), table["col"].to_numpy(), settings.radius, progress
+    arrays = sample_arrays(stack, table, series, settings, progress)
+    summary = sampling_summary(table, positives, settings, temporal, reason, buffer_m, free, stack, arrays)
+    summary["buffer_reason"] = buffer_reason
+    absences = build_absences(stack, study, settings, series)
+    if absences is not None:
+        summary["absences"] = {"used": len(absences.table), "left_out": absences.left_out}
+    frame = gpd.GeoDataFrame(
+        table[["sample_id", "label", "kind", "date", "event_id", "row", "col"]],
+        geometry=gpd.points_from_xy(*stack.grid.xy(table["row"].to_numpy(), table["col"].to_numpy())),
+        crs=stack.grid.crs,
     )
+    return SampleSet(
+        frame,
+        arrays.patches,
+        arrays.sequences,
+        arrays.tabular,
+        arrays.channels,
+        arrays.sequence_names,
+        arrays.tabular_names,
+        summary,
+        absences=absences,
+    )
+
+
+def land_cells(stack: FactorStack) -> np.ndarray:
+    """Valid cells that are not water (negatives are drawn on land)."""
+    if "landuse" not in stack.names:
+        return stack.valid
+    names = list(stack.landuse_classes["name"])
+    water = stack.landuse_classes.loc[[n.lower() == "water" for n in names], "code"].to_numpy()
+    return stack.valid & ~np.isin(stack.band("landuse"), water)
+
+
+@dataclass
+class SampleArrays:
+    patches: np.ndarray
+    sequences: np.ndarray | None
+    tabular: np.ndarray
+    channels: list[str]
+    sequence_names: list[str]
+    tabular_names: list[str]
+
+
+def sample_arrays(
+    stack: FactorStack,
+    table: pd.DataFrame,
+    series: Series | None,
+    settings: SamplingSettings,
+    progress: bool = False,
+) -> SampleArrays:
+    """Patches, sequences and tabular rows of the samples in ``table`` (row, col and, with series,
+    day); sets ``table["date"]``."""
+    rows, cols = table["row"].to_numpy(), table["col"].to_numpy()
+    log.info("extracting %d patches of %d px", len(table), settings.patch_size)
+    patches = extract_patches(stack, rows, cols, settings.radius, progress)
     channels = channel_names(stack.names, stack.landuse_classes)
-    centre = patches[:, :, settings.radius, settings.radius]
-    # Tabular rows: the centre of every channel, plus the land-use code for trees.
-    tabular, tab_names = [centre], list(channels)
+    tabular, tab_names = [patches[:, :, settings.radius, settings.radius]], list(channels)
     if "landuse" in stack.names:
-        tabular.append(stack.band("landuse")[table["row"], table["col"]][:, None])
+        tabular.append(stack.band("landuse")[rows, cols][:, None])
         tab_names.append("landuse_code")
     sequences, seq_names = None, []
-    if temporal:
+    if series is not None:
         days = table["day"].to_numpy()
-        rain_index = series.rain.cell_index(grid, table["row"].to_numpy(), table["col"].to_numpy())
-        reservoir = nearest_reservoir(series, sx, sy) if series.reservoirs is not None else None
+        x, y = stack.grid.xy(rows, cols)
+        rain_index = series.rain.cell_index(stack.grid, rows, cols)
+        reservoir = nearest_reservoir(series, x, y) if series.reservoirs is not None else None
         sequences, seq_names = build_sequences(series, rain_index, reservoir, days, settings.window_days)
         summaries, summary_names = sequence_summaries(sequences, seq_names)
         tabular.append(summaries)
@@ -323,42 +505,135 @@ def build_samples(
         table["date"] = series.rain.dates[days].strftime("%Y-%m-%d")
     else:
         table["date"] = ""
-    frame = gpd.GeoDataFrame(
-        table[["sample_id", "label", "kind", "date", "event_id", "row", "col"]],
-        geometry=gpd.points_from_xy(sx, sy),
-        crs=grid.crs,
-    )
-    summary = {
-        "samples": len(frame),
-        "positives": int(frame["label"].sum()),
-        "negatives_by_kind": {
-            k: int(v) for k, v in frame.loc[frame["label"] == 0, "kind"].value_counts().items()
-        },
-        "landslides_in_inventory": len(inventory),
-        "landslides_dropped_patch_outside_valid_area": dropped_positives,
-        "patch_size": settings.patch_size,
-        "temporal": bool(temporal),
-        "temporal_skip_reason": reason,
-        "skipped_models": {m: reason for m in TEMPORAL_MODELS} if not temporal else {},
-        "channels": channels,
-        "sequence_features": seq_names,
-        "tabular_columns": tab_names,
-        "factor_notes": stack.notes,
-    }
-    return SampleSet(
-        frame,
+    return SampleArrays(
         patches,
         sequences,
         np.concatenate(tabular, axis=1).astype("float32"),
         channels,
         seq_names,
         tab_names,
-        summary,
     )
 
 
+@dataclass
+class Absences:
+    """The study's own non-landslide points (absences.gpkg), ready for every static model."""
+
+    table: pd.DataFrame  # absence_id, row, col, x, y
+    patches: np.ndarray
+    tabular: np.ndarray
+    left_out: dict[str, int]
+
+
+def build_absences(
+    stack: FactorStack, study: Study, settings: SamplingSettings, series: Series | None
+) -> Absences | None:
+    """Patches and rows of the authors' absences, where the study has them and is static.
+
+    They are an independent negative set: no model trains on them. They have no dates, so a study
+    with series (whose negatives carry a day) does not use them.
+    """
+    if series is not None:
+        return None
+    dem = stack.band("elevation") if "elevation" in stack.names else study.read_dem()
+    points = study.read_absences(dem)
+    if points is None:
+        return None
+    rows, cols = stack.grid.rowcol(points.geometry.x, points.geometry.y)
+    usable = (points["left_out"] == "").to_numpy()
+    reason = points["left_out"].to_numpy(dtype=object)
+    fits = patch_fits(stack.valid, settings.radius)
+    reason[usable & ~fits[np.where(usable, rows, 0), np.where(usable, cols, 0)]] = LEFT_OUT_PATCH
+    kept = reason == ""
+    table = pd.DataFrame({"row": rows[kept], "col": cols[kept]})
+    table.insert(0, "absence_id", [f"A{i:05d}" for i in range(1, len(table) + 1)])
+    arrays = sample_arrays(stack, table.assign(day=-1), None, settings)
+    counts = pd.Series(reason[~kept]).value_counts()
+    return Absences(table, arrays.patches, arrays.tabular, {str(k): int(v) for k, v in counts.items()})
+
+
+def negative_balance(table: pd.DataFrame, sequences: np.ndarray | None, names: list[str]) -> pd.DataFrame:
+    """Per sample kind (positives and each kind of negative): how many, their month of the year and
+    their rain in the window, so that a reader sees whether negatives differ from positives by the
+    sampling design (season, rain) rather than by physics."""
+    frame = pd.DataFrame({"kind": table["kind"].to_numpy()})
+    dated = table["date"].astype(str).str.len() > 0
+    months = pd.to_datetime(table["date"].where(dated)).dt.month
+    if sequences is not None:
+        frame["rain_window_mm"] = sequences[:, :, names.index("rain_mm")].sum(axis=1)
+    rows = []
+    positive_median = (
+        frame.loc[frame["kind"] == "positive", "rain_window_mm"].median() if sequences is not None else None
+    )
+    for kind, group in frame.groupby("kind", sort=False):
+        row: dict[str, Any] = {"kind": kind, "samples": len(group)}
+        m = months[group.index]
+        for month in range(1, 13):
+            row[f"month_{month:02d}_share"] = float((m == month).mean()) if m.notna().any() else np.nan
+        if sequences is not None:
+            rain = group["rain_window_mm"]
+            row.update(
+                rain_window_mean_mm=float(rain.mean()),
+                rain_window_median_mm=float(rain.median()),
+                rain_window_q25_mm=float(rain.quantile(0.25)),
+                rain_window_q75_mm=float(rain.quantile(0.75)),
+                share_above_positive_median=float((rain > positive_median).mean()),
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def sampling_summary(
+    table: pd.DataFrame,
+    positives: Positives,
+    settings: SamplingSettings,
+    temporal: bool,
+    reason: str,
+    buffer_m: float,
+    free_share: float,
+    stack: FactorStack,
+    arrays: SampleArrays,
+) -> dict[str, Any]:
+    """What the sampling did, for summary.json, the report and the manuscript."""
+    warnings = []
+    if free_share < settings.free_area_warn_share:
+        warnings.append(
+            f"the negative buffer of {buffer_m:.0f} m leaves only {100 * free_share:.0f} % of the sampled "
+            f"area for negatives (sampling.free_area_warn_share = {settings.free_area_warn_share:g}); "
+            "negatives crowd into the few places far from every landslide: consider a smaller "
+            "sampling.buffer_m"
+        )
+    for warning in warnings:
+        log.warning(warning)
+    left_out = positives.left_out
+    return {
+        "samples": len(table),
+        "positives": int(table["label"].sum()),
+        "negatives_by_kind": {
+            k: int(v) for k, v in table.loc[table["label"] == 0, "kind"].value_counts().items()
+        },
+        "landslides_in_inventory": len(positives.inventory),
+        "landslides_left_out": left_out,
+        "landslides_dropped_patch_outside_valid_area": left_out.get(LEFT_OUT_PATCH, 0),
+        "patch_size": settings.patch_size,
+        "buffer_m": buffer_m,
+        "buffer_days": settings.buffer_days,
+        "free_area_share": free_share,
+        "warnings": warnings,
+        "temporal": bool(temporal),
+        "temporal_skip_reason": reason,
+        "skipped_models": {m: reason for m in TEMPORAL_MODELS} if not temporal else {},
+        "channels": arrays.channels,
+        "sequence_features": arrays.sequence_names,
+        "tabular_columns": arrays.tabular_names,
+        "factor_notes": stack.notes,
+    }
+
+
 # -- storage ---------------------------------------------------------------------------------------
-def save_samples(samples: SampleSet, gpkg: Path, npz: Path, summary_json: Path) -> None:
+def save_samples(
+    samples: SampleSet, gpkg: Path, npz: Path, summary_json: Path, balance_csv: Path | None = None
+) -> None:
     write_vector(gpkg, samples.table)
     arrays = {
         "sample_id": samples.table["sample_id"].to_numpy().astype("U"),
@@ -370,9 +645,21 @@ def save_samples(samples: SampleSet, gpkg: Path, npz: Path, summary_json: Path) 
     }
     if samples.sequences is not None:
         arrays["sequences"] = samples.sequences
+    if samples.absences is not None:
+        a = samples.absences
+        arrays.update(
+            absence_id=a.table["absence_id"].to_numpy().astype("U"),
+            absence_row=a.table["row"].to_numpy(),
+            absence_col=a.table["col"].to_numpy(),
+            absence_patches=a.patches,
+            absence_tabular=a.tabular,
+        )
     with atomic_path(npz) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **arrays)
     write_text(summary_json, json.dumps(samples.summary, indent=2) + "\n")
+    if balance_csv is not None:
+        balance = negative_balance(samples.table, samples.sequences, samples.sequence_names)
+        write_text(balance_csv, balance.to_csv(index=False, float_format="%.6g"))
 
 
 def load_samples(gpkg: str | Path, npz: str | Path, summary_json: str | Path | None = None) -> SampleSet:
@@ -380,15 +667,18 @@ def load_samples(gpkg: str | Path, npz: str | Path, summary_json: str | Path | N
     with np.load(npz, allow_pickle=False) as data:
         if list(data["sample_id"]) != list(table["sample_id"]):
             raise InputError(npz, "its samples do not match samples.gpkg", "rerun the samples rule")
-        sequences = data.get("sequences")
-        sset = SampleSet(
+        absences = None
+        if "absence_id" in data.files:
+            ids = {"absence_id": data["absence_id"], "row": data["absence_row"], "col": data["absence_col"]}
+            absences = Absences(pd.DataFrame(ids), data["absence_patches"], data["absence_tabular"], {})
+        return SampleSet(
             table,
             data["patches"],
-            sequences,
+            data.get("sequences"),
             data["tabular"],
             list(data["channel_names"]),
             list(data["sequence_names"]),
             list(data["tabular_names"]),
             json.loads(Path(summary_json).read_text()) if summary_json else {},
+            absences=absences,
         )
-    return sset

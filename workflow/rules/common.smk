@@ -1,7 +1,18 @@
 # Paths shared by all rule files. Everything a rule writes lives under results/<study>/.
 
-from lsm.contract import SYNTHETIC_FILES
+from lsm.contract import SYNTHETIC_FILES, contract_path
+from lsm.errors import InputError
 from lsm.manifest import by_id, load_manifest, write_if_changed
+from lsm.plan import (
+    ABLATION_VARIANTS,
+    FACTOR_INPUTS,
+    MAP_FILES,
+    Plan,
+    make_plan,
+    scan_study,
+)
+from lsm.plan import TORCH_MODELS as TORCH_MODEL_NAMES
+from lsm.stability import world_config
 from lsm.synthetic.settings import TRUTH_FILES, selected_block
 
 STUDY = config["study"]
@@ -15,54 +26,92 @@ SYNTHETIC = config["synthetic"]["name"]
 SYNTHETIC_RAW = f"data/raw/{SYNTHETIC}"
 SYNTHETIC_BLOCK = selected_block(config["synthetic"])
 IS_SYNTHETIC = STUDY == SYNTHETIC
-if not IS_SYNTHETIC and not Path(RAW).is_dir():
-    sys.exit(
-        f"error: {RAW}: study folder not found. Fix: put your study there (README, 'Bring your own "
-        f"study') or set study: {SYNTHETIC} in params.yaml to use the synthetic study"
-    )
 
 # Every figure and table, in manuscript order: workflow/manifest.yaml (one list; see its header).
 ARTEFACTS = by_id(load_manifest(Path(workflow.basedir, "workflow", "manifest.yaml")))
 # Report captions with the link to the executed notebook, generated from the manifest at parse time.
 CAPTIONS = Path(workflow.basedir, ".snakemake", "lsm_captions")
 
+# The run plan (lsm.plan): which factors, models, schemes, seeds, maps and artefacts this study
+# supports, and why the rest is skipped. A problem of the study or the settings stops here, in one line.
+try:
+    PLAN = make_plan(
+        config,
+        scan_study(RAW, synthetic=IS_SYNTHETIC),
+        {a.id: a.requires for a in ARTEFACTS.values()},
+    )
+except InputError as err:
+    sys.exit(f"error: {err}")
+
+
+def plan_caption():
+    """The report's caption of plan.json: what the study supports, what is skipped, and why."""
+    described = PLAN.describe()
+    lines = [
+        f"The plan of study ``{STUDY}`` (``lsm.plan``): what its files support and what the workflow "
+        "makes of them. Factors: " + ", ".join(f"``{f}``" for f in PLAN.factors) + "."
+    ]
+    skipped = {
+        "factor": described["omitted_factors"],
+        "model": described["skipped_models"],
+        "validation scheme": described["skipped_schemes"],
+        "figure or table": described["skipped_artefacts"],
+    }
+    for kind, reasons in skipped.items():
+        for name, reason in reasons.items():
+            lines.append(f"- {kind} ``{name}`` skipped: {reason}")
+    if len(lines) == 1:
+        lines.append(
+            "Nothing is skipped: the study supports every factor, model and figure."
+        )
+    return "\n\n".join(lines) + "\n"
+
 
 def study_files(*names):
     """Input function: the study files among ``names`` that this study has, keyed by stem.
 
-    The synthetic study has what the `synthesize` rule makes; a real study may lack the optional
-    ones (rivers, rain, reservoirs) and has one of landuse.tif and landuse.gpkg.
+    The synthetic study has what the `synthesize` rule makes; a real study brings what it has (a
+    vector file may come in another OGR format, e.g. faults.shp).
     """
 
     def files(wildcards):
         return {
-            Path(name).stem: f"{RAW}/{name}"
+            Path(name).stem: str(contract_path(RAW, name))
             for name in names
-            if ((name in SYNTHETIC_FILES) if IS_SYNTHETIC else Path(RAW, name).exists())
+            if PLAN.files.has(name)
         }
 
     return files
 
 
+def factor_files():
+    """The study files the chosen factors read (and nothing else), plus study.yaml."""
+    names = {name for f in PLAN.factors for group in FACTOR_INPUTS[f] for name in group}
+    if "dist_river" in PLAN.factors:
+        names.add("rivers.gpkg")  # rivers from flow accumulation when absent
+    return study_files(*sorted(names), "study.yaml")
+
+
 def final_outputs():
-    """The default target: every figure and table of the manifest, the metrics, the maps and the
+    """The default target: every figure and table of the plan, the metrics, the maps and the
     provenance of every results folder."""
     artefacts = [
-        path for artefact in ARTEFACTS.values() for path in artefact.products(RESULTS)
+        path for name in PLAN.artefacts for path in ARTEFACTS[name].products(RESULTS)
     ]
     targets = (
         artefacts
+        + [f"{RESULTS}/plan.json"]
         + [f"{RESULTS}/metrics/runs.csv", f"{RESULTS}/metrics/summary.json"]
-        + map_outputs("probability.tif")
-        + map_outputs("classes.tif")
-        + map_outputs("classes.qml")
+        + map_outputs("probability")
+        + map_outputs("classes")
+        + map_outputs("style")
         + [f"{RESULTS}/metrics/map_summary.csv", f"{RESULTS}/metrics/importance.csv"]
         + [f"{RESULTS}/provenance.csv"]
     )
     return list(dict.fromkeys(targets))
 
 
-def artefact_outputs(name):
+def artefact_outputs(name, results=RESULTS):
     """Outputs of a manifest artefact's rule, by name: the figure (PNG in the report, PDF) or table
     (CSV in the report, LaTeX), the executed notebook, its HTML rendering (in the report, linked from
     the artefact's caption) and its parameters. Category and caption come from the manifest.
@@ -76,7 +125,7 @@ def artefact_outputs(name):
     caption = write_if_changed(
         CAPTIONS / f"{name}.rst", artefact.report_caption(workflow.basedir)
     )
-    outputs = artefact.outputs(RESULTS)
+    outputs = artefact.outputs(results)
     main = artefact.report_main()
     outputs[main] = report(
         outputs[main],
@@ -105,30 +154,27 @@ def library(*parts):
     return [os.path.relpath(f) for f in files]
 
 
-# The run grid: model x validation scheme x seed. Without rain series (or with
-# sampling.temporal: false) the temporal models and the temporal scheme are skipped.
-HAS_RAIN = (
-    "rainfall.nc" in SYNTHETIC_FILES
-    if IS_SYNTHETIC
-    else Path(RAW, "rainfall.nc").exists()
-)
-TEMPORAL = bool(config["sampling"]["temporal"]) and HAS_RAIN
-SKIP_REASON = (
-    ""
-    if TEMPORAL
-    else (
-        "sampling.temporal is false in params.yaml"
-        if not config["sampling"]["temporal"]
-        else "the study has no rainfall.nc"
-    )
-)
-TORCH_MODELS = ["cnn_lstm", "cnn", "lstm"]
-MODELS = [
-    m for m in config["models"]["names"] if TEMPORAL or m not in ("cnn_lstm", "lstm")
+# Other studies whose realism reports stand beside this one's (those that exist here).
+REALISM_REFERENCES = [
+    folder for folder in config["realism"]["references"] if Path(folder).is_dir()
 ]
-SCHEMES = [s for s in config["models"]["schemes"] if TEMPORAL or s != "temporal"]
-SEEDS = config["models"]["seeds"]
+
+# The run grid (model x validation scheme x seed), from the plan.
+TEMPORAL = PLAN.temporal
+SKIP_REASON = PLAN.temporal_reason
+TORCH_MODELS = list(PLAN.torch_models)
+MODELS = list(PLAN.models)
+SCHEMES = list(PLAN.schemes)
+SEEDS = list(PLAN.seeds)
 RUNS = f"{RESULTS}/runs"
+
+
+def ablation_outputs(name):
+    """One file of every retrained ablation variant of the CNN-LSTM (lsm.plan.ABLATION_VARIANTS)."""
+    return [
+        f"{Plan.run_dir(RESULTS, scheme, variant, seed)}/{name}"
+        for scheme, variant, seed in PLAN.ablation_runs()
+    ]
 
 
 def run_outputs(name, models=None):
@@ -142,15 +188,10 @@ def run_outputs(name, models=None):
 
 
 # Susceptibility maps: every model, its seeds averaged, at each reference date, in row-strip tiles.
-MAP_SCHEME = config["mapping"]["scheme"]
-MAP_DATES = (config["mapping"]["dates"] or ["wettest"]) if TEMPORAL else ["static"]
+MAP_SCHEME = PLAN.map_scheme
+MAP_DATES = list(PLAN.map_dates)
 MAP_TILES = list(range(config["mapping"]["tiles"]))
 MAPS = f"{RESULTS}/maps"
-if MAP_SCHEME not in SCHEMES:
-    sys.exit(
-        f"error: params.yaml: key 'mapping.scheme': no runs on {MAP_SCHEME!r} in this study "
-        f"({SKIP_REASON}). Fix: use one of {', '.join(SCHEMES)}"
-    )
 MAPPING = {
     **config["mapping"],
     "window_days": config["sampling"]["window_days"],
@@ -158,12 +199,19 @@ MAPPING = {
 }
 
 
+def map_contrast_outputs():
+    """C4 on the CNN-LSTM's map (first reference date), where the study has a CNN-LSTM."""
+    if "cnn_lstm" not in MODELS:
+        return []
+    return [f"{RESULTS}/metrics/high_zone_map.csv"]
+
+
 def map_run_files(wildcards):
     """The trained files of every seed of one model on the mapping scheme."""
     names = (
         ["model.pt", "model.json"]
         if wildcards.model in TORCH_MODELS
-        else ["model.joblib", "metrics.json"]
+        else ["model.skops", "metrics.json"]
     )
     return expand(
         f"{RUNS}/{MAP_SCHEME}/{wildcards.model}/seed{{seed}}/{{name}}",
@@ -176,9 +224,13 @@ def map_run_dirs(wildcards):
     return [f"{RUNS}/{MAP_SCHEME}/{wildcards.model}/seed{seed}" for seed in SEEDS]
 
 
-def map_outputs(name):
-    """One file per model and reference date."""
-    return expand(f"{MAPS}/{{date}}/{{model}}_{name}", date=MAP_DATES, model=MODELS)
+def map_outputs(role):
+    """One file per model and reference date (``role``: a key of lsm.plan.MAP_FILES)."""
+    return [
+        Plan.map_file(RESULTS, date, model, role)
+        for date in MAP_DATES
+        for model in MODELS
+    ]
 
 
 # Provenance: the results folders that get a provenance.json (workflow/rules/provenance.smk).
@@ -200,12 +252,10 @@ def folder_contents(wildcards):
     if wildcards.folder == "runs":
         return run_outputs("provenance.json")
     if wildcards.folder == "maps":
-        outputs = ("probability.tif", "classes.tif", "classes.qml")
-        outputs += ("class_shares.csv", "rate_curves.csv", "summary.json")
-        return [path for name in outputs for path in map_outputs(name)]
+        return [path for role in MAP_FILES for path in map_outputs(role)]
     producers = [rules.factors, rules.samples, rules.splits, rules.runs_table]
     producers += [rules.evaluate, rules.map_tables, rules.importance]
     files = [str(path) for rule in producers for path in rule.output]
-    for artefact in ARTEFACTS.values():
-        files += artefact.outputs(RESULTS).values()
+    for name in PLAN.artefacts:
+        files += ARTEFACTS[name].outputs(RESULTS).values()
     return sorted(f for f in files if f.startswith(folder))

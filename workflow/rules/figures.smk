@@ -31,6 +31,7 @@ rule fig01_study_area:
                 "roads.gpkg",
                 "faults.gpkg",
                 "inventory.gpkg",
+                "mapped_area.gpkg",
             )
         ),
         notebook="notebooks/fig01_study_area.py",
@@ -162,7 +163,7 @@ rule fig07_roc_curves:
     input:
         notebook="notebooks/fig07_roc_curves.py",
         roc=rules.evaluate.output.roc,
-        oracle=rules.evaluate.output.oracle,
+        references=rules.evaluate.output.references,
         code=library("plots.py", "notebooks.py"),
     output:
         **artefact_outputs("fig07_roc_curves"),
@@ -221,7 +222,7 @@ rule fig10_schemes:
     input:
         notebook="notebooks/fig10_schemes.py",
         summary=rules.evaluate.output.summary,
-        oracle=rules.evaluate.output.oracle,
+        references=rules.evaluate.output.references,
         code=library("plots.py", "notebooks.py"),
     output:
         **artefact_outputs("fig10_schemes"),
@@ -267,5 +268,25 @@ rule tab02_claims:
         "../../envs/figures.yaml"
     message:
         "Table 2: the claims, tested"
+    script:
+        "../scripts/run_notebook.py"
+
+
+rule fig15_realism:
+    input:
+        notebook="notebooks/fig15_realism.py",
+        realism=rules.realism.output.realism,
+        ranges="paper/realism_ranges.yaml",
+        code=library("plots.py", "plots_realism.py", "realism.py", "notebooks.py"),
+    output:
+        **artefact_outputs("fig15_realism"),
+    log:
+        f"{LOGS}/fig15_realism.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        dpi=config["figures"]["dpi"],
+    message:
+        "Figure 15: the realism of the study beside real inventories and the literature"
     script:
         "../scripts/run_notebook.py"

@@ -39,7 +39,7 @@ rule map_tile:
 
 rule map_gather:
     input:
-        unpack(study_files("rainfall.nc")),
+        unpack(study_files("rainfall.nc", "mapped_area.gpkg")),
         tiles=expand(
             f"{MAPS}/{{{{date}}}}/tiles/{{{{model}}}}_tile{{tile}}.tif", tile=MAP_TILES
         ),
@@ -75,9 +75,9 @@ rule map_gather:
 
 rule map_tables:
     input:
-        class_tables=map_outputs("class_shares.csv"),
-        curves=map_outputs("rate_curves.csv"),
-        summaries=map_outputs("summary.json"),
+        class_tables=map_outputs("class_table"),
+        curves=map_outputs("curves"),
+        summaries=map_outputs("summary"),
         code=library("mapping"),
     output:
         classes=f"{RESULTS}/metrics/map_class_shares.csv",
@@ -91,6 +91,36 @@ rule map_tables:
         "Class shares, rate curves and map summaries of every model and date"
     script:
         "../scripts/map_tables.py"
+
+
+rule map_contrast:
+    input:
+        unpack(study_files("rainfall.nc", "reservoirs.gpkg", "reservoir_levels.csv")),
+        classes=Plan.map_file(RESULTS, MAP_DATES[0], "cnn_lstm", "classes"),
+        factors=rules.factors.output.factors,
+        truth=[f"{RAW}/truth/susceptibility.tif"] if IS_SYNTHETIC else [],
+        code=library("mapping", "stats.py", "sampling.py"),
+    output:
+        contrast=f"{RESULTS}/metrics/high_zone_map.csv",
+    log:
+        f"{LOGS}/maps/contrast.log",
+    benchmark:
+        f"{BENCHMARKS}/maps/contrast.tsv"
+    conda:
+        "../../envs/torch.yaml"
+    resources:
+        mem_mb=3000,
+        runtime=20,
+    params:
+        study_dir=lambda wildcards: RAW,
+        date_label=MAP_DATES[0],
+        window_days=config["sampling"]["window_days"],
+        evaluation=config["evaluation"],
+        patch_size=config["sampling"]["patch_size"],
+    message:
+        "Claim C4 on the CNN-LSTM's map: its high class against the rest (and the truth's)"
+    script:
+        "../scripts/map_contrast.py"
 
 
 rule importance:

@@ -10,7 +10,8 @@ from lsm.paper import artefacts_tex
 
 def write_artefacts(smk) -> None:
     root = Path(smk.input.manifest).resolve().parents[1]
-    write_text(smk.output.artefacts, artefacts_tex(load_manifest(smk.input.manifest, root), root))
+    artefacts = load_manifest(smk.input.manifest, root)
+    write_text(smk.output.artefacts, artefacts_tex(artefacts, root, dict(smk.params.skipped)))
 
 
 run_logged(snakemake.log[0], write_artefacts, snakemake)

@@ -15,4 +15,6 @@ run_logged(
     Path(out.samples),
     Path(out.tensors),
     Path(out.summary),
+    Path(out.balance),
+    dict(snakemake.params.plan),
 )

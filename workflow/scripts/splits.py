@@ -13,4 +13,5 @@ run_logged(
     Path(snakemake.input.summary),
     Path(snakemake.output.splits),
     Path(snakemake.output.info),
+    list(snakemake.params.schemes),
 )

@@ -11,10 +11,11 @@ import geopandas as gpd
 import pandas as pd
 import torch
 
+from lsm.contract import contract_path
 from lsm.io import write_text
 from lsm.io.study import Study
 from lsm.mapping.forcing import DayForcing, resolve_date
-from lsm.mapping.stream import MapOutputs, assemble, map_tile
+from lsm.mapping.stream import MapOutputs, SurveyedArea, assemble, map_tile
 from lsm.mapping.windows import FactorRaster
 from lsm.predictors import Ensemble
 from lsm.sampling import read_series
@@ -86,6 +87,15 @@ def mapped_events(samples_gpkg: str, splits_csv: str, scheme: str) -> pd.DataFra
     )
 
 
+def surveyed_area(study_dir: str | Path, raster: FactorRaster) -> SurveyedArea | None:
+    """The study's mapped_area.gpkg in the map's CRS, or None (then the whole map counts)."""
+    path = contract_path(study_dir, "mapped_area.gpkg")
+    if not path.is_file():
+        return None
+    polygons = gpd.read_file(path).to_crs(raster.grid.crs)
+    return SurveyedArea(tuple(polygons.geometry), raster.grid.transform)
+
+
 def gather_job(
     tile_tifs: list[str],
     factors_tif: str,
@@ -103,6 +113,7 @@ def gather_job(
     raster = FactorRaster.open(factors_tif)
     _, _, iso = reference_day(study_dir, date_label, int(mapping["window_days"]), bool(summary["temporal"]))
     events = mapped_events(samples_gpkg, splits_csv, mapping["scheme"])
+    surveyed = surveyed_area(study_dir, raster)
     result = assemble(
         tile_tifs,
         raster.grid.height,
@@ -111,8 +122,9 @@ def gather_job(
         MapOutputs(Path(out["probability"]), Path(out["classes"]), Path(out["style"])),
         sample_size=int(mapping["breaks_sample"]),
         seed=int(mapping["seed"]),
+        surveyed=surveyed,
     )
-    keys = {"model": model, "date_label": date_label, "date": iso}
+    keys = {"model": model, "date_label": date_label, "date": iso, "surveyed_only": surveyed is not None}
     write_text(out["class_table"], result.classes.assign(**keys).to_csv(index=False, float_format="%.6g"))
     write_text(out["curves"], result.curves.assign(**keys).to_csv(index=False, float_format="%.6g"))
     record = {

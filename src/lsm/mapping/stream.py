@@ -135,6 +135,26 @@ class MapSummary:
     events: dict[str, int]  # train, test, unmapped
 
 
+@dataclass(frozen=True)
+class SurveyedArea:
+    """Where the inventory was mapped (polygons in the map's CRS): class shares, densities and rate
+    curves count only this ground, since unmapped ground holds no landslide by construction."""
+
+    geometries: tuple
+    transform: rasterio.Affine
+
+    def mask(self, window: Window) -> np.ndarray:
+        from rasterio import features
+        from rasterio.windows import transform as window_transform
+
+        return features.geometry_mask(
+            list(self.geometries),
+            (int(window.height), int(window.width)),
+            window_transform(window, self.transform),
+            invert=True,
+        )
+
+
 def assemble(
     tile_tifs: list[str | Path],
     grid_height: int,
@@ -144,10 +164,12 @@ def assemble(
     sample_size: int = 50_000,
     seed: int = 0,
     window_size: int = 1024,
+    surveyed: SurveyedArea | None = None,
 ) -> MapSummary:
     """Mosaic the tiles, classify, write both COGs and the class style, and summarise.
 
-    ``events``: rows ``row, col, split`` (``train`` or ``test``) of the mapped landslides.
+    ``events``: rows ``row, col, split`` (``train`` or ``test``) of the mapped landslides. The maps
+    cover the whole grid; the summary only the ``surveyed`` area when given.
     """
     tiles = [Path(t) for t in tile_tifs]
     with rasterio.open(tiles[0]) as first:
@@ -169,7 +191,10 @@ def assemble(
                         values = src.read(1, window=window)
                         target = Window(window.col_off, window.row_off + offset, window.width, window.height)
                         dst.write(values, 1, window=target)
-                        accumulator.add(values)
+                        counted = (
+                            values if surveyed is None else np.where(surveyed.mask(target), values, np.nan)
+                        )
+                        accumulator.add(counted)
                         _pick(values, target, ev_rows, ev_cols, event_p)
                     offset += src.height
         if offset != grid_height:
@@ -181,7 +206,8 @@ def assemble(
             for window in iter_windows(src.height, src.width, window_size):
                 classes = classify(src.read(1, window=window), breaks)
                 dst.write(classes, 1, window=window)
-                counts += np.bincount(classes.ravel(), minlength=len(CLASS_NAMES) + 1)
+                counted = classes if surveyed is None else np.where(surveyed.mask(window), classes, 0)
+                counts += np.bincount(counted.ravel(), minlength=len(CLASS_NAMES) + 1)
         write_cog(mosaic, out.probability, "AVERAGE")
         write_cog(class_tif, out.classes, "MODE")
     write_class_style(out.style, CLASS_NAMES)

@@ -1,0 +1,17 @@
+"""Snakemake script: the realism report of the study beside the reference studies (lsm.realism)."""
+
+from lsm.logs import run_logged
+from lsm.realism import realism_with_references
+
+
+def main(smk) -> None:
+    realism_with_references(
+        smk.params.study_dir,
+        smk.input.factors,
+        dict(smk.params.grid),
+        list(smk.params.references),
+        smk.output.realism,
+    )
+
+
+run_logged(snakemake.log[0], main, snakemake)
