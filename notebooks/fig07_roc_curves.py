@@ -15,12 +15,12 @@
 # # Figure 7: ROC curves
 #
 # Mean ROC curve over seeds of every model (range over seeds shaded), per validation scheme, with
-# the oracle's AUC on the synthetic study in the panel titles.
+# the physics reference's AUC on a generated study in the panel titles.
 
 # %% tags=["parameters"]
 inputs = {
     "roc": "results/kerman_synthetic/metrics/roc_curves.csv",
-    "oracle": "results/kerman_synthetic/metrics/oracle.csv",
+    "references": "results/kerman_synthetic/metrics/references.csv",
 }
 outputs = {"png": "fig07_roc_curves.png", "pdf": "fig07_roc_curves.pdf"}
 dpi = 200
@@ -37,6 +37,6 @@ pd.read_csv(inputs["roc"]).groupby(["scheme", "model"]).size()
 # %%
 fig = roc_curves(
     pd.read_csv(inputs["roc"]),
-    pd.read_csv(inputs["oracle"]) if Path(inputs["oracle"]).stat().st_size > 1 else None,
+    pd.read_csv(inputs["references"]) if Path(inputs["references"]).stat().st_size > 1 else None,
 )
 save_figure(fig, [outputs["png"], outputs["pdf"]], dpi=dpi)

@@ -15,12 +15,12 @@
 # # Figure 10: validation schemes
 #
 # Test AUC of every model under the random, spatial and temporal splits (mean and 95 % interval over
-# seeds), with the oracle's AUC as dashed lines.
+# seeds), with the physics reference (dashed) and the static ceiling (dotted) on a generated study.
 
 # %% tags=["parameters"]
 inputs = {
     "summary": "results/kerman_synthetic/metrics/summary_by_model.csv",
-    "oracle": "results/kerman_synthetic/metrics/oracle.csv",
+    "references": "results/kerman_synthetic/metrics/references.csv",
 }
 outputs = {"png": "fig10_schemes.png", "pdf": "fig10_schemes.pdf"}
 dpi = 200
@@ -38,6 +38,6 @@ summary[summary["metric"] == "auc"].pivot_table(index="model", columns="scheme",
 # %%
 fig = scheme_comparison(
     pd.read_csv(inputs["summary"]),
-    pd.read_csv(inputs["oracle"]) if Path(inputs["oracle"]).stat().st_size > 1 else None,
+    pd.read_csv(inputs["references"]) if Path(inputs["references"]).stat().st_size > 1 else None,
 )
 save_figure(fig, [outputs["png"], outputs["pdf"]], dpi=dpi)

@@ -160,3 +160,49 @@ def test_trees_get_codes_and_other_models_one_hot() -> None:
     assert tabular_columns("rf", names) == [0, 3, 4]
     assert tabular_columns("svm", names) == [0, 1, 2, 3]
     assert roc_auc_score([0, 1], [0.2, 0.8]) == 1.0
+
+
+def test_a_planted_pickle_is_refused_in_one_line_and_never_run(tmp_path: Path) -> None:
+    """A scikit-learn model pulled from a DVC remote is loaded with skops and trusted types only: a
+    pickle planted where a model would be is refused, and its payload never runs."""
+    import pickle
+
+    from lsm.errors import InputError
+    from lsm.models import load_estimator, save_estimator, sklearn_model
+
+    sentinel = tmp_path / "owned"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(sentinel), "w"))
+
+    planted = tmp_path / "model.skops"
+    planted.write_bytes(pickle.dumps(Payload()))
+    with pytest.raises(InputError) as err:
+        load_estimator(planted)
+    assert "is not a model file written by this workflow" in str(err.value) and "\n" not in str(err.value)
+    assert not sentinel.exists()
+    # A genuine model round-trips; one whose archive names a foreign type is refused.
+    rng = np.random.default_rng(0)
+    x, y = rng.random((60, 3)), (rng.random(60) > 0.5).astype(int)
+    for kind in ("svm", "dt", "rf", "mlp"):
+        estimator = sklearn_model(kind, {"max_iter": 20} if kind == "mlp" else {}, seed=1).fit(x, y)
+        save_estimator(estimator, tmp_path / f"{kind}.skops")
+        np.testing.assert_array_equal(
+            load_estimator(tmp_path / f"{kind}.skops").predict_proba(x), estimator.predict_proba(x)
+        )
+    import zipfile
+
+    with (
+        zipfile.ZipFile(tmp_path / "dt.skops") as source,
+        zipfile.ZipFile(tmp_path / "evil.skops", "w") as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "schema.json":
+                data = data.replace(b'"__module__": "sklearn.tree._tree"', b'"__module__": "os"', 1).replace(
+                    b'"__class__": "Tree"', b'"__class__": "system"', 1
+                )
+            target.writestr(item, data)
+    with pytest.raises(InputError, match="holds types this workflow never writes"):
+        load_estimator(tmp_path / "evil.skops")

@@ -10,8 +10,13 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics
 
+RUN_METRICS = ("accuracy", "precision", "recall", "f1", "auc", "kappa")
+THRESHOLD = 0.5  # a sample is predicted a landslide at this probability (accuracy, precision, ...)
 
-def binary_metrics(labels: np.ndarray, probabilities: np.ndarray, threshold: float = 0.5) -> dict[str, Any]:
+
+def binary_metrics(
+    labels: np.ndarray, probabilities: np.ndarray, threshold: float = THRESHOLD
+) -> dict[str, Any]:
     labels = np.asarray(labels).astype(int)
     probabilities = np.asarray(probabilities, dtype="float64")
     predicted = (probabilities >= threshold).astype(int)
@@ -31,16 +36,17 @@ def binary_metrics(labels: np.ndarray, probabilities: np.ndarray, threshold: flo
 
 
 def runs_table(metrics_files) -> pd.DataFrame:
-    """One row per run (model, scheme, seed) with its test metrics, from the runs' metrics.json."""
-
-    import pandas as pd
-
+    """One row per run (model, scheme, seed) with its test metrics, from the runs' metrics.json
+    (no rows, but the columns, for no runs)."""
+    columns = ["model", "scheme", "seed", "n", "positives", "train", *RUN_METRICS]
+    columns += ["cm_tn", "cm_fp", "cm_fn", "cm_tp", "best_epoch"]
     rows = []
     for path in metrics_files:
         m = json.loads(Path(path).read_text())
         row = {k: m[k] for k in ("model", "scheme", "seed", "n", "positives", "train")}
-        row.update({k: m[k] for k in ("accuracy", "precision", "recall", "f1", "auc", "kappa")})
+        row.update({k: m[k] for k in RUN_METRICS})
         row.update({f"cm_{k}": v for k, v in m["confusion"].items()})
         row["best_epoch"] = m.get("best_epoch")
         rows.append(row)
-    return pd.DataFrame(rows).sort_values(["scheme", "model", "seed"]).reset_index(drop=True)
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["scheme", "model", "seed"]).reset_index(drop=True)

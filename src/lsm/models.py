@@ -9,7 +9,8 @@ the number a patch centred on it would give (:meth:`CNNBranch.dense`).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -140,14 +141,6 @@ class LandslideNet(nn.Module):
 
 
 # -- scikit-learn ----------------------------------------------------------------------------------
-@dataclass
-class SklearnSettings:
-    svm: dict[str, Any] = field(default_factory=lambda: {"C": 1.0, "gamma": "scale"})
-    dt: dict[str, Any] = field(default_factory=lambda: {"max_depth": 8, "min_samples_leaf": 5})
-    rf: dict[str, Any] = field(default_factory=lambda: {"n_estimators": 300, "min_samples_leaf": 2})
-    mlp: dict[str, Any] = field(default_factory=lambda: {"hidden_layer_sizes": [64, 32], "alpha": 1e-4})
-
-
 def sklearn_model(kind: str, params: dict[str, Any], seed: int):
     """A fresh, seeded estimator with predict_proba."""
     from sklearn.calibration import CalibratedClassifierCV
@@ -184,6 +177,49 @@ def tabular_columns(kind: str, names: list[str]) -> list[int]:
             continue
         keep.append(i)
     return keep
+
+
+# Trained scikit-learn models are stored with skops (a zip of JSON schemas and arrays, no pickle):
+# whoever can write to a DVC remote must not be able to run code on the machines that pull from it.
+# Loading accepts only the types these models are made of, beside those skops trusts itself.
+TRUSTED_SKLEARN_TYPES = (
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.model_selection._split.StratifiedKFold",
+    "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
+    "sklearn.tree._tree.Tree",
+)
+
+
+def save_estimator(estimator: Any, path: str | Path) -> None:
+    """Write a fitted scikit-learn model with skops, atomically."""
+    import skops.io
+
+    from lsm.io import atomic_path
+
+    with atomic_path(path) as tmp:
+        skops.io.dump(estimator, tmp)
+
+
+def load_estimator(path: str | Path) -> Any:
+    """A scikit-learn model written by :func:`save_estimator`; refused in one line if the file is not
+    a skops file or holds a type outside :data:`TRUSTED_SKLEARN_TYPES` (nothing of it is run)."""
+    import zipfile
+
+    import skops.io
+
+    from lsm.errors import InputError
+
+    fix = "retrain it here (snakemake --forcerun train_sklearn) or pull results only from a remote you trust"
+    try:
+        untrusted = sorted(set(skops.io.get_untrusted_types(file=path)) - set(TRUSTED_SKLEARN_TYPES))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+        raise InputError(
+            path, f"is not a model file written by this workflow ({type(err).__name__})", fix
+        ) from err
+    if untrusted:
+        raise InputError(path, f"holds types this workflow never writes ({', '.join(untrusted[:3])})", fix)
+    return skops.io.load(path, trusted=list(TRUSTED_SKLEARN_TYPES))
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -111,74 +112,87 @@ def _label(model: str) -> str:
 def macros(inputs: Mapping[str, Path | None], config: Mapping[str, Any], study: str) -> Macros:
     """Every number of the manuscript's text, from the workflow's outputs (see the `paper_macros`
     rule for ``inputs``) and the configuration; what a study lacks reads "n/a"."""
-    import inspect
-
-    from lsm.models import ALL_MODELS
-    from lsm.scorecard import high_zone_contrast, judge_claims
-    from lsm.stats import mean_interval
+    from lsm.plan import ALL_MODELS, SCHEMES
 
     m = Macros()
     reported = read_yaml(inputs["reported"])
     # Every scheme and model the manuscript may name; those a study lacks read "n/a".
-    schemes = list(dict.fromkeys([*config["models"]["schemes"], "random", "spatial", "temporal"]))
+    schemes = list(dict.fromkeys([*config["models"]["schemes"], *SCHEMES]))
     models = list(dict.fromkeys([*config["models"]["names"], *ALL_MODELS]))
-    torch_cfg = config["models"]["torch"]
-    sampling = config["sampling"]
+    truth_file = inputs.get("truth")
+    m.flags["Synthetic"] = bool(truth_file) and Path(truth_file).is_file()
+    paper_macros(m, reported)
+    judging_macros(m, config)
+    protocol_macros(m, inputs, config, study, schemes)
+    synthetic_macros(m, inputs)
+    realism_macros(m, inputs)
+    results = Results.read(inputs)
+    m.flags["Absences"] = not results.absences.empty
+    for scheme in schemes:
+        performance_macros(m, results, scheme, models)
+        reference_macros(m, results, scheme)
+        ablation_macros(m, results, scheme)
+        claim_macros(m, results, scheme, reported["claims"])
+    _map_macros(m, inputs, models)
+    return m
 
-    # -- the paper --------------------------------------------------------------------------------
+
+def paper_macros(m: Macros, reported: Mapping[str, Any]) -> None:
+    """The paper's own numbers (paper/reported.yaml), labelled ``Paper...``."""
     m.add(latex_escape(str(reported["reported_by"])), "PaperCitation")
     m.add(latex_escape(str(reported["doi"])), "PaperDoi")
     for model, values in reported["models"].items():
         for metric, entry in values.items():
             if metric in METRIC_NAMES:
                 m.add(number(entry["value"], 3), "Paper", METRIC_NAMES[metric], model)
-    m.add(
-        number(
-            100 * (reported["models"]["cnn_lstm"]["auc"]["value"] - reported["models"]["rf"]["auc"]["value"]),
-            0,
-        ),
-        "PaperGainPoints",
-    )
+    auc = {model: reported["models"][model]["auc"]["value"] for model in ("cnn_lstm", "rf")}
+    m.add(number(100 * (auc["cnn_lstm"] - auc["rf"]), 0), "PaperGainPoints")
     for name, entry in reported.get("class_shares_percent", {}).items():
         m.add(number(entry["value"], 1), "PaperShare", name)
     m.add(str(len(reported["claims"])), "NumClaims")
 
-    # -- how claims are judged (lsm.scorecard's defaults) ------------------------------------------
-    judge = inspect.signature(judge_claims).parameters
-    m.add(number(100 * judge["gain_needed"].default, 0), "GainNeededPoints")
-    m.add(f"{judge['alpha'].default:g}", "AlphaLevel")
-    m.add(number(100 * inspect.signature(mean_interval).parameters["level"].default, 0), "IntervalPercent")
-    from lsm.evaluate import binary_metrics
 
-    m.add(f"{inspect.signature(binary_metrics).parameters['threshold'].default:g}", "Threshold")
-    high_share = inspect.signature(high_zone_contrast).parameters["high_share"].default
-    m.add(number(100 * high_share, 1), "HighSharePercent")
-    m.flags["Synthetic"] = bool(inputs.get("truth")) and Path(inputs["truth"]).is_file()
+def judging_macros(m: Macros, config: Mapping[str, Any]) -> None:
+    """How claims are judged: the settings of params.yaml ``evaluation:`` and the fixed protocol."""
+    from lsm.evaluate import THRESHOLD
+    from lsm.scorecard import FEW_SEEDS
+    from lsm.stats import INTERVAL_LEVEL
 
-    # -- the study and the protocol -----------------------------------------------------------------
+    evaluation = config["evaluation"]
+    m.add(number(100 * evaluation["gain_needed"], 0), "GainNeededPoints")
+    m.add(f"{evaluation['alpha']:g}", "AlphaLevel")
+    m.add(number(evaluation["bootstrap"], 0), "BootstrapReplicates")
+    m.add(number(evaluation["reservoir_reach_m"], 0), "ReservoirReachM")
+    m.add(number(100 * INTERVAL_LEVEL, 0), "IntervalPercent")
+    m.add(f"{THRESHOLD:g}", "Threshold")
+    m.add(str(FEW_SEEDS), "FewSeeds")
+
+
+def protocol_macros(
+    m: Macros, inputs: Mapping[str, Path | None], config: Mapping[str, Any], study: str, schemes: list[str]
+) -> None:
+    """The study, its grid, the samples, the splits and the models' settings."""
+    sampling, torch_cfg = config["sampling"], config["models"]["torch"]
     m.add(latex_escape(study), "StudyName")
-    resolution = config["grid"].get("resolution_m")
     grid = _grid(inputs.get("factors"))
-    cell = grid.get("cell") or resolution
+    cell = grid.get("cell") or config["grid"].get("resolution_m")
     m.add(number(cell, 0), "CellSizeM")
     m.add(number(grid.get("area_km2"), 0), "AreaKm")
     m.add(number(grid.get("rows"), 0), "GridRows")
     m.add(number(grid.get("cols"), 0), "GridCols")
-    m.add(str(len(config["factors"]["names"])), "NumFactors")
-    m.add(number(sampling["patch_size"], 0), "PatchSize")
+    for key, name in (("patch_size", "PatchSize"), ("window_days", "WindowDays")):
+        m.add(number(sampling[key], 0), name)
     m.add(number(sampling["patch_size"] * cell, 0) if cell else NOT_AVAILABLE, "PatchSizeM")
-    m.add(number(sampling["window_days"], 0), "WindowDays")
     m.add(number(sampling["negative_ratio"], 0), "NegativeRatio")
-    m.add(number(sampling["buffer_m"], 0), "BufferM")
     m.add(number(sampling["buffer_days"], 0), "BufferDays")
+    m.add(number(sampling["season_days"], 0), "SeasonDays")
     m.add(number(100 * config["splits"]["test_fraction"], 0), "TestPercent")
     m.add(number(config["splits"]["spatial_block_m"] / 1000, 1), "SpatialBlockKm")
-    m.add(str(len(models)), "NumModels")
-    m.add(str(len(schemes)), "NumSchemes")
+    m.add(str(len(config["models"]["names"])), "NumModels")
+    m.add(str(len(config["models"]["schemes"])), "NumSchemes")
     m.add(str(len(config["models"]["seeds"])), "NumSeeds")
-    m.add(number(torch_cfg["epochs"], 0), "Epochs")
-    m.add(number(torch_cfg["patience"], 0), "Patience")
-    m.add(number(torch_cfg["batch_size"], 0), "BatchSize")
+    for key, name in (("epochs", "Epochs"), ("patience", "Patience"), ("batch_size", "BatchSize")):
+        m.add(number(torch_cfg[key], 0), name)
     m.add(f"{torch_cfg['learning_rate']:g}", "LearningRate")
     m.add(f"{torch_cfg['weight_decay']:g}", "WeightDecay")
     m.add(number(100 * torch_cfg["validation_fraction"], 0), "ValidationPercent")
@@ -189,124 +203,229 @@ def macros(inputs: Mapping[str, Path | None], config: Mapping[str, Any], study: 
     m.add(f"{torch_cfg['dropout']:g}", "Dropout")
     m.add(number(config["models"]["rf"]["n_estimators"], 0), "RfTrees")
     m.add(number(config["models"]["dt"]["max_depth"], 0), "DtDepth")
+    sample_macros(m, inputs, schemes)
 
+
+def sample_macros(m: Macros, inputs: Mapping[str, Path | None], schemes: list[str]) -> None:
+    """What sampling and splitting did (samples/summary.json, balance.csv, splits.json)."""
     summary = json.loads(Path(inputs["samples_summary"]).read_text())
     negatives = sum(summary.get("negatives_by_kind", {}).values())
+    m.add(str(len(summary.get("factors", []))), "NumFactors")
+    m.add(number(summary.get("buffer_m"), 0), "BufferM")
     m.add(number(summary.get("samples"), 0), "NumSamples")
     m.add(number(summary.get("positives"), 0), "NumPositives")
     m.add(number(negatives, 0), "NumNegatives")
     m.add(number(summary.get("landslides_in_inventory"), 0), "NumInventory")
-    m.add(number(summary.get("landslides_dropped_patch_outside_valid_area"), 0), "NumDroppedEdge")
+    m.add(number(sum(summary.get("landslides_left_out", {}).values()), 0), "NumLeftOut")
     m.add(str(len(summary.get("channels", []))), "NumChannels")
     m.add(str(len(summary.get("sequence_features", []))), "NumSeriesFeatures")
+    balance = _read_csv(inputs.get("balance")).set_index("kind") if inputs.get("balance") else pd.DataFrame()
+    wet = [f"month_{k:02d}_share" for k in (12, 1, 2, 3, 4)]  # the wet season of Kerman, Dec-Apr
+    for kind in ("positive", "same_place", "same_time", "random"):
+        row = balance.loc[kind] if kind in balance.index else None
+        share = None if row is None or row[wet].isna().all() else 100 * float(row[wet].sum())
+        m.add(number(share, 0), "WetSeasonPercent", kind)
+        rain = (
+            None if row is None or "rain_window_median_mm" not in row else float(row["rain_window_median_mm"])
+        )
+        m.add(number(rain, 0), "RainWindowMedianMm", kind)
     splits = json.loads(Path(inputs["splits_info"]).read_text())
+    m.add(
+        number(100 * splits["tolerance"], 0) if "tolerance" in splits else NOT_AVAILABLE,
+        "SplitTolerancePoints",
+    )
     for scheme in schemes:
         part = splits.get(scheme, {})
         for name in ("train", "test", "buffer"):
             m.add(number(part.get(name), 0), "Split", scheme, name)
-
+        m.add(
+            number(
+                None if "test_fraction_positives" not in part else 100 * part["test_fraction_positives"], 0
+            ),
+            "SplitTestPercent",
+            scheme,
+        )
     runs = _read_csv(inputs["runs"])
     m.add(number(len(runs), 0), "NumRuns")
     skipped = json.loads(Path(inputs["skipped"]).read_text()) if inputs.get("skipped") else {}
     m.add(str(len(skipped.get("models", {}))), "NumSkippedModels")
 
+
+def synthetic_macros(m: Macros, inputs: Mapping[str, Path | None]) -> None:
+    """Facts of the generated study (truth/summary.json) and its realism report."""
     truth_file = inputs.get("truth")
-    synthetic = bool(truth_file) and Path(truth_file).is_file()
-    truth = json.loads(Path(truth_file).read_text()) if synthetic else {}
-    m.add(number(truth.get("years"), 0), "SynthYears")
-    m.add(number(truth.get("true_events"), 0), "SynthTrueEvents")
-    m.add(number(truth.get("inventory_events"), 0), "SynthInventoryEvents")
-    m.add(
-        number(100 * truth["detection_rate"], 0) if "detection_rate" in truth else NOT_AVAILABLE,
-        "SynthDetectionPercent",
-    )
-    m.add(number(truth.get("mean_annual_rain_mm"), 0), "SynthRainMm")
-    m.add(number(truth.get("rain_30d_mm_before_events"), 0), "SynthRainBeforeEventsMm")
-    m.add(number(truth.get("rain_30d_mm_climatology"), 0), "SynthRainClimatologyMm")
+    truth = json.loads(Path(truth_file).read_text()) if truth_file and Path(truth_file).is_file() else {}
+    for key, name in (
+        ("years", "SynthYears"),
+        ("true_events", "SynthTrueEvents"),
+        ("inventory_events", "SynthInventoryEvents"),
+        ("mean_annual_rain_mm", "SynthRainMm"),
+        ("rain_30d_mm_before_events", "SynthRainBeforeEventsMm"),
+        ("rain_30d_mm_climatology", "SynthRainClimatologyMm"),
+    ):
+        m.add(number(truth.get(key), 0), name)
+    rate = truth.get("detection_rate")
+    m.add(number(None if rate is None else 100 * rate, 0), "SynthDetectionPercent")
 
-    # -- our results ---------------------------------------------------------------------------------
-    stats = _read_csv(inputs["summary"])
-    comparisons = _read_csv(inputs["comparisons"])
-    oracle = _read_csv(inputs.get("oracle"))
-    ablation = _read_csv(inputs.get("ablation"))
-    where_when = _read_csv(inputs.get("where_when"))
-    claims = _read_csv(inputs["claims"])
 
-    def stat(scheme: str, model: str, metric: str) -> pd.Series | None:
-        if stats.empty:
-            return None
-        row = stats[(stats["scheme"] == scheme) & (stats["model"] == model) & (stats["metric"] == metric)]
-        return None if row.empty else row.iloc[0]
+def realism_macros(m: Macros, inputs: Mapping[str, Path | None]) -> None:
+    """The study's realism beside the first reference study and the published ranges."""
+    from lsm.realism import literature_ranges, metric_value
 
-    for scheme in schemes:
-        for model in models:
-            for metric, short in METRIC_NAMES.items():
-                s = stat(scheme, model, metric)
-                m.add(number(None if s is None else s["mean"]), short, scheme, model)
-                if metric == "auc":
-                    m.add(
-                        NOT_AVAILABLE
-                        if s is None
-                        else f"{number(s['mean'])} [{number(s['lo'])}, {number(s['hi'])}]",
-                        "AucCI",
-                        scheme,
-                        model,
-                    )
-        aucs = {model: stat(scheme, model, "auc") for model in models}
-        aucs = {k: float(v["mean"]) for k, v in aucs.items() if v is not None}
-        baselines = {k: v for k, v in aucs.items() if k != "cnn_lstm"}
-        best = max(baselines, key=baselines.get) if baselines else None
-        m.add(_label(best) if best else NOT_AVAILABLE, "BestBaseline", scheme)
-        m.add(number(baselines.get(best)), "BestBaselineAuc", scheme)
-        top = max(aucs, key=aucs.get) if aucs else None
-        m.add(_label(top) if top else NOT_AVAILABLE, "TopModel", scheme)
-        traditional = {k: v for k, v in aucs.items() if k in TRADITIONAL}
-        best_t = max(traditional, key=traditional.get) if traditional else None
-        m.add(_label(best_t) if best_t else NOT_AVAILABLE, "BestTraditional", scheme)
-        gain = aucs["cnn_lstm"] - traditional[best_t] if best_t and "cnn_lstm" in aucs else None
-        m.add(number(None if gain is None else 100 * gain, 1, sign=True), "GainPoints", scheme)
-        part = comparisons[comparisons["scheme"] == scheme] if not comparisons.empty else comparisons
-        significant = 0
-        for model in models:
-            if model == "cnn_lstm":
-                continue
-            row = part[part["baseline"] == model] if not part.empty else part
-            p = float(row["p_holm"].iloc[0]) if not row.empty else None
-            m.add(p_value(p), "PHolm", scheme, model)
-            if not row.empty and p is not None and p < 0.05 and float(row["difference"].iloc[0]) > 0:
-                significant += 1
-        m.add(str(significant) if not part.empty else NOT_AVAILABLE, "NumSignificantlyBeaten", scheme)
-        m.add(str(max(len(aucs) - 1, 0)), "NumBaselines", scheme)
-        o = _row(oracle, scheme=scheme)
-        m.add(number(None if o is None else float(o["oracle_auc"])), "OracleAuc", scheme)
-        o = _row(oracle, scheme=scheme, model="cnn_lstm")
-        m.add(
-            number(None if o is None else 100 * float(o["share_of_oracle"]), 0), "OracleSharePercent", scheme
+    path, ranges_path = inputs.get("realism"), inputs.get("realism_ranges")
+    realism = json.loads(Path(path).read_text()) if path and Path(path).is_file() else {}
+    study = realism.get("study", {})
+    reference = next(iter(realism.get("references", {}).values()), {})
+    ranges = literature_ranges(ranges_path)["metrics"] if ranges_path else {}
+
+    def value(report: dict, key: str, scale: float = 1.0, digits: int = 2) -> str:
+        v = metric_value(report, key) if report else None
+        return number(None if v is None else scale * v, digits)
+
+    m.add(value(study, "factor_auc.slope.auc"), "RealismSlopeAuc")
+    m.add(value(reference, "factor_auc.slope.auc"), "RealismSlopeAucReference")
+    m.add(value(study, "truth.area_share_hazard_50", 100, 1), "RealismHazardFiftyPercent")
+    m.add(value(study, "truth.area_share_hazard_90", 100, 1), "RealismHazardNinetyPercent")
+    m.add(value(study, "nn_median_ratio"), "RealismNnRatio")
+    for key, name, scale, digits in (
+        ("slope_auc", "RangeSlopeAuc", 1, 2),
+        ("nn_median_ratio", "RangeNnRatio", 1, 2),
+        ("area_share_hazard_50", "RangeHazardFifty", 100, 1),
+        ("area_share_hazard_90", "RangeHazardNinety", 100, 0),
+    ):
+        entry = ranges.get(key)
+        low, high = entry["range"] if entry else (None, None)
+        text = (
+            NOT_AVAILABLE
+            if entry is None
+            else f"{number(scale * low, digits)}--{number(scale * high, digits)}"
         )
-        for model in ("cnn_lstm", "lstm"):
-            for variant in ("shuffled_days", "window_mean"):
-                a = _row(ablation, scheme=scheme, model=model, variant=variant)
-                points = {k: None if a is None else 100 * float(a[k]) for k in ("drop", "drop_lo", "drop_hi")}
-                m.add(number(points["drop"], 1), "Drop", variant, scheme, model)
-                interval = f"[{number(points['drop_lo'], 1)}, {number(points['drop_hi'], 1)}]"
-                m.add(NOT_AVAILABLE if a is None else interval, "DropCI", variant, scheme, model)
-        for model in ("cnn_lstm", "cnn", "rf"):
-            w = _row(where_when, scheme=scheme, model=model)
-            for column, name in (("when_auc_same_place", "WhenAuc"), ("where_auc_same_day", "WhereAuc")):
-                m.add(number(None if w is None else float(w[column])), name, scheme, model)
-        verdict_column = f"verdict_{scheme}"
-        held = 0
-        for claim in reported["claims"]:
-            row = claims[claims["claim"] == claim] if not claims.empty else claims
-            verdict = (
-                str(row[verdict_column].iloc[0]) if not row.empty and verdict_column in row else NOT_AVAILABLE
-            )
-            held += verdict == "holds"
-            m.add(latex_escape(verdict), "Verdict", claim, scheme)
-        m.add(str(held) if verdict_column in claims else NOT_AVAILABLE, "NumClaimsHold", scheme)
+        m.add(text, name)
 
-    _map_macros(m, inputs, models)
-    return m
+
+@dataclass
+class Results:
+    """The evaluation's tables (metrics/), read once."""
+
+    summary: pd.DataFrame
+    comparisons: pd.DataFrame
+    references: pd.DataFrame
+    ablation: pd.DataFrame
+    where_when: pd.DataFrame
+    claims: pd.DataFrame
+    proximity: pd.DataFrame
+    absences: pd.DataFrame
+
+    @classmethod
+    def read(cls, inputs: Mapping[str, Path | None]) -> Results:
+        names = (
+            "summary",
+            "comparisons",
+            "references",
+            "ablation",
+            "where_when",
+            "claims",
+            "proximity",
+            "absences",
+        )
+        return cls(*(_read_csv(inputs.get(name)) for name in names))
+
+    def stat(self, scheme: str, model: str, metric: str) -> pd.Series | None:
+        return _row(self.summary, scheme=scheme, model=model, metric=metric)
+
+
+def performance_macros(m: Macros, results: Results, scheme: str, models: list[str]) -> None:
+    """Every model's metrics under one scheme, the best baseline and the gain over it."""
+    for model in models:
+        for metric, short in METRIC_NAMES.items():
+            s = results.stat(scheme, model, metric)
+            m.add(number(None if s is None else s["mean"]), short, scheme, model)
+        s = results.stat(scheme, model, "auc")
+        ci = NOT_AVAILABLE if s is None else f"{number(s['mean'])} [{number(s['lo'])}, {number(s['hi'])}]"
+        m.add(ci, "AucCI", scheme, model)
+        absences = results.absences
+        part = (
+            absences[(absences["scheme"] == scheme) & (absences["model"] == model)]
+            if not absences.empty
+            else absences
+        )
+        m.add(number(None if part.empty else float(part["auc_absences"].mean())), "AbsenceAuc", scheme, model)
+    aucs = {model: results.stat(scheme, model, "auc") for model in models}
+    aucs = {k: float(v["mean"]) for k, v in aucs.items() if v is not None}
+    baselines = {k: v for k, v in aucs.items() if k != "cnn_lstm"}
+    best = max(baselines, key=baselines.get) if baselines else None
+    m.add(_label(best) if best else NOT_AVAILABLE, "BestBaseline", scheme)
+    m.add(number(baselines.get(best)), "BestBaselineAuc", scheme)
+    top = max(aucs, key=aucs.get) if aucs else None
+    m.add(_label(top) if top else NOT_AVAILABLE, "TopModel", scheme)
+    traditional = {k: v for k, v in aucs.items() if k in TRADITIONAL}
+    best_t = max(traditional, key=traditional.get) if traditional else None
+    m.add(_label(best_t) if best_t else NOT_AVAILABLE, "BestTraditional", scheme)
+    gain = aucs["cnn_lstm"] - traditional[best_t] if best_t and "cnn_lstm" in aucs else None
+    m.add(number(None if gain is None else 100 * gain, 1, sign=True), "GainPoints", scheme)
+    comparison_macros(m, results, scheme, models)
+
+
+def comparison_macros(m: Macros, results: Results, scheme: str, models: list[str]) -> None:
+    """The tests of the CNN-LSTM against each baseline: the verdict's p and how many it beats."""
+    c = results.comparisons
+    part = c[c["scheme"] == scheme] if not c.empty else c
+    supported = 0
+    for model in (m_ for m_ in models if m_ != "cnn_lstm"):
+        row = _row(part, baseline=model)
+        m.add(p_value(None if row is None else float(row["p"])), "PTest", scheme, model)
+        m.add(p_value(None if row is None else float(row["delong_p_holm"])), "PDelong", scheme, model)
+        supported += row is not None and row["verdict"] == "supported"
+    m.add(str(supported) if not part.empty else NOT_AVAILABLE, "NumSignificantlyBeaten", scheme)
+    m.add(str(len(part)) if not part.empty else NOT_AVAILABLE, "NumBaselines", scheme)
+    prox = _row(results.proximity, scheme=scheme)
+    m.add(number(None if prox is None else float(prox["median_distance_m"]), 0), "TestNearestTrainM", scheme)
+    share = None if prox is None else 100 * float(prox["share_patch_overlaps_training_landslide"])
+    m.add(number(share, 0), "TestPatchOverlapPercent", scheme)
+
+
+def reference_macros(m: Macros, results: Results, scheme: str) -> None:
+    """The physics reference and the static ceiling (generated studies)."""
+    for column, name in (
+        ("physics_reference_auc", "PhysicsReferenceAuc"),
+        ("static_ceiling_auc", "StaticCeilingAuc"),
+    ):
+        row = _row(results.references, scheme=scheme)
+        m.add(number(None if row is None or column not in row else float(row[column])), name, scheme)
+    for model in ("cnn_lstm", "cnn", "rf"):
+        w = _row(results.where_when, scheme=scheme, model=model)
+        for column, name in (("when_auc_same_place", "WhenAuc"), ("where_auc_same_day", "WhereAuc")):
+            m.add(number(None if w is None else float(w[column])), name, scheme, model)
+
+
+ABLATIONS = {
+    "shuffled_rain_days": "ShuffledRain",
+    "shuffled_level_days": "ShuffledLevel",
+    "retrained_rain_totals_only": "RainTotals",
+    "retrained_level_totals_only": "LevelTotals",
+}
+
+
+def ablation_macros(m: Macros, results: Results, scheme: str) -> None:
+    """What the CNN-LSTM loses without the order of days of each series (AUC points, interval)."""
+    for variant, name in ABLATIONS.items():
+        a = _row(results.ablation, scheme=scheme, model="cnn_lstm", variant=variant)
+        points = {k: None if a is None else 100 * float(a[k]) for k in ("drop", "drop_lo", "drop_hi")}
+        m.add(number(points["drop"], 1), "Drop", name, scheme)
+        interval = f"[{number(points['drop_lo'], 1)}, {number(points['drop_hi'], 1)}]"
+        m.add(NOT_AVAILABLE if a is None else interval, "DropCI", name, scheme)
+
+
+def claim_macros(m: Macros, results: Results, scheme: str, claims: Mapping[str, str]) -> None:
+    """The verdict of every claim under one scheme and how many are supported."""
+    column = f"verdict_{scheme}"
+    supported = 0
+    for claim in claims:
+        row = _row(results.claims, claim=claim)
+        verdict = str(row[column]) if row is not None and column in row else NOT_AVAILABLE
+        supported += verdict == "supported"
+        m.add(latex_escape(verdict), "Verdict", claim, scheme)
+    m.add(str(supported) if column in results.claims else NOT_AVAILABLE, "NumClaimsSupported", scheme)
 
 
 def _row(frame: pd.DataFrame, **equal: object) -> pd.Series | None:
@@ -371,13 +490,17 @@ def _map_macros(m: Macros, inputs: Mapping[str, Path | None], models: list[str])
 
 
 # -- the floats of the manifest's artefacts -------------------------------------------------------
-def artefacts_tex(artefacts: Iterable[Artefact], root: str | Path) -> str:
+def artefacts_tex(
+    artefacts: Iterable[Artefact], root: str | Path, skipped: Mapping[str, str] | None = None
+) -> str:
     """For every artefact of the manifest, the float the manuscript places with ``\\Artefact{id}``.
 
     Figures include ``figures/<id>.pdf``, tables wrap ``tables/<id>.tex`` (a tabular) scaled down to
-    the text width if wider; captions come from the manifest's caption files.
+    the text width if wider; captions come from the manifest's caption files. An artefact the study
+    cannot support (``skipped``: id -> reason, from the run plan) gets a sentence saying so instead.
     """
-    artefacts = list(artefacts)
+    skipped = dict(skipped or {})
+    artefacts = [a for a in artefacts if a.id not in skipped]
     lines = [
         "% Generated by lsm.paper.artefacts_tex from workflow/manifest.yaml: one float per artefact.",
         "% Do not edit: the `paper_artefacts` rule rewrites it.",
@@ -405,6 +528,10 @@ def artefacts_tex(artefacts: Iterable[Artefact], root: str | Path) -> str:
                 r"\end{table}",
             ]
         lines += [rf"\ArtefactDefine{{{a.id}}}{{%", *body, "}"]
+    for name, reason in skipped.items():
+        what = "Figure" if name.startswith("fig") else "Table"
+        text = f"{what} {latex_escape(name)} is not made for this study: {latex_escape(reason)}."
+        lines.append(rf"\ArtefactSkipped{{{name}}}{{{text}}}")
     lines.append(rf"\ArtefactList{{{','.join(a.id for a in artefacts)}}}")
     return "\n".join(lines) + "\n"
 

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import torch
 
-from lsm.models import SKLEARN_MODELS, TORCH_MODELS, LandslideNet, tabular_columns, to_tensor
+from lsm.models import SKLEARN_MODELS, LandslideNet, load_estimator, tabular_columns, to_tensor
 from lsm.sampling import sequence_summaries
 from lsm.splits import Normaliser
 from lsm.train import load_torch_run, predict_torch, resolve_device
@@ -78,15 +77,10 @@ class Ensemble:
             normaliser = Normaliser.from_arrays({k: data[k] for k in data.files})
         if len(normaliser.tabular_mean) != len(self.tabular_names):
             raise ValueError(f"{run_dir}: trained on other tabular columns than the samples")
-        # joblib files are pickles: only load what this workflow wrote into its own results folder.
-        estimator = joblib.load(run_dir / "model.joblib")
+        estimator = load_estimator(run_dir / "model.skops")  # skops, trusted types only: no pickle
         return Member(
             kind, normaliser, estimator=estimator, columns=tabular_columns(kind, self.tabular_names)
         )
-
-    @property
-    def is_torch(self) -> bool:
-        return self.kind in TORCH_MODELS
 
     @property
     def uses_sequences(self) -> bool:

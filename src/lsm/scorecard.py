@@ -1,36 +1,72 @@
-"""Evaluation across runs: intervals over seeds, paired tests, the oracle, whether time matters,
-"where" and "when" AUCs, ROC curves, and the replication scorecard with a verdict per claim.
+"""Evaluation across runs and the replication scorecard: intervals over seeds, the tests behind every
+verdict, the physics reference and static ceiling, whether the order of days matters, "where" and
+"when" AUCs, the authors' absences, and a verdict per claim.
 
-Every number here comes from the runs' predictions; the paper's numbers come only from
-``paper/reported.yaml`` (through :mod:`lsm.reported`).
+One quantity throughout: a model's AUC under a scheme is the mean over seeds of its per-seed test
+AUCs. Tables report it with its interval over seeds; every comparison tests the difference of that
+same quantity, with DeLong's test on seed-averaged placement values and, beside it, a bootstrap that
+resamples spatial clusters of test samples (landslides cluster, so samples are not independent).
+Verdicts: *supported* (the paper's direction, significant), *not significant*, *contradicted*
+(significantly the other way), or *cannot be tested* (with the reason). The paper's numbers come
+only from ``paper/reported.yaml`` (:mod:`lsm.reported`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import torch
-from scipy import stats as sstats
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from lsm.models import LABELS, SKLEARN_MODELS
+from lsm.io import write_text
+from lsm.models import LABELS
+from lsm.plan import SKLEARN_MODELS, TEMPORAL_MODELS
 from lsm.reported import load_reported_metrics
-from lsm.sampling import TEMPORAL_MODELS, SampleSet
-from lsm.splits import TEST
-from lsm.stats import delong, holm, mean_interval, within_group_auc
-from lsm.train import load_torch_run, predict_torch
+from lsm.sampling import SERIES_CHANNELS, SampleSet
+from lsm.splits import TEST, TRAIN
+from lsm.stats import (
+    CONTRADICTED,
+    NOT_SIGNIFICANT,
+    SUPPORTED,
+    UNTESTABLE,
+    BootstrapResult,
+    cluster_bootstrap,
+    delong_seed_mean,
+    holm,
+    mean_interval,
+    spatial_blocks,
+    within_group_auc,
+)
 
 log = logging.getLogger(__name__)
 
 METRICS = ("accuracy", "precision", "recall", "f1", "auc", "kappa")
+BOUNDS = {"kappa": (-1.0, 1.0)}  # every other metric lies in [0, 1]
+FEW_SEEDS = 3  # below this many seeds an interval over seeds says little: flagged
 FPR_GRID = np.linspace(0, 1, 101)
-TRADITIONAL = SKLEARN_MODELS
+REFERENCE = "cnn_lstm"
+CLAIM_BASELINES = {"C1": ("svm", "dt", "rf", "mlp", "cnn", "lstm"), "C3": ("cnn", "lstm")}
+
+
+@dataclass(frozen=True)
+class EvaluationSettings:
+    """How claims are judged (params.yaml ``evaluation:``)."""
+
+    alpha: float = 0.05
+    bootstrap: int = 2000
+    gain_needed: float = 0.04  # C2: two thirds of the paper's 6 AUC points
+    reservoir_reach_m: float = 600.0  # C4: how far from the shore a drawdown acts
+    seed: int = 13
+
+    @classmethod
+    def from_config(cls, block: Mapping[str, Any]) -> EvaluationSettings:
+        return cls(**{k: v for k, v in block.items() if k in cls.__dataclass_fields__})
 
 
 @dataclass
@@ -43,12 +79,23 @@ class Runs:
     def folder(self, scheme: str, model: str, seed: int) -> Path:
         return self.root / scheme / model / f"seed{seed}"
 
-    def predictions(self, scheme: str, model: str, seed: int) -> pd.DataFrame:
-        return pd.read_csv(self.folder(scheme, model, seed) / "predictions.csv")
+    def predictions(self, scheme: str, model: str, seed: int, name: str = "predictions.csv") -> pd.DataFrame:
+        return pd.read_csv(self.folder(scheme, model, seed) / name)
+
+    def models(self, scheme: str) -> list[str]:
+        return list(dict.fromkeys(self.table.loc[self.table["scheme"] == scheme, "model"]))
 
     def seeds(self, scheme: str, model: str) -> list[int]:
         t = self.table
         return sorted(t.loc[(t["scheme"] == scheme) & (t["model"] == model), "seed"].tolist())
+
+    def seed_matrix(self, scheme: str, model: str, sample_ids: pd.Index) -> np.ndarray:
+        """(seeds, samples) probabilities of the model's seeds, in the order of ``sample_ids``."""
+        rows = []
+        for seed in self.seeds(scheme, model):
+            frame = self.predictions(scheme, model, seed).set_index("sample_id")
+            rows.append(frame.loc[sample_ids, "probability"].to_numpy(dtype="float64"))
+        return np.vstack(rows)
 
     def mean_predictions(self, scheme: str, model: str) -> pd.DataFrame:
         """Probabilities averaged over seeds, per test sample (the samples are the same for all seeds)."""
@@ -60,12 +107,25 @@ class Runs:
 
 
 # -- summaries -------------------------------------------------------------------------------------
+def interval_flag(seeds: int, sd: float) -> str:
+    """Why an interval over seeds needs a word of caution, or ''."""
+    if seeds < FEW_SEEDS:
+        return f"only {seeds} seed(s): the interval says little"
+    if sd == 0:
+        return (
+            "the same in every seed: the fit is deterministic given the data (an SVM's seed moves only "
+            "its calibration, which keeps the ranking; a tree's only breaks ties), so seeds show no spread"
+        )
+    return ""
+
+
 def summarise_runs(table: pd.DataFrame) -> pd.DataFrame:
-    """Mean, standard deviation and 95 % interval over seeds of every metric, per scheme and model."""
+    """Mean, standard deviation and 95 % interval over seeds (clipped to the metric's range) of
+    every metric, per scheme and model, with a flag where the interval needs one."""
     rows = []
     for (scheme, model), group in table.groupby(["scheme", "model"], sort=False):
         for metric in METRICS:
-            mean, sd, lo, hi = mean_interval(group[metric])
+            mean, sd, lo, hi = mean_interval(group[metric], bounds=BOUNDS.get(metric, (0.0, 1.0)))
             rows.append(
                 {
                     "scheme": scheme,
@@ -76,88 +136,123 @@ def summarise_runs(table: pd.DataFrame) -> pd.DataFrame:
                     "lo": lo,
                     "hi": hi,
                     "seeds": len(group),
+                    "flag": interval_flag(len(group), sd),
                 }
             )
     return pd.DataFrame(rows)
 
 
-def compare_with_baselines(runs: Runs, reference: str = "cnn_lstm") -> pd.DataFrame:
-    """DeLong's test of the reference against each baseline, per scheme, on seed-averaged
-    predictions of the same test samples; Holm-corrected over the baselines of a scheme; plus the
-    share of seeds in which the reference's AUC is higher."""
-    t = runs.table
+# -- comparisons: the tests behind the verdicts ----------------------------------------------------
+@dataclass
+class HeldOut:
+    """The test samples of one scheme: labels and the spatial clusters the bootstrap resamples."""
+
+    ids: pd.Index
+    labels: np.ndarray
+    clusters: np.ndarray
+
+
+CLUSTER_PATCHES = 2  # the bootstrap's clusters: square blocks this many patch widths on a side
+
+
+def held_out(samples: SampleSet, splits: pd.DataFrame, scheme: str, patch_m: float) -> HeldOut:
+    """The scheme's test samples and their clusters: blocks two patch widths on a side, so that
+    samples whose patches overlap (and a landslide with its same-place negatives) mostly share one."""
+    table = samples.table.reset_index(drop=True)
+    test = splits[scheme].to_numpy() == TEST
+    x, y = table.geometry.x.to_numpy()[test], table.geometry.y.to_numpy()[test]
+    return HeldOut(
+        pd.Index(table["sample_id"].to_numpy()[test]),
+        table["label"].to_numpy()[test].astype(int),
+        spatial_blocks(x, y, CLUSTER_PATCHES * patch_m),
+    )
+
+
+def compare(
+    runs: Runs, tests: HeldOut, scheme: str, reference: str, baseline: str, settings: EvaluationSettings
+) -> dict[str, Any]:
+    """DeLong (seed-mean placements) and the cluster bootstrap of reference minus baseline."""
+    ref = runs.seed_matrix(scheme, reference, tests.ids)
+    base = runs.seed_matrix(scheme, baseline, tests.ids)
+    d = delong_seed_mean(tests.labels, ref, base)
+    try:
+        b = cluster_bootstrap(tests.labels, ref, base, tests.clusters, settings.bootstrap, settings.seed)
+    except ValueError as err:  # too few clusters of a class: the bootstrap cannot measure a spread
+        log.warning("%s: %s vs %s: %s", scheme, reference, baseline, err)
+        b = BootstrapResult(
+            d.auc_ref, d.auc_base, d.difference, np.nan, np.nan, np.nan, np.nan, 0, 0.95, 0, 0, 0
+        )
+    return {
+        "scheme": scheme,
+        "reference": reference,
+        "baseline": baseline,
+        "auc_reference": d.auc_ref,
+        "auc_baseline": d.auc_base,
+        "difference": d.difference,
+        "delong_z": d.z,
+        "delong_p": d.p,
+        "boot_low": b.low,
+        "boot_high": b.high,
+        "boot_p": b.p,
+        "clusters": b.clusters,
+        "clusters_with_positives": b.clusters_with_positives,
+        "seeds_reference": ref.shape[0],
+        "seeds_baseline": base.shape[0],
+    }
+
+
+def compare_with_baselines(
+    runs: Runs,
+    samples: SampleSet,
+    splits: pd.DataFrame,
+    linkage_m: float,
+    settings: EvaluationSettings,
+    reference: str = REFERENCE,
+) -> pd.DataFrame:
+    """The reference against every other model of each scheme, Holm-adjusted over the baselines of a
+    scheme; the verdict's p is the larger of DeLong's and the bootstrap's (both adjusted)."""
     rows = []
-    for scheme in t["scheme"].unique():
-        models = [m for m in t.loc[t["scheme"] == scheme, "model"].unique() if m != reference]
-        if reference not in set(t.loc[t["scheme"] == scheme, "model"]) or not models:
+    for scheme in dict.fromkeys(runs.table["scheme"]):
+        models = runs.models(scheme)
+        if reference not in models:
             continue
-        ref = runs.mean_predictions(scheme, reference).set_index("sample_id")
-        ref_auc = t[(t["scheme"] == scheme) & (t["model"] == reference)].set_index("seed")["auc"]
-        part = []
-        for model in models:
-            other = runs.mean_predictions(scheme, model).set_index("sample_id").loc[ref.index]
-            auc_ref, auc_other, z, p = delong(ref["label"], ref["probability"], other["probability"])
-            other_auc = t[(t["scheme"] == scheme) & (t["model"] == model)].set_index("seed")["auc"]
-            common = ref_auc.index.intersection(other_auc.index)
-            part.append(
-                {
-                    "scheme": scheme,
-                    "reference": reference,
-                    "baseline": model,
-                    "auc_reference": auc_ref,
-                    "auc_baseline": auc_other,
-                    "difference": auc_ref - auc_other,
-                    "z": z,
-                    "p": p,
-                    "seeds_won": int((ref_auc[common] > other_auc[common]).sum()),
-                    "seeds": len(common),
-                }
-            )
-        adjusted = holm([r["p"] for r in part])
-        for row, p_adj in zip(part, adjusted, strict=True):
-            row["p_holm"] = float(p_adj)
+        tests = held_out(samples, splits, scheme, linkage_m)
+        part = [compare(runs, tests, scheme, reference, m, settings) for m in models if m != reference]
+        for key in ("delong_p", "boot_p"):
+            for row, adjusted in zip(part, holm_finite([r[key] for r in part]), strict=True):
+                row[f"{key}_holm"] = adjusted
+        for row in part:
+            row["p"] = float(np.max([row["delong_p_holm"], row["boot_p_holm"]]))  # NaN if either is
+            row["verdict"] = verdict_of(row["difference"], row["p"], settings.alpha)
         rows += part
     return pd.DataFrame(rows)
 
 
-def roc_bands(runs: Runs) -> pd.DataFrame:
-    """Mean ROC curve over seeds with its range, on a fixed false-positive-rate grid."""
-    rows = []
-    for (scheme, model), _ in runs.table.groupby(["scheme", "model"], sort=False):
-        curves = []
-        for seed in runs.seeds(scheme, model):
-            pred = runs.predictions(scheme, model, seed)
-            fpr, tpr, _ = roc_curve(pred["label"], pred["probability"])
-            curves.append(np.interp(FPR_GRID, fpr, tpr))
-        curves = np.array(curves)
-        for i, x in enumerate(FPR_GRID):
-            rows.append(
-                {
-                    "scheme": scheme,
-                    "model": model,
-                    "fpr": round(float(x), 4),
-                    "tpr": float(curves[:, i].mean()),
-                    "tpr_min": float(curves[:, i].min()),
-                    "tpr_max": float(curves[:, i].max()),
-                }
-            )
-    return pd.DataFrame(rows)
+def holm_finite(p_values: list[float]) -> list[float]:
+    """Holm over the p-values that exist; a missing one (NaN: the test could not run) stays NaN."""
+    p = np.asarray(p_values, dtype="float64")
+    out = np.full(p.shape, np.nan)
+    finite = np.isfinite(p)
+    if finite.any():
+        out[finite] = holm(p[finite])
+    return [float(v) for v in out]
 
 
-def confusion_totals(table: pd.DataFrame) -> pd.DataFrame:
-    """Confusion matrices summed over seeds, per scheme and model."""
-    cols = ["cm_tn", "cm_fp", "cm_fn", "cm_tp"]
-    return table.groupby(["scheme", "model"], sort=False)[cols].sum().reset_index()
+def verdict_of(difference: float, p: float, alpha: float) -> str:
+    from lsm.stats import verdict
+
+    return verdict(difference, p, alpha)
 
 
 # -- what the synthetic study knows ----------------------------------------------------------------
 def oracle_probabilities(samples: SampleSet, study_dir: Path) -> pd.DataFrame | None:
-    """The true probability that a failure happens, on the sample's day, within the inventory's
-    position uncertainty of the sample (synthetic studies only: they know the truth).
+    """The physics reference: the true probability that a failure happens, on the sample's day,
+    within the inventory's position uncertainty of the sample (generated studies only).
 
-    Mapped positions are off by ``position_error_m`` per axis, so the oracle looks at the cells
-    within about two standard errors (a (2r+1)-square window) and gives the probability that at
-    least one of them fails: 1 - prod(1 - p).
+    Mapped positions are off by ``position_error_m`` per axis, so the reference looks at the cells
+    within about two standard errors and gives the probability that at least one of them fails. It
+    ignores the campaign's detection bias (which decides what is mapped), so it is a reference, not a
+    ceiling: a model that learns where campaigns look can beat it.
     """
     study_dir = Path(study_dir)
     if not (study_dir / "truth" / "physics.yaml").is_file() or not samples.summary.get("temporal"):
@@ -181,42 +276,66 @@ def oracle_probabilities(samples: SampleSet, study_dir: Path) -> pd.DataFrame | 
     return pd.DataFrame({"sample_id": t["sample_id"], "probability": within, "label": t["label"]})
 
 
-def oracle_metrics(oracle: pd.DataFrame, splits: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    """The oracle's AUC on each scheme's test samples, and every model's AUC as a share of it."""
+def static_ceiling_probabilities(samples: SampleSet, study_dir: Path) -> pd.DataFrame | None:
+    """The truth's yearly failure probability at each sample's cell: the best any model that sees
+    only *where* (not *when*) could rank the samples (generated studies only)."""
+    path = Path(study_dir) / "truth" / "susceptibility.tif"
+    if not path.is_file():
+        return None
+    import rasterio
+
+    t = samples.table
+    with rasterio.open(path) as src:
+        values = np.array([v[0] for v in src.sample(zip(t.geometry.x, t.geometry.y, strict=True))])
+    return pd.DataFrame({"sample_id": t["sample_id"], "probability": values, "label": t["label"]})
+
+
+def reference_metrics(
+    references: dict[str, pd.DataFrame | None], splits: pd.DataFrame, summary: pd.DataFrame
+) -> pd.DataFrame:
+    """Per scheme: the AUC of the physics reference and of the static ceiling on the test samples,
+    and every model's mean AUC beside them."""
     rows = []
-    merged = oracle.merge(splits, on="sample_id")
-    for scheme in table["scheme"].unique():
-        test = merged[merged[scheme] == TEST]
-        auc = float(roc_auc_score(test["label"], test["probability"]))
-        for model, group in table[table["scheme"] == scheme].groupby("model", sort=False):
-            mean = mean_interval(group["auc"])[0]
-            rows.append(
-                {
-                    "scheme": scheme,
-                    "model": model,
-                    "auc": mean,
-                    "oracle_auc": auc,
-                    "share_of_oracle": mean / auc,
-                }
-            )
-    return pd.DataFrame(rows)
+    aucs = summary[summary["metric"] == "auc"]
+    for scheme in dict.fromkeys(aucs["scheme"]):
+        test_ids = set(splits.loc[splits[scheme] == TEST, "sample_id"])
+        row: dict[str, Any] = {"scheme": scheme}
+        for name, frame in references.items():
+            if frame is not None:
+                test = frame[frame["sample_id"].isin(test_ids)]
+                row[f"{name}_auc"] = float(roc_auc_score(test["label"], test["probability"]))
+        for model_row in aucs[aucs["scheme"] == scheme].itertuples():
+            rows.append({**row, "model": model_row.model, "auc": model_row.mean})
+    frame = pd.DataFrame(rows)
+    if "physics_reference_auc" in frame:
+        frame["share_of_reference"] = frame["auc"] / frame["physics_reference_auc"]
+    return frame
 
 
-# -- does time matter? -----------------------------------------------------------------------------
-def shuffle_days(sequences: np.ndarray, seed: int) -> np.ndarray:
-    """Every window's days in a random order (each sample its own permutation; features move together)."""
+# -- does the order of days matter? -------------------------------------------------------------------
+
+
+def shuffle_series(sequences: np.ndarray, names: list[str], series: str, seed: int) -> np.ndarray:
+    """Every window's days of one series in a random order, its day-to-day change recomputed from
+    the shuffled values (the day before the window kept), every other channel untouched: windows
+    that could occur, with the same total and another timing."""
+    value, change = (names.index(c) for c in SERIES_CHANNELS[series])
+    out = sequences.copy()
     rng = np.random.default_rng(seed)
     order = np.argsort(rng.random(sequences.shape[:2]), axis=1)
-    return np.take_along_axis(sequences, order[..., None], axis=1)
-
-
-def window_means(sequences: np.ndarray) -> np.ndarray:
-    """Every day replaced by the window's mean: same totals, no timing."""
-    return np.repeat(sequences.mean(axis=1, keepdims=True), sequences.shape[1], axis=1)
+    shuffled = np.take_along_axis(sequences[:, :, value], order, axis=1)
+    before = sequences[:, 0, value] - sequences[:, 0, change]  # the day before the window
+    out[:, :, value] = shuffled
+    out[:, :, change] = np.diff(np.concatenate([before[:, None], shuffled], axis=1), axis=1)
+    return out
 
 
 def time_ablation(runs: Runs, samples: SampleSet, splits: pd.DataFrame) -> pd.DataFrame:
-    """Test AUC of the sequence models with the order of days destroyed, or the days averaged."""
+    """Test AUC of the sequence models with the days of one series shuffled (changes recomputed)."""
+    import torch
+
+    from lsm.train import load_torch_run, predict_torch
+
     rows = []
     device = torch.device("cpu")
     for (scheme, model), _ in runs.table.groupby(["scheme", "model"], sort=False):
@@ -225,47 +344,88 @@ def time_ablation(runs: Runs, samples: SampleSet, splits: pd.DataFrame) -> pd.Da
         test = np.flatnonzero(splits[scheme].to_numpy() == TEST)
         labels = samples.table["label"].to_numpy()[test]
         patches, sequences = samples.patches[test], samples.sequences[test]
+        present = [s for s, (c, _) in SERIES_CHANNELS.items() if c in samples.sequence_names]
         for seed in runs.seeds(scheme, model):
             net, normaliser, _ = load_torch_run(runs.folder(scheme, model, seed), device)
-            variants = {
-                "original": sequences,
-                "shuffled_days": shuffle_days(sequences, seed),
-                "window_mean": window_means(sequences),
-            }
-            for variant, seq in variants.items():
-                p = predict_torch(net, normaliser, patches, seq, device)
+            base = roc_auc_score(labels, predict_torch(net, normaliser, patches, sequences, device))
+            for series in present:
+                shuffled = shuffle_series(sequences, samples.sequence_names, series, seed)
+                auc = roc_auc_score(labels, predict_torch(net, normaliser, patches, shuffled, device))
                 rows.append(
                     {
                         "scheme": scheme,
                         "model": model,
                         "seed": seed,
-                        "variant": variant,
-                        "auc": roc_auc_score(labels, p),
+                        "variant": f"shuffled_{series}_days",
+                        "auc": auc,
+                        "drop": base - auc,
                     }
                 )
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
-    original = frame[frame["variant"] == "original"].set_index(["scheme", "model", "seed"])["auc"]
-    keys = list(zip(frame["scheme"], frame["model"], frame["seed"], strict=True))
-    frame["drop"] = original.loc[keys].to_numpy() - frame["auc"].to_numpy()
-    return frame
+    return pd.DataFrame(rows)
 
 
 def summarise_ablation(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
+    if frame.empty:
+        return pd.DataFrame(
+            columns=["scheme", "model", "variant", "auc", "drop", "drop_lo", "drop_hi", "seeds"]
+        )
     for (scheme, model, variant), g in frame.groupby(["scheme", "model", "variant"], sort=False):
-        auc = mean_interval(g["auc"])
         drop = mean_interval(g["drop"])
         rows.append(
             {
                 "scheme": scheme,
                 "model": model,
                 "variant": variant,
-                "auc": auc[0],
+                "auc": mean_interval(g["auc"])[0],
                 "drop": drop[0],
                 "drop_lo": drop[2],
                 "drop_hi": drop[3],
+                "seeds": len(g),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def retrained_ablation(
+    runs: Runs,
+    variants: pd.DataFrame,
+    samples: SampleSet,
+    splits: pd.DataFrame,
+    linkage_m: float,
+    settings: EvaluationSettings,
+) -> pd.DataFrame:
+    """The CNN-LSTM against its retrained variants that see one series only as window totals:
+    the AUC it loses without the timing of that series, per seed (interval over seeds) and tested
+    like every comparison (seed-mean DeLong, cluster bootstrap)."""
+    from lsm.plan import ABLATION_VARIANTS
+
+    rows = []
+    if variants.empty:
+        return pd.DataFrame(rows)
+    both = Runs(pd.concat([runs.table, variants], ignore_index=True), runs.root)
+    for (scheme, variant), g in variants.groupby(["scheme", "model"], sort=False):
+        ref = runs.table[(runs.table["scheme"] == scheme) & (runs.table["model"] == REFERENCE)]
+        if ref.empty:
+            continue
+        paired = ref.set_index("seed")["auc"] - g.set_index("seed")["auc"]
+        drop = mean_interval(paired.dropna())
+        tested = compare(
+            both, held_out(samples, splits, scheme, linkage_m), scheme, REFERENCE, variant, settings
+        )
+        rows.append(
+            {
+                "scheme": scheme,
+                "model": REFERENCE,
+                "variant": f"retrained_{ABLATION_VARIANTS[variant]}_totals_only",
+                "auc": float(g["auc"].mean()),
+                "drop": drop[0],
+                "drop_lo": drop[2],
+                "drop_hi": drop[3],
+                "seeds": int(paired.notna().sum()),
+                "boot_low": tested["boot_low"],
+                "boot_high": tested["boot_high"],
+                "p": max(tested["delong_p"], tested["boot_p"]),
             }
         )
     return pd.DataFrame(rows)
@@ -273,152 +433,290 @@ def summarise_ablation(frame: pd.DataFrame) -> pd.DataFrame:
 
 def where_when(runs: Runs, samples: SampleSet) -> pd.DataFrame:
     """AUC among samples at the same place on different days ("when") and among samples on the
-    same day at different places ("where"), from seed-averaged predictions."""
+    same day at different places ("where"), per seed and averaged over seeds (as every AUC here)."""
     t = samples.table.set_index("sample_id")
     cell = (t["row"].astype(str) + "_" + t["col"].astype(str)).rename("cell")
     rows = []
     for (scheme, model), _ in runs.table.groupby(["scheme", "model"], sort=False):
-        pred = runs.mean_predictions(scheme, model).set_index("sample_id")
-        when, when_pairs = within_group_auc(pred["label"], pred["probability"], cell.loc[pred.index])
-        where, where_pairs = within_group_auc(pred["label"], pred["probability"], t.loc[pred.index, "date"])
+        when, where = [], []
+        for seed in runs.seeds(scheme, model):
+            pred = runs.predictions(scheme, model, seed).set_index("sample_id")
+            when.append(within_group_auc(pred["label"], pred["probability"], cell.loc[pred.index]))
+            where.append(within_group_auc(pred["label"], pred["probability"], t.loc[pred.index, "date"]))
         rows.append(
             {
                 "scheme": scheme,
                 "model": model,
-                "when_auc_same_place": when,
-                "when_pairs": when_pairs,
-                "where_auc_same_day": where,
-                "where_pairs": where_pairs,
+                "when_auc_same_place": float(np.mean([w[0] for w in when])),
+                "when_pairs": when[0][1],
+                "where_auc_same_day": float(np.mean([w[0] for w in where])),
+                "where_pairs": where[0][1],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# -- the authors' absences: an independent negative set ----------------------------------------------
+def absence_split(samples: SampleSet, splits: pd.DataFrame, scheme: str) -> np.ndarray:
+    """Which absences count as test negatives under ``scheme``: all under ``random`` (no model saw
+    them), under ``spatial`` those whose nearest sample is a test sample (they lie in the held-out
+    region), none under ``temporal`` (they have no date)."""
+    from scipy.spatial import cKDTree
+
+    absences = samples.absences
+    if absences is None or scheme == "temporal":
+        return np.zeros(0 if absences is None else len(absences.table), dtype=bool)
+    if scheme == "random":
+        return np.ones(len(absences.table), dtype=bool)
+    t = samples.table
+    xy = np.column_stack([t.geometry.x, t.geometry.y])
+    axy = np.column_stack(samples_xy(samples, absences.table))
+    nearest = cKDTree(xy).query(axy)[1]
+    return splits[scheme].to_numpy()[nearest] == TEST
+
+
+def samples_xy(samples: SampleSet, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Cell-centre coordinates of rows/cols, from the samples' own row/col -> x/y relation."""
+    t = samples.table
+    cell = _cell_size(t)
+    x0 = float(t.geometry.x.iloc[0] - (t["col"].iloc[0] + 0.5) * cell)
+    y0 = float(t.geometry.y.iloc[0] + (t["row"].iloc[0] + 0.5) * cell)
+    return x0 + (table["col"].to_numpy() + 0.5) * cell, y0 - (table["row"].to_numpy() + 0.5) * cell
+
+
+def _cell_size(t: pd.DataFrame) -> float:
+    moved = t["col"].to_numpy() != t["col"].iloc[0]
+    dx = t.geometry.x.to_numpy()[moved] - t.geometry.x.iloc[0]
+    return float(abs(dx / (t["col"].to_numpy()[moved] - t["col"].iloc[0])).mean())
+
+
+def absence_metrics(runs: Runs, samples: SampleSet, splits: pd.DataFrame) -> pd.DataFrame:
+    """AUC of every run with its test landslides against the authors' absences (not our negatives)."""
+    if samples.absences is None:
+        return pd.DataFrame(columns=["scheme", "model", "seed", "auc_absences", "positives", "absences"])
+    rows = []
+    positives = samples.table.set_index("sample_id")["label"]
+    for (scheme, model, seed), _ in runs.table.groupby(["scheme", "model", "seed"], sort=False):
+        use = absence_split(samples, splits, scheme)
+        scored = runs.predictions(scheme, model, seed, "absences.csv")
+        if not use.any() or scored.empty:
+            continue
+        test = runs.predictions(scheme, model, seed)
+        pos = test[positives.loc[test["sample_id"]].to_numpy() == 1]["probability"].to_numpy()
+        neg = scored["probability"].to_numpy()[use]
+        labels = np.r_[np.ones(pos.size), np.zeros(neg.size)]
+        auc = roc_auc_score(labels, np.r_[pos, neg])
+        rows.append(
+            {
+                "scheme": scheme,
+                "model": model,
+                "seed": seed,
+                "auc_absences": auc,
+                "positives": pos.size,
+                "absences": neg.size,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def roc_bands(runs: Runs) -> pd.DataFrame:
+    """Mean ROC curve over seeds with its range, on a fixed false-positive-rate grid."""
+    rows = []
+    for (scheme, model), _ in runs.table.groupby(["scheme", "model"], sort=False):
+        curves = []
+        for seed in runs.seeds(scheme, model):
+            pred = runs.predictions(scheme, model, seed)
+            fpr, tpr, _ = roc_curve(pred["label"], pred["probability"])
+            curves.append(np.interp(FPR_GRID, fpr, tpr))
+        curves = np.array(curves)
+        rows += [
+            {
+                "scheme": scheme,
+                "model": model,
+                "fpr": round(float(x), 4),
+                "tpr": float(curves[:, i].mean()),
+                "tpr_min": float(curves[:, i].min()),
+                "tpr_max": float(curves[:, i].max()),
+            }
+            for i, x in enumerate(FPR_GRID)
+        ]
+    return pd.DataFrame(rows)
+
+
+def confusion_totals(table: pd.DataFrame) -> pd.DataFrame:
+    """Confusion matrices summed over seeds, per scheme and model."""
+    cols = ["cm_tn", "cm_fp", "cm_fn", "cm_tp"]
+    return table.groupby(["scheme", "model"], sort=False)[cols].sum().reset_index()
+
+
+def patch_proximity(samples: SampleSet, splits: pd.DataFrame, patch_m: float) -> pd.DataFrame:
+    """Per scheme: how near test landslides sit to training landslides (median distance, and the
+    share whose patch overlaps a training landslide's patch). Under ``random`` (the paper's
+    protocol) most do: said, and measured."""
+    from scipy.spatial import cKDTree
+
+    t = samples.table
+    xy = np.column_stack([t.geometry.x, t.geometry.y])
+    positive = t["label"].to_numpy() == 1
+    rows = []
+    for scheme in [s for s in ("random", "spatial", "temporal") if s in splits]:
+        train = positive & (splits[scheme].to_numpy() == TRAIN)
+        test = positive & (splits[scheme].to_numpy() == TEST)
+        if not train.any() or not test.any():
+            continue
+        distance = cKDTree(xy[train]).query(xy[test])[0]
+        chebyshev = cKDTree(xy[train]).query(xy[test], p=np.inf)[0]
+        rows.append(
+            {
+                "scheme": scheme,
+                "test_landslides": int(test.sum()),
+                "median_distance_m": float(np.median(distance)),
+                "share_patch_overlaps_training_landslide": float((chebyshev < patch_m).mean()),
             }
         )
     return pd.DataFrame(rows)
 
 
 # -- the claims ------------------------------------------------------------------------------------
-HOLDS, FAILS, UNTESTABLE = "holds", "does not hold", "cannot be tested on this study"
-
-
-def _auc(summary: pd.DataFrame, scheme: str, model: str) -> tuple[float, float, float] | None:
+def _auc_text(summary: pd.DataFrame, scheme: str, model: str) -> str:
     row = summary[(summary["scheme"] == scheme) & (summary["model"] == model) & (summary["metric"] == "auc")]
     if row.empty:
-        return None
+        return "n/a"
     r = row.iloc[0]
-    return float(r["mean"]), float(r["lo"]), float(r["hi"])
+    return f"{r['mean']:.3f} [{r['lo']:.3f}, {r['hi']:.3f}]"
+
+
+def _direction(row: pd.Series) -> str:
+    sign = "higher" if row["difference"] > 0 else "lower"
+    return (
+        f"{LABELS.get(row['baseline'], row['baseline'])} {100 * row['difference']:+.1f} pts ({sign}; "
+        f"bootstrap [{100 * row['boot_low']:+.1f}, {100 * row['boot_high']:+.1f}], p={row['p']:.2g})"
+    )
+
+
+def combine(verdicts: list[str]) -> str:
+    """One verdict of several comparisons that must all hold: contradicted if any is, supported if
+    all are, not significant otherwise."""
+    if not verdicts or UNTESTABLE in verdicts:
+        return UNTESTABLE
+    if CONTRADICTED in verdicts:
+        return CONTRADICTED
+    return SUPPORTED if all(v == SUPPORTED for v in verdicts) else NOT_SIGNIFICANT
+
+
+def judge_beats(
+    summary: pd.DataFrame, comparisons: pd.DataFrame, scheme: str, baselines: tuple[str, ...], missing: str
+) -> tuple[str, str]:
+    """C1 and C3: the CNN-LSTM's seed-mean AUC against each listed baseline of the scheme."""
+    part = comparisons[(comparisons["scheme"] == scheme)] if not comparisons.empty else comparisons
+    part = part[part["baseline"].isin(baselines)] if not part.empty else part
+    if part.empty:
+        return UNTESTABLE, missing
+    verdict = combine(list(part["verdict"]))
+    absent = [LABELS[b] for b in baselines if b not in set(part["baseline"])]
+    text = f"CNN-LSTM AUC {_auc_text(summary, scheme, REFERENCE)} (mean and 95 % interval over seeds); "
+    text += "; ".join(_direction(row) for _, row in part.iterrows())
+    if absent:
+        text += f"; not trained here: {', '.join(absent)}"
+    return verdict, text
+
+
+def judge_gain(
+    summary: pd.DataFrame, comparisons: pd.DataFrame, scheme: str, gain_needed: float, missing: str
+) -> tuple[str, str]:
+    """C2: the gain over the best traditional model (by seed-mean AUC) is about the paper's 6 points:
+    supported if its interval lies at or above ``gain_needed``, contradicted if it lies below (a gain
+    that large is ruled out), not significant if the interval straddles it."""
+    part = comparisons[comparisons["scheme"] == scheme] if not comparisons.empty else comparisons
+    part = part[part["baseline"].isin(SKLEARN_MODELS)] if not part.empty else part
+    if part.empty:
+        return UNTESTABLE, missing
+    best = part.sort_values("auc_baseline", ascending=False).iloc[0]
+    if best["boot_low"] >= gain_needed:
+        verdict = SUPPORTED
+    elif best["boot_high"] < gain_needed:
+        verdict = CONTRADICTED
+    else:
+        verdict = NOT_SIGNIFICANT
+    text = (
+        f"gain over the best traditional model ({LABELS[best['baseline']]}, AUC "
+        f"{_auc_text(summary, scheme, best['baseline'])}): {100 * best['difference']:+.1f} AUC points, "
+        f"bootstrap interval [{100 * best['boot_low']:+.1f}, {100 * best['boot_high']:+.1f}] "
+        f"(paper: +6 over RF; judged against {100 * gain_needed:+.0f})"
+    )
+    return verdict, text
+
+
+def judge_map(contrasts: pd.DataFrame | None, scheme: str, map_scheme: str, missing: str) -> tuple[str, str]:
+    """C4 on the CNN-LSTM's map: every quantity higher in the high class than in the rest."""
+    if contrasts is None or contrasts.empty:
+        return UNTESTABLE, missing
+    if scheme != map_scheme:
+        return UNTESTABLE, f"the maps are made from the {map_scheme} runs (mapping.scheme); see that column"
+    model = contrasts[contrasts["source"] == "model"]
+    verdicts = []
+    for row in model.itertuples():
+        if row.low > 0:
+            verdicts.append(SUPPORTED)
+        elif row.high < 0:
+            verdicts.append(CONTRADICTED)
+        else:
+            verdicts.append(NOT_SIGNIFICANT)
+    parts = []
+    truth = contrasts[contrasts["source"] == "truth"].set_index("quantity")
+    for row in model.itertuples():
+        text = (
+            f"{row.quantity}: {row.mean_high:.3g} vs {row.mean_rest:.3g} ([{row.low:+.3g}, {row.high:+.3g}])"
+        )
+        if row.quantity in truth.index:
+            t = truth.loc[row.quantity]
+            text += f", truth's high zone {t['mean_high']:.3g} vs {t['mean_rest']:.3g}"
+        parts.append(text)
+    return combine(verdicts), "map high class vs the rest, means (block-bootstrap interval): " + "; ".join(
+        parts
+    )
 
 
 def judge_claims(
     summary: pd.DataFrame,
     comparisons: pd.DataFrame,
-    high_zone: pd.DataFrame | None,
+    contrasts: pd.DataFrame | None,
     scheme: str,
-    alpha: float = 0.05,
-    gain_needed: float = 0.04,
+    settings: EvaluationSettings,
+    map_scheme: str = "random",
+    skipped: Mapping[str, str] | None = None,
 ) -> list[dict[str, str]]:
-    """A verdict and one line of evidence per claim, from our numbers only.
-
-    C1 holds if the CNN-LSTM's mean AUC is above every baseline's and DeLong's test (Holm) says so
-    at level alpha. C2 holds if its gain over the best traditional model is at least
-    ``gain_needed`` (two thirds of the paper's 6 points). C3 holds if it beats both branches alone
-    (as C1). C4 holds if the test samples in its high class have steeper slopes, more rain in 30
-    days and larger reservoir swings than the others (one-sided Mann-Whitney, each at alpha).
-    """
-    out = []
-    ref = _auc(summary, scheme, "cnn_lstm")
-    comp = (
-        comparisons[comparisons["scheme"] == scheme].set_index("baseline") if not comparisons.empty else None
+    """A verdict and one line of evidence per claim, from our numbers only; a claim that cannot be
+    tested says why (from the run plan's skip reasons where a model was not trained)."""
+    skipped = dict(skipped or {})
+    missing = (
+        f"no CNN-LSTM is trained on this study ({skipped[REFERENCE]})"
+        if REFERENCE in skipped
+        else "the CNN-LSTM is not trained under this scheme"
     )
-
-    def beats(models: list[str]) -> tuple[str, str]:
-        present = [m for m in models if comp is not None and m in comp.index]
-        if ref is None or not present:
-            return UNTESTABLE, "the CNN-LSTM or the baselines were not trained under this scheme"
-        lost = [m for m in present if not (comp.loc[m, "difference"] > 0 and comp.loc[m, "p_holm"] < alpha)]
-        best = max(present, key=lambda m: comp.loc[m, "auc_baseline"])
-        text = (
-            f"CNN-LSTM AUC {ref[0]:.3f} [{ref[1]:.3f}, {ref[2]:.3f}]; best of them {LABELS[best]} "
-            f"{_auc(summary, scheme, best)[0]:.3f}; "
-            + (
-                "significantly higher than all (DeLong, Holm p < 0.05)"
-                if not lost
-                else "not significantly higher than " + ", ".join(LABELS[m] for m in lost)
-            )
-        )
-        return (HOLDS if not lost else FAILS), text
-
-    verdict, text = beats([m for m in ("svm", "dt", "rf", "mlp", "cnn", "lstm")])
-    out.append({"claim": "C1", "verdict": verdict, "evidence": text})
-
-    traditional = [(m, _auc(summary, scheme, m)) for m in TRADITIONAL]
-    traditional = [(m, a) for m, a in traditional if a is not None]
-    if ref is None or not traditional:
-        out.append({"claim": "C2", "verdict": UNTESTABLE, "evidence": "no CNN-LSTM or no traditional model"})
-    else:
-        best, best_auc = max(traditional, key=lambda ma: ma[1][0])
-        gain = ref[0] - best_auc[0]
-        verdict = HOLDS if gain >= gain_needed else FAILS
-        text = (
-            f"gain over the best traditional model ({LABELS[best]}, AUC {best_auc[0]:.3f}) is "
-            f"{100 * gain:+.1f} AUC points (paper: +6 over RF; needed: {100 * gain_needed:+.0f})"
-        )
-        out.append({"claim": "C2", "verdict": verdict, "evidence": text})
-
-    verdict, text = beats(["cnn", "lstm"])
-    out.append({"claim": "C3", "verdict": verdict, "evidence": text.replace("best of them", "better branch")})
-
-    if high_zone is None or high_zone.empty:
-        out.append({"claim": "C4", "verdict": UNTESTABLE, "evidence": "no CNN-LSTM predictions with series"})
-    else:
-        parts, ok = [], True
-        for factor, row in high_zone.set_index("factor").iterrows():
-            ok &= bool(row["p"] < alpha and row["median_high"] > row["median_rest"])
-            parts.append(f"{factor} {row['median_high']:.3g} vs {row['median_rest']:.3g} (p={row['p']:.2g})")
-        out.append(
-            {
-                "claim": "C4",
-                "verdict": HOLDS if ok else FAILS,
-                "evidence": "high-class test samples vs the rest, medians: " + "; ".join(parts),
-            }
-        )
-    return out
-
-
-def high_zone_contrast(
-    runs: Runs, samples: SampleSet, scheme: str, high_share: float = 0.247
-) -> pd.DataFrame:
-    """Slope, 30-day rain and reservoir swing of the test samples in the CNN-LSTM's high class (the
-    top ``high_share`` of its seed-averaged probabilities, the paper's high-class share) against
-    the other test samples (one-sided Mann-Whitney U)."""
-    if (
-        "cnn_lstm" not in set(runs.table.loc[runs.table["scheme"] == scheme, "model"])
-        or samples.sequences is None
-    ):
-        return pd.DataFrame()
-    pred = runs.mean_predictions(scheme, "cnn_lstm").set_index("sample_id")
-    index = samples.table.reset_index(drop=True).set_index("sample_id").index.get_indexer(pred.index)
-    names = samples.tabular_names
-    factors = {"slope_deg": samples.tabular[index, names.index("slope")]}
-    factors["rain_30d_mm"] = samples.sequences[index, :, samples.sequence_names.index("rain_mm")].sum(axis=1)
-    if "level_m" in samples.sequence_names:
-        level = samples.sequences[index, :, samples.sequence_names.index("level_m")]
-        factors["reservoir_swing_m"] = level.max(axis=1) - level.min(axis=1)
-    high = pred["probability"].to_numpy() >= np.quantile(pred["probability"], 1 - high_share)
-    rows = []
-    for name, values in factors.items():
-        test = sstats.mannwhitneyu(values[high], values[~high], alternative="greater")
-        rows.append(
-            {
-                "factor": name,
-                "median_high": float(np.median(values[high])),
-                "median_rest": float(np.median(values[~high])),
-                "p": float(test.pvalue),
-            }
-        )
-    return pd.DataFrame(rows)
+    c1 = judge_beats(summary, comparisons, scheme, CLAIM_BASELINES["C1"], missing)
+    c2 = judge_gain(summary, comparisons, scheme, settings.gain_needed, missing)
+    c3 = judge_beats(summary, comparisons, scheme, CLAIM_BASELINES["C3"], missing)
+    c4 = judge_map(contrasts, scheme, map_scheme, missing)
+    return [
+        {"claim": claim, "verdict": verdict, "evidence": evidence}
+        for claim, (verdict, evidence) in zip(("C1", "C2", "C3", "C4"), (c1, c2, c3, c4), strict=True)
+    ]
 
 
 # -- the scorecard ---------------------------------------------------------------------------------
-def performance_table(summary: pd.DataFrame, reported_yaml: Path, schemes: list[str]) -> pd.DataFrame:
-    """Per model and metric: the paper's value (labelled) and ours, mean [95 % interval], per scheme."""
+PAPER_COLUMN = "Teng et al. 2026 (Kerman)"
+
+
+def performance_table(
+    summary: pd.DataFrame,
+    reported_yaml: Path,
+    schemes: list[str],
+    study: str,
+    absences: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per model and metric: the paper's value on Kerman (labelled) and ours on this study, mean
+    [95 % interval] over seeds, per scheme; a note where an interval needs one."""
     reported = load_reported_metrics(reported_yaml).set_index(["model", "metric"])
     rows = []
     for model in [m for m in LABELS if m in set(summary["model"])]:
@@ -427,7 +725,8 @@ def performance_table(summary: pd.DataFrame, reported_yaml: Path, schemes: list[
             if (model, metric) in reported.index:
                 r = reported.loc[(model, metric)]
                 flag = {"stated": "", "read_off_figure": " (fig.)", "cited": " (cited)"}[r["source"]]
-                row["paper"] = f"{'~' if r['approximate'] else ''}{r['value']:.3f}{flag}"
+                row[PAPER_COLUMN] = f"{'~' if r['approximate'] else ''}{r['value']:.3f}{flag}"
+            notes = []
             for scheme in schemes:
                 s = summary[
                     (summary["scheme"] == scheme)
@@ -436,9 +735,26 @@ def performance_table(summary: pd.DataFrame, reported_yaml: Path, schemes: list[
                 ]
                 if not s.empty:
                     s = s.iloc[0]
-                    row[f"ours_{scheme}"] = f"{s['mean']:.3f} [{s['lo']:.3f}, {s['hi']:.3f}]"
+                    row[f"ours: {study}, {scheme}"] = f"{s['mean']:.3f} [{s['lo']:.3f}, {s['hi']:.3f}]"
+                    if s["flag"]:
+                        notes.append(f"{scheme}: {s['flag']}")
+            row["note"] = "; ".join(dict.fromkeys(notes))
             rows.append(row)
+        rows += _absence_rows(absences, model, schemes, study)
     return pd.DataFrame(rows)
+
+
+def _absence_rows(absences: pd.DataFrame | None, model: str, schemes: list[str], study: str) -> list[dict]:
+    if absences is None or absences.empty or model not in set(absences["model"]):
+        return []
+    row: dict[str, Any] = {"model": LABELS[model], "metric": "auc vs the study's own absences"}
+    for scheme in schemes:
+        g = absences[(absences["model"] == model) & (absences["scheme"] == scheme)]
+        if not g.empty:
+            mean, _, lo, hi = mean_interval(g["auc_absences"], bounds=(0.0, 1.0))
+            row[f"ours: {study}, {scheme}"] = f"{mean:.3f} [{lo:.3f}, {hi:.3f}]"
+    row["note"] = "test landslides against the authors' absence points instead of our sampled negatives"
+    return [row]
 
 
 def claims_table(claims_by_scheme: dict[str, list[dict[str, str]]], reported_yaml: Path) -> pd.DataFrame:
@@ -456,77 +772,97 @@ def claims_table(claims_by_scheme: dict[str, list[dict[str, str]]], reported_yam
     return pd.DataFrame(rows)
 
 
-def dvc_summary(summary: pd.DataFrame, oracle: pd.DataFrame | None, claims: dict[str, list[dict]]) -> dict:
+def dvc_summary(summary: pd.DataFrame, references: pd.DataFrame, claims: dict[str, list[dict]]) -> dict:
     """Small, stable metrics for `dvc metrics show/diff`: mean test AUC per scheme and model."""
     out: dict[str, Any] = {}
     for (scheme, model), g in summary[summary["metric"] == "auc"].groupby(["scheme", "model"], sort=False):
         out.setdefault(scheme, {})[model] = {"auc": round(float(g["mean"].iloc[0]), 4)}
-    if oracle is not None and not oracle.empty:
-        for scheme, g in oracle.groupby("scheme"):
-            out.setdefault(scheme, {})["oracle"] = {"auc": round(float(g["oracle_auc"].iloc[0]), 4)}
+    if not references.empty:
+        for scheme, g in references.groupby("scheme"):
+            for name in ("physics_reference", "static_ceiling"):
+                if f"{name}_auc" in g:
+                    out.setdefault(scheme, {})[name] = {"auc": round(float(g[f"{name}_auc"].iloc[0]), 4)}
     out["claims"] = {scheme: {c["claim"]: c["verdict"] for c in cl} for scheme, cl in claims.items()}
     return out
 
 
-def write_json(path: Path, data: Any) -> None:
-    from lsm.io import write_text
+@dataclass
+class EvaluationInputs:
+    """What the `evaluate` rule reads besides the runs."""
 
-    write_text(path, json.dumps(data, indent=2) + "\n")
+    samples: SampleSet
+    splits: pd.DataFrame
+    study_dir: Path
+    reported_yaml: Path
+    patch_m: float
+    contrasts: pd.DataFrame | None = None
+    map_scheme: str = "random"
+    skipped: dict[str, str] = field(default_factory=dict)
+    study: str = ""
+    ablation_runs: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def evaluate_all(
-    runs_csv: Path,
-    samples: SampleSet,
-    splits: pd.DataFrame,
-    study_dir: Path,
-    reported_yaml: Path,
-    out: dict[str, Path],
+    runs_csv: Path, inputs: EvaluationInputs, settings: EvaluationSettings, out: dict[str, Path]
 ) -> dict[str, Any]:
     """Everything of the evaluation, written to the paths in ``out`` (see the `evaluate` rule)."""
-    from lsm.io import write_text
-
     table = pd.read_csv(runs_csv)
     runs = Runs(table, Path(runs_csv).parents[1] / "runs")
     schemes = list(dict.fromkeys(table["scheme"]))
+    samples, splits = inputs.samples, inputs.splits
     summary = summarise_runs(table)
-    comparisons = compare_with_baselines(runs)
-    oracle_p = oracle_probabilities(samples, study_dir)
-    oracle = oracle_metrics(oracle_p, splits, table) if oracle_p is not None else pd.DataFrame()
+    log.info("comparisons: seed-mean DeLong and the cluster bootstrap")
+    comparisons = compare_with_baselines(runs, samples, splits, inputs.patch_m, settings)
+    references = reference_metrics(
+        {
+            "physics_reference": oracle_probabilities(samples, inputs.study_dir),
+            "static_ceiling": static_ceiling_probabilities(samples, inputs.study_dir),
+        },
+        splits,
+        summary,
+    )
     log.info("time ablation of the sequence models")
-    ablation = time_ablation(runs, samples, splits)
-    claims = {}
-    contrasts = []
-    for scheme in schemes:
-        contrast = high_zone_contrast(runs, samples, scheme)
-        if not contrast.empty:
-            contrasts.append(contrast.assign(scheme=scheme))
-        claims[scheme] = judge_claims(summary, comparisons, contrast, scheme)
+    ablation = pd.concat(
+        [
+            summarise_ablation(time_ablation(runs, samples, splits)),
+            retrained_ablation(runs, inputs.ablation_runs, samples, splits, inputs.patch_m, settings),
+        ],
+        ignore_index=True,
+    )
+    absences = absence_metrics(runs, samples, splits)
+    claims = {
+        scheme: judge_claims(
+            summary, comparisons, inputs.contrasts, scheme, settings, inputs.map_scheme, inputs.skipped
+        )
+        for scheme in schemes
+    }
     csv = {
         "summary": summary,
         "comparisons": comparisons,
-        "oracle": oracle,
-        "ablation": summarise_ablation(ablation) if not ablation.empty else ablation,
+        "references": references,
+        "ablation": ablation,
         "where_when": where_when(runs, samples),
         "roc": roc_bands(runs),
         "confusion": confusion_totals(table),
-        "high_zone": pd.concat(contrasts, ignore_index=True) if contrasts else pd.DataFrame(),
-        "performance": performance_table(summary, reported_yaml, schemes),
-        "claims": claims_table(claims, reported_yaml),
+        "absences": absences,
+        "proximity": patch_proximity(samples, splits, inputs.patch_m),
+        "performance": performance_table(summary, inputs.reported_yaml, schemes, inputs.study, absences),
+        "claims": claims_table(claims, inputs.reported_yaml),
     }
     for name, frame in csv.items():
         write_text(out[name], frame.to_csv(index=False, float_format="%.6g"))
-    # The first scheme's mean ROC curves side by side (one column per model), for `dvc plots`.
-    roc = csv["roc"][csv["roc"]["scheme"] == schemes[0]]
-    wide = roc.pivot_table(index="fpr", columns="model", values="tpr").reset_index()
-    write_text(out["roc_wide"], wide.to_csv(index=False, float_format="%.6g"))
-    ref = "cnn_lstm" if "cnn_lstm" in set(table["model"]) else table["model"].iloc[0]
-    pred = runs.mean_predictions(schemes[0], ref)
-    write_text(
-        out["confusion_samples"],
-        pd.DataFrame({"actual": pred["label"], "predicted": (pred["probability"] >= 0.5).astype(int)}).to_csv(
-            index=False
-        ),
-    )
-    metrics = dvc_summary(summary, oracle, claims)
-    write_json(out["metrics"], metrics)
+    _write_dvc_plots(runs, csv["roc"], schemes, table, out)
+    metrics = dvc_summary(summary, references, claims)
+    write_text(out["metrics"], json.dumps(metrics, indent=2) + "\n")
     return metrics
+
+
+def _write_dvc_plots(runs: Runs, roc: pd.DataFrame, schemes: list[str], table: pd.DataFrame, out) -> None:
+    """The first scheme's mean ROC curves side by side and a confusion table, for `dvc plots`."""
+    first = roc[roc["scheme"] == schemes[0]]
+    wide = first.pivot_table(index="fpr", columns="model", values="tpr").reset_index()
+    write_text(out["roc_wide"], wide.to_csv(index=False, float_format="%.6g"))
+    ref = REFERENCE if REFERENCE in set(table["model"]) else table["model"].iloc[0]
+    pred = runs.mean_predictions(schemes[0], ref)
+    frame = pd.DataFrame({"actual": pred["label"], "predicted": (pred["probability"] >= 0.5).astype(int)})
+    write_text(out["confusion_samples"], frame.to_csv(index=False))

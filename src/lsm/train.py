@@ -13,11 +13,11 @@ import copy
 import json
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
 import torch
@@ -32,11 +32,13 @@ from lsm.models import (
     TORCH_MODELS,
     LandslideNet,
     TorchSettings,
+    save_estimator,
     sklearn_model,
     tabular_columns,
     to_tensor,
 )
-from lsm.sampling import TEMPORAL_MODELS, SampleSet
+from lsm.plan import ABLATION_VARIANTS
+from lsm.sampling import TEMPORAL_MODELS, SampleSet, window_totals_only
 from lsm.splits import TEST, TRAIN, Normaliser
 
 log = logging.getLogger(__name__)
@@ -106,7 +108,11 @@ def train_torch(
     device: torch.device,
     threads: int = 1,
     progress: bool = False,
+    on_epoch: Callable[[int, float], None] | None = None,
 ) -> tuple[LandslideNet, Normaliser, RunResult]:
+    """Train one torch model on ``split == TRAIN`` (early stopping on a carved validation part) and
+    predict ``split == TEST``. ``on_epoch(epoch, validation AUC)`` is called after every epoch (the
+    tuner prunes hopeless trials there by raising)."""
     seed_everything(seed, threads)
     labels = samples.table["label"].to_numpy()
     train_idx = np.flatnonzero(split == TRAIN)
@@ -154,6 +160,8 @@ def train_torch(
         rows.append(
             {"epoch": epoch, "train_loss": total / len(fit_idx), "val_loss": val_loss, "val_auc": val_auc}
         )
+        if on_epoch is not None:
+            on_epoch(epoch, val_auc)
         if val_loss < best[0] - 1e-6:
             best = (val_loss, copy.deepcopy(model.state_dict()), epoch)
         elif epoch - best[2] >= settings.patience:
@@ -231,20 +239,25 @@ def run_training(
         raise ValueError("splits.csv does not match the samples")
     split = splits[scheme].to_numpy()
     out_dir = Path(out_dir)
-    if model in TORCH_MODELS:
+    if model in ABLATION_VARIANTS:  # the CNN-LSTM on one series' window totals only
+        sequences = window_totals_only(samples.sequences, samples.sequence_names, ABLATION_VARIANTS[model])
+        samples = replace(samples, sequences=sequences)
+    if model in TORCH_MODELS or model in ABLATION_VARIANTS:
         settings = TorchSettings.from_config(models_config["torch"])
         device = resolve_device(models_config["device"])
+        kind = "cnn_lstm" if model in ABLATION_VARIANTS else model
         net, normaliser, result = train_torch(
-            model, samples, split, settings, seed, device, models_config["threads"], progress
+            kind, samples, split, settings, seed, device, models_config["threads"], progress
         )
         save_torch_model(
             out_dir, net, samples.channel_names, samples.sequence_names, int(samples.patches.shape[-1])
         )
         result.metrics["device"] = str(device)
+        fitted: Any = net
     elif model in SKLEARN_MODELS:
         estimator, normaliser, result = train_sklearn(model, samples, split, models_config[model], seed)
-        with atomic_path(out_dir / "model.joblib") as tmp:
-            joblib.dump(estimator, tmp)
+        fitted = estimator
+        save_estimator(estimator, out_dir / "model.skops")
     else:
         raise ValueError(f"unknown model {model!r}")
     save_normaliser(out_dir, normaliser)
@@ -252,10 +265,27 @@ def run_training(
         {"model": model, "scheme": scheme, "seed": seed, "train": int((split == TRAIN).sum())}
     )
     write_text(out_dir / "predictions.csv", result.predictions.to_csv(index=False, float_format="%.8f"))
+    absences = predict_absences(samples, model, fitted, normaliser)
+    write_text(out_dir / "absences.csv", absences.to_csv(index=False, float_format="%.8f"))
     write_text(out_dir / "learning_curve.csv", result.curve.to_csv(index=False, float_format="%.6f"))
     write_text(out_dir / "metrics.json", json.dumps(result.metrics, indent=2) + "\n")
     log.info("%s/%s/seed%d: AUC %.3f", scheme, model, seed, result.metrics["auc"])
     return result.metrics
+
+
+def predict_absences(samples: SampleSet, model: str, fitted: Any, normaliser: Normaliser) -> pd.DataFrame:
+    """Probabilities of the study's own absences (absences.gpkg; empty without them): an independent
+    negative set no model trained on, scored beside our sampled negatives."""
+    absences = samples.absences
+    if absences is None or model in (*TEMPORAL_MODELS, *ABLATION_VARIANTS) or len(absences.table) == 0:
+        return pd.DataFrame({"absence_id": pd.Series(dtype=str), "probability": pd.Series(dtype=float)})
+    if model in TORCH_MODELS:
+        device = next(fitted.parameters()).device
+        probabilities = predict_torch(fitted, normaliser, absences.patches, None, device)
+    else:
+        x = normaliser.tabular(absences.tabular)[:, tabular_columns(model, samples.tabular_names)]
+        probabilities = fitted.predict_proba(x)[:, 1]
+    return pd.DataFrame({"absence_id": absences.table["absence_id"], "probability": probabilities})
 
 
 def save_torch_model(

@@ -17,19 +17,32 @@ rule paper_macros:
         reported="paper/reported.yaml",
         factors=rules.factors.output.factors,
         samples_summary=rules.samples.output.summary,
+        balance=rules.samples.output.balance,
         splits_info=rules.splits.output.info,
         runs=rules.runs_table.output.runs,
         skipped=rules.runs_table.output.skipped,
         summary=rules.evaluate.output.summary,
         comparisons=rules.evaluate.output.comparisons,
-        oracle=rules.evaluate.output.oracle,
+        references=rules.evaluate.output.references,
         ablation=rules.evaluate.output.ablation,
         where_when=rules.evaluate.output.where_when,
         claims=rules.evaluate.output.claims,
+        proximity=rules.evaluate.output.proximity,
+        absences=rules.evaluate.output.absences,
         map_shares=rules.map_tables.output.classes,
         map_summary=rules.map_tables.output.summary,
         importance=rules.importance.output.summary,
-        code=library("paper.py", "manifest.py", "scorecard.py", "stats.py", "models.py"),
+        realism=rules.realism.output.realism,
+        realism_ranges="paper/realism_ranges.yaml",
+        code=library(
+            "paper.py",
+            "manifest.py",
+            "scorecard.py",
+            "stats.py",
+            "models.py",
+            "plan.py",
+            "evaluate.py",
+        ),
     output:
         macros=f"{PAPER}/macros.tex",
     log:
@@ -39,7 +52,14 @@ rule paper_macros:
     params:
         config={
             key: config[key]
-            for key in ("grid", "factors", "sampling", "splits", "models")
+            for key in (
+                "grid",
+                "factors",
+                "sampling",
+                "splits",
+                "models",
+                "evaluation",
+            )
         },
         study=STUDY,
     message:
@@ -59,6 +79,8 @@ rule paper_artefacts:
         f"{LOGS}/paper_artefacts.log",
     conda:
         "../../envs/paper.yaml"
+    params:
+        skipped=PLAN.skipped_artefacts,
     message:
         "Manuscript: the floats of the manifest's figures and tables"
     script:
@@ -87,7 +109,9 @@ rule paper:
         macros=rules.paper_macros.output.macros,
         artefacts=rules.paper_artefacts.output.artefacts,
         provenance=rules.paper_provenance.output.provenance,
-        files=[f"{RESULTS}/{a.manuscript_file()}" for a in ARTEFACTS.values()],
+        files=[
+            f"{RESULTS}/{ARTEFACTS[name].manuscript_file()}" for name in PLAN.artefacts
+        ],
         code=library("paper.py"),
     output:
         pdf=report(

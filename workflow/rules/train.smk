@@ -25,6 +25,7 @@ rule train_torch:
         architecture=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/model.json",
         normaliser=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/normaliser.npz",
         predictions=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/predictions.csv",
+        absences=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/absences.csv",
         metrics=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/metrics.json",
         curve=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/learning_curve.csv",
         provenance=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/provenance.json",
@@ -33,7 +34,7 @@ rule train_torch:
     benchmark:
         f"{BENCHMARKS}/train/{{scheme}}_{{model}}_seed{{seed}}.tsv"
     wildcard_constraints:
-        model="cnn_lstm|cnn|lstm",
+        model="|".join([*TORCH_MODEL_NAMES, *ABLATION_VARIANTS]),
     conda:
         "../../envs/torch.yaml"
     threads: config["models"]["threads"]
@@ -63,9 +64,10 @@ rule train_sklearn:
             "provenance.py",
         ),
     output:
-        model=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/model.joblib",
+        model=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/model.skops",
         normaliser=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/normaliser.npz",
         predictions=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/predictions.csv",
+        absences=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/absences.csv",
         metrics=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/metrics.json",
         curve=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/learning_curve.csv",
         provenance=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/provenance.json",
@@ -92,19 +94,19 @@ rule train_sklearn:
 rule runs_table:
     input:
         metrics=run_outputs("metrics.json"),
+        ablation=ablation_outputs("metrics.json"),
         code=library("evaluate.py"),
     output:
         runs=f"{RESULTS}/metrics/runs.csv",
+        ablation=f"{RESULTS}/metrics/ablation_runs.csv",
         skipped=f"{RESULTS}/metrics/skipped.json",
     log:
         f"{LOGS}/runs_table.log",
     conda:
         "../../envs/torch.yaml"
     params:
-        skipped={m: SKIP_REASON for m in config["models"]["names"] if m not in MODELS},
-        skipped_schemes={
-            s: SKIP_REASON for s in config["models"]["schemes"] if s not in SCHEMES
-        },
+        skipped=PLAN.skipped_models,
+        skipped_schemes=PLAN.skipped_schemes,
     message:
         "Table of every run's test metrics"
     script:
