@@ -7,10 +7,12 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
+from filelock import FileLock
 
 from lsm.config import deep_update
 
@@ -78,12 +80,48 @@ def git_init(repo: Path) -> None:
         run(cmd, repo)
 
 
+def shared(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """A folder built once per test session and shared by every pytest-xdist worker (the first one to
+    ask builds it under a file lock; the others wait and reuse it). A build that fails leaves nothing
+    behind, so the next worker tries again and fails with the same message."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    target = root / name
+    with FileLock(str(root / f"{name}.lock")):
+        if not (target / ".built").is_file():
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir()
+            try:
+                build(target)
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            (target / ".built").touch()
+    return target
+
+
+def run_in_shared(repo: Path, cmd: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
+    """Run a command in a shared repository copy, one at a time (Snakemake locks its directory)."""
+    with FileLock(str(repo / ".test-run.lock")):
+        return run(cmd, repo, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the repository in which the whole workflow has run once on the tiny study."""
-    repo = copy_repo(tmp_path_factory.mktemp("tiny_run"))
-    run(["snakemake", "--cores", "2"], repo)
-    return repo
+    """A copy of the repository in which the whole workflow has run once on the tiny study; one per
+    session, shared by every worker. Tests that change it copy it first (see finished_copy)."""
+
+    def build(repo: Path) -> None:
+        copy_repo(repo)
+        run(["snakemake", "--cores", "2"], repo)
+
+    return shared(tmp_path_factory, "tiny_run", build)
+
+
+def finished_copy(repo: Path, dest: Path) -> Path:
+    """A copy of a finished run (results, Snakemake's records, the code) that a test may change."""
+    shutil.copytree(repo, dest, symlinks=True, ignore=shutil.ignore_patterns(".test-run.lock", "*.lock"))
+    return dest
 
 
 @pytest.fixture(scope="session")
@@ -94,14 +132,18 @@ def tiny_results(tiny_run: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_study_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny synthetic study (data contract plus truth/), generated once per session."""
+    """The tiny synthetic study (data contract plus truth/), generated once per session (read only)."""
     from lsm.synthetic.settings import SyntheticSettings
     from lsm.synthetic.write import generate_study
 
     block = yaml.safe_load((REPO / "params.yaml").read_text())["synthetic"]
-    out = tmp_path_factory.mktemp("study") / "tiny"
-    generate_study(SyntheticSettings.from_config({**block, "preset": "tiny"}), out, progress=False)
-    return out
+
+    def build(folder: Path) -> None:
+        generate_study(
+            SyntheticSettings.from_config({**block, "preset": "tiny"}), folder / "tiny", progress=False
+        )
+
+    return shared(tmp_path_factory, "tiny_study", build) / "tiny"
 
 
 def require_tool(*names: str) -> str:
@@ -122,8 +164,13 @@ def skip_or_fail(reason: str) -> None:
 
 def numeric_outputs(results: Path) -> dict[str, bytes]:
     """Every file that carries numbers of the run (not notebooks, logs or timings): name -> bytes."""
-    keep = [*results.glob("runs/*/*/seed*/predictions.csv"), *results.glob("runs/*/*/seed*/metrics.json")]
-    keep += [p for p in results.glob("metrics/*") if p.is_file()]
+    keep = [
+        *results.glob("runs*/*/*/seed*/predictions.csv"),
+        *results.glob("runs*/*/*/seed*/metrics.json"),
+        *results.glob("tuning/*/*/best.yaml"),  # not trials.csv: it records how long each trial took
+        *results.glob("tuning/*/*/samples.json"),
+    ]
+    keep += [p for p in results.rglob("metrics/*") if p.is_file()]
     keep += [*results.glob("samples/*.csv"), *results.glob("samples/*.json"), *results.glob("factors/*.csv")]
     keep += [p for p in results.glob("maps/*/*") if p.suffix in (".tif", ".csv", ".json")]
     # provenance.json records when it was written: its time differs between runs, by design.

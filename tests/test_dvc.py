@@ -49,9 +49,47 @@ def bring_study(repo: Path, study_dir: Path) -> None:
     # One seed on one split: what DVC and Snakemake rerun does not depend on the size of the run
     # grid, and the test runs the workflow three times.
     params["models"].update(seeds=[1], schemes=["random"])
+    params["tuning"]["trials"] = 0  # tuning has its own tests; here it would only double the runs
     (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     run(["dvc", "add", f"data/raw/{STUDY}"], repo)
     assert (repo / "data" / "raw" / f"{STUDY}.dvc").is_file()
+
+
+def other_value(value):
+    """Another value of the same kind (DVC compares values; validity is the schema's business)."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int | float):
+        return value + 1
+    if isinstance(value, str):
+        return value + "_changed"
+    if isinstance(value, list):
+        return [*value, value[0] if value else 1]
+    return "changed"
+
+
+def stale_keys(repo: Path) -> None:
+    """For every leaf key of params.yaml, another value makes `dvc status` report the replicate stage
+    changed (DVC's API in one process: a `dvc status` per key would cost a second each)."""
+    from dvc.repo import Repo
+
+    from tests.test_no_stale import leaves
+
+    path = repo / "params.yaml"
+    original = path.read_text()
+    config = yaml.safe_load(original)
+    with Repo(str(repo)) as dvc:
+        assert dvc.status(targets=["replicate"]) == {}
+        for key, value in leaves(config):
+            changed = yaml.safe_load(original)
+            node = changed
+            for part in key[:-1]:
+                node = node[part]
+            node[key[-1]] = other_value(value)
+            path.write_text(yaml.safe_dump(changed, sort_keys=False))
+            status = dvc.status(targets=["replicate"])
+            assert "replicate" in status, ".".join(key)
+    path.write_text(original)
 
 
 def shift_levels(path: Path, metres: float) -> None:
@@ -100,6 +138,19 @@ def test_dvc_repro_param_change_clone_pull_and_replaced_input(tmp_path: Path, ti
     executed = (results / "notebooks" / "fig00_paper_reported.parameters.yaml").read_text()
     assert yaml.safe_load(executed)["dpi"] == 72
     assert "up to date" in run(["dvc", "status"], repo).stdout
+
+    # Every key of params.yaml is a dependency of the stage: changing any one makes it stale.
+    stale_keys(repo)
+
+    # An experiment with one key changed reruns exactly what Snakemake's dry run of that change
+    # schedules: the torch training jobs and what depends on them.
+    override = tmp_path / "epochs.yaml"
+    override.write_text("models: {torch: {epochs: 3}}\n")
+    expected = snakemake_jobs(run(["snakemake", "-n", "--configfile", str(override)], repo).stdout)
+    assert {"train_torch", "evaluate"} <= set(expected) and "train_sklearn" not in expected
+    experiment = run(["dvc", "exp", "run", "-S", "models.torch.epochs=3"], repo)
+    assert snakemake_jobs(experiment.stdout + experiment.stderr) == expected
+    commit(repo, "epochs 3")
 
     # Share: push to a local-folder remote and commit what a collaborator needs (dvc.lock, remote).
     before = tree_digest(results)

@@ -3,6 +3,7 @@ included file made by a rule, and (with latexmk) a PDF built on the tiny study."
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,10 +13,17 @@ import yaml
 
 from lsm.manifest import load_manifest
 from lsm.paper import Macros, included_files, macro_name, number, p_value, pdf_pages, strip_comments
-from tests.conftest import REPO, require_tool, run
+from tests.conftest import REPO, require_tool, run_in_shared
 
 MANUSCRIPT = REPO / "paper" / "manuscript.tex"
 ARTEFACTS = load_manifest(REPO / "workflow" / "manifest.yaml", REPO)
+
+
+def planned_artefacts(results: Path) -> set[str]:
+    """The artefacts the run plan made for this study (the others are skipped with a reason)."""
+    return set(json.loads((results / "plan.json").read_text())["artefacts"])
+
+
 # Commands the manuscript may use that start with a capital letter and are LaTeX's own.
 LATEX_CAPITALISED = {"LaTeX", "TeX"}
 
@@ -73,7 +81,8 @@ def paper_inputs(tiny_run: Path) -> Path:
     """macros.tex and artefacts.tex of the tiny study (no TeX needed)."""
     study = yaml.safe_load((tiny_run / "params.yaml").read_text())["study"]
     results = tiny_run / "results" / study
-    run(
+    run_in_shared(
+        tiny_run,
         [
             "snakemake",
             "--cores",
@@ -82,7 +91,6 @@ def paper_inputs(tiny_run: Path) -> Path:
             f"results/{study}/paper/artefacts.tex",
             f"results/{study}/paper/provenance.tex",
         ],
-        tiny_run,
     )
     return results
 
@@ -119,8 +127,8 @@ def test_macros_carry_the_metrics(paper_inputs: Path) -> None:
     assert macros["PaperAucCnnLstm"] == "0.980"
     claims = pd.read_csv(paper_inputs / "metrics" / "claims.csv")
     assert macros["VerdictCOneRandom"] == claims.loc[claims["claim"] == "C1", "verdict_random"].iloc[0]
-    held = int((claims["verdict_random"] == "holds").sum())
-    assert macros["NumClaimsHoldRandom"] == str(held)
+    supported = int((claims["verdict_random"] == "supported").sum())
+    assert macros["NumClaimsSupportedRandom"] == str(supported)
     assert r"\Synthetictrue" in (paper_inputs / "paper" / "macros.tex").read_text()
 
 
@@ -133,10 +141,11 @@ def test_every_included_file_is_made_by_a_rule(tiny_run: Path, paper_inputs: Pat
         (paper_inputs / "paper" / "artefacts.tex").read_text()
     )
     targets = [f"results/{study}/{file}" for _, file in files]
-    assert {f"results/{study}/{a.manuscript_file()}" for a in ARTEFACTS} <= set(targets)
-    assert len(targets) == len(ARTEFACTS) + 3  # the artefacts, macros.tex, artefacts.tex, provenance.tex
+    made = [a for a in ARTEFACTS if a.id in planned_artefacts(paper_inputs)]
+    assert {f"results/{study}/{a.manuscript_file()}" for a in made} <= set(targets)
+    assert len(targets) == len(made) + 3  # the artefacts, macros.tex, artefacts.tex, provenance.tex
     # A dry run that must find a rule for every file (Snakemake fails on a file no rule makes).
-    run(["snakemake", "-n", "--forceall", *targets], tiny_run)
+    run_in_shared(tiny_run, ["snakemake", "-n", "--forceall", *targets])
     # Rerunning the rules that make them reruns the paper, because each file is one of its inputs.
     producers = [
         {"macros": "paper_macros", "artefacts": "paper_artefacts", "provenance": "paper_provenance"}.get(
@@ -144,7 +153,7 @@ def test_every_included_file_is_made_by_a_rule(tiny_run: Path, paper_inputs: Pat
         )
         for t in targets
     ]
-    dry = run(["snakemake", "-n", "--forcerun", *producers, "--", "paper"], tiny_run)
+    dry = run_in_shared(tiny_run, ["snakemake", "-n", "--forcerun", *producers, "--", "paper"])
     reason = re.search(r"with latexmk\nReason: ([^\n]*)", dry.stdout + dry.stderr)
     assert reason, dry.stdout[-2000:]
     missing = [t for t in targets if t not in reason.group(1)]
@@ -156,7 +165,7 @@ def test_paper_pdf_builds_with_latexmk(tiny_run: Path, paper_inputs: Path) -> No
     require_tool("latexmk")
     require_tool("pdflatex")
     study = paper_inputs.name
-    run(["snakemake", "--cores", "2", "paper"], tiny_run)
+    run_in_shared(tiny_run, ["snakemake", "--cores", "2", "paper"])
     pdf = paper_inputs / "paper.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
     log = (paper_inputs / "paper" / "build" / "paper.log").read_text(errors="replace")
@@ -165,5 +174,9 @@ def test_paper_pdf_builds_with_latexmk(tiny_run: Path, paper_inputs: Path) -> No
     pages = pdf_pages(paper_inputs / "paper" / "build" / "paper.log")
     assert 8 <= pages <= 40, pages
     used = (paper_inputs / "paper" / "build" / "paper.fls").read_text()
-    for a in ARTEFACTS:  # every artefact went into the PDF
-        assert f"results/{study}/{a.manuscript_file()}" in used or a.manuscript_file() in used, a.id
+    for a in ARTEFACTS:  # every artefact the study has went into the PDF; a skipped one says why
+        if a.id in planned_artefacts(paper_inputs):
+            assert f"results/{study}/{a.manuscript_file()}" in used or a.manuscript_file() in used, a.id
+        else:
+            assert a.manuscript_file() not in used, a.id
+            assert rf"\ArtefactSkipped{{{a.id}}}" in (paper_inputs / "paper" / "artefacts.tex").read_text()

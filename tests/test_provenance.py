@@ -117,10 +117,11 @@ def test_every_results_folder_has_its_provenance(tiny_run: Path, tiny_results: P
         assert manifest["files"] == folder_files(tiny_results / folder), folder
         assert manifest["files"], folder
     runs = sorted(tiny_results.glob("runs/*/*/seed*/provenance.json"))
-    assert len(runs) == len(pd.read_csv(tiny_results / "metrics" / "runs.csv"))
+    tables = [tiny_results / "metrics" / name for name in ("runs.csv", "ablation_runs.csv")]
+    assert len(runs) == sum(len(pd.read_csv(table)) for table in tables)  # the grid and its ablations
     for path in runs:
         manifest = json.loads(path.read_text())
-        assert manifest["seeds"]["run"] == int(path.parent.name.removeprefix("seed"))
+        assert manifest["seeds"] == {"run": int(path.parent.name.removeprefix("seed"))}
         assert set(manifest["files"]) >= {"metrics.json", "predictions.csv", "normaliser.npz"}
         assert (
             manifest["files"]["predictions.csv"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lsm.manifest import load_manifest
-from tests.conftest import REPO, require_tool, run
+from tests.conftest import REPO, require_tool, run_in_shared
 
 pytestmark = pytest.mark.integration
 ARTEFACTS = load_manifest(REPO / "workflow" / "manifest.yaml", REPO)
@@ -19,7 +19,7 @@ ARTEFACTS = load_manifest(REPO / "workflow" / "manifest.yaml", REPO)
 @pytest.fixture(scope="module")
 def report(tiny_run: Path, tiny_results: Path) -> Path:
     path = tiny_results / "report.html"
-    run(["snakemake", "--report", str(path.relative_to(tiny_run))], tiny_run)
+    run_in_shared(tiny_run, ["snakemake", "--report", str(path.relative_to(tiny_run))])
     return path
 
 
@@ -33,8 +33,12 @@ def test_report_has_every_artefact_with_caption_and_notebook(report: Path, tiny_
     results = embedded(report, "results")
     categories = embedded(report, "categories")
     study = tiny_results.name
+    plan = json.loads((tiny_results / "plan.json").read_text())
     for a in ARTEFACTS:
         main = f"results/{study}/{'figures' if a.kind == 'figure' else 'tables'}/{a.id}.{a.report_main()}"
+        if a.id in plan["skipped_artefacts"]:  # not made for this study: not in the report either
+            assert main not in results, a.id
+            continue
         notebook = f"results/{study}/notebooks/{a.id}.html"
         assert main in results and notebook in results, a.id
         assert results[main]["job_properties"]["rule"] == a.rule
@@ -51,7 +55,12 @@ def test_report_opens_in_chromium_with_every_image(report: Path) -> None:
     seen = check_report(report)
     assert seen.app_rendered, seen.errors
     assert not seen.errors, seen.errors
-    figures = {f"results/{report.parent.name}/figures/{a.id}.png" for a in ARTEFACTS if a.kind == "figure"}
+    made = set(json.loads((report.parent / "plan.json").read_text())["artefacts"])
+    figures = {
+        f"results/{report.parent.name}/figures/{a.id}.png"
+        for a in ARTEFACTS
+        if a.kind == "figure" and a.id in made
+    }
     assert figures <= set(seen.images), figures - set(seen.images)
     assert not seen.broken_images, seen.broken_images
     assert all(seen.images[f]["width"] > 100 for f in figures)

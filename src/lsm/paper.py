@@ -134,7 +134,14 @@ def macros(inputs: Mapping[str, Path | None], config: Mapping[str, Any], study: 
         ablation_macros(m, results, scheme)
         claim_macros(m, results, scheme, reported["claims"])
     _map_macros(m, inputs, models)
+    tuning_macros(m, inputs)
     return m
+
+
+def tuning_macros(m: Macros, inputs: Mapping[str, Path | None]) -> None:
+    """How many verdicts tuning changes (tab06), where the run tuned its models."""
+    table = _read_csv(inputs.get("claims_both_ways"))
+    m.add(str(int(table["changed"].sum())) if not table.empty else NOT_AVAILABLE, "NumClaimsChangedByTuning")
 
 
 def paper_macros(m: Macros, reported: Mapping[str, Any]) -> None:
@@ -161,6 +168,8 @@ def judging_macros(m: Macros, config: Mapping[str, Any]) -> None:
     evaluation = config["evaluation"]
     m.add(number(100 * evaluation["gain_needed"], 0), "GainNeededPoints")
     m.add(f"{evaluation['alpha']:g}", "AlphaLevel")
+    m.add(number(config["tuning"]["trials"], 0), "TuningTrials")
+    m.flags["Tuned"] = config["tuning"]["trials"] > 0
     m.add(number(evaluation["bootstrap"], 0), "BootstrapReplicates")
     m.add(number(evaluation["reservoir_reach_m"], 0), "ReservoirReachM")
     m.add(number(100 * INTERVAL_LEVEL, 0), "IntervalPercent")

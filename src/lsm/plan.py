@@ -61,7 +61,7 @@ MAP_FILES = {
     "summary": "summary.json",
 }
 # What an artefact of the manifest may require (`requires:` in workflow/manifest.yaml).
-CAPABILITIES = ("series", "torch", "temporal", "truth", "stability")
+CAPABILITIES = ("series", "torch", "temporal", "truth", "stability", "tuning")
 
 
 @dataclass(frozen=True)
@@ -205,6 +205,7 @@ class Plan:
     skipped_artefacts: dict[str, str] = field(default_factory=dict)
     ablation_schemes: tuple[str, ...] = ()
     ablation_variants: tuple[str, ...] = ()
+    tuned: bool = False  # tuning.trials > 0: runs/ tuned, runs_untuned/ with the models: settings
 
     @property
     def torch_models(self) -> tuple[str, ...]:
@@ -230,6 +231,10 @@ class Plan:
             "torch": (bool(self.torch_models), "no torch model (cnn_lstm, cnn, lstm) is trained"),
             "temporal": (self.temporal, self.temporal_reason),
             "truth": (self.files.synthetic, "the study is not generated, so it has no known truth"),
+            "tuning": (
+                self.tuned,
+                "tuning.trials is 0 in params.yaml: every model runs with the settings of models:",
+            ),
             "stability": (
                 False,
                 "it is made by the separate stability target (snakemake verdict_stability), which "
@@ -276,6 +281,7 @@ class Plan:
             "skipped_artefacts": dict(self.skipped_artefacts),
             "ablation_schemes": list(self.ablation_schemes),
             "ablation_variants": list(self.ablation_variants),
+            "tuned": self.tuned,
         }
 
 
@@ -327,6 +333,7 @@ def make_plan(
         artefacts=(),
         ablation_schemes=ablation_schemes if ablate else (),
         ablation_variants=variants if ablate else (),
+        tuned=config.get("tuning", {}).get("trials", 0) > 0,
     )
     capabilities = plan.capabilities()
     kept, skipped = [], {}

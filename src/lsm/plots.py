@@ -765,3 +765,35 @@ def architecture_diagram(traces: list) -> plt.Figure:
     bars.legend(fontsize=6, loc="lower right")
     fig.tight_layout()
     return fig
+
+
+def tuning_histories(histories: pd.DataFrame) -> plt.Figure:
+    """Best inner-validation AUC so far against the trial number, per model, one panel per scheme
+    (pruned trials marked): how fast each model's tuning converged with the same budget.
+
+    ``histories`` has columns scheme, model, number, value, state (lsm.tuning.read_history).
+    """
+    import numpy as np
+
+    from lsm.models import LABELS
+
+    apply_style()
+    schemes = list(dict.fromkeys(histories["scheme"]))
+    fig, axes = plt.subplots(1, len(schemes), figsize=(FULL_WIDTH_IN, 2.8), sharey=True, squeeze=False)
+    for ax, scheme in zip(axes[0], schemes, strict=True):
+        for model, g in histories[histories["scheme"] == scheme].groupby("model", sort=False):
+            g = g.sort_values("number")
+            colour = MODEL_COLOURS.get(model, "black")
+            best = np.fmax.accumulate(g["value"].to_numpy(dtype=float))
+            ax.step(g["number"] + 1, best, where="post", color=colour, lw=1.2, label=LABELS.get(model, model))
+            pruned = g["state"] == "PRUNED"
+            ax.plot(g.loc[pruned, "number"] + 1, best[pruned.to_numpy()], "x", color=colour, ms=3)
+        ax.set_title(f"{scheme} split", fontsize=8)
+        ax.set_xlabel("Trial (count)")
+    axes[0, 0].set_ylabel("Best inner-validation AUC (dimensionless)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    handles.append(plt.Line2D([], [], marker="x", ls="none", color="black"))
+    labels.append("pruned trial")
+    fig.legend(handles, labels, loc="lower center", ncols=4, fontsize=7, frameon=False)
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
+    return fig

@@ -697,7 +697,7 @@ def judge_claims(
     c1 = judge_beats(summary, comparisons, scheme, CLAIM_BASELINES["C1"], missing)
     c2 = judge_gain(summary, comparisons, scheme, settings.gain_needed, missing)
     c3 = judge_beats(summary, comparisons, scheme, CLAIM_BASELINES["C3"], missing)
-    c4 = judge_map(contrasts, scheme, map_scheme, missing)
+    c4 = judge_map(contrasts, scheme, map_scheme, skipped.get("maps", missing))
     return [
         {"claim": claim, "verdict": verdict, "evidence": evidence}
         for claim, (verdict, evidence) in zip(("C1", "C2", "C3", "C4"), (c1, c2, c3, c4), strict=True)
@@ -800,6 +800,32 @@ class EvaluationInputs:
     skipped: dict[str, str] = field(default_factory=dict)
     study: str = ""
     ablation_runs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    runs_root: Path | None = None  # where the run folders are (default: results/<study>/runs)
+
+
+def evaluate_claims(
+    runs_csv: Path, inputs: EvaluationInputs, settings: EvaluationSettings, out: dict[str, Path]
+) -> dict[str, list[dict[str, str]]]:
+    """The summary over seeds, the comparisons and the claims of one grid of runs (the untuned grid,
+    beside the tuned one): the same tests as :func:`evaluate_all`, without its other analyses."""
+    table = pd.read_csv(runs_csv)
+    runs = Runs(table, Path(inputs.runs_root) if inputs.runs_root else Path(runs_csv).parents[1] / "runs")
+    summary = summarise_runs(table)
+    comparisons = compare_with_baselines(runs, inputs.samples, inputs.splits, inputs.patch_m, settings)
+    claims = {
+        scheme: judge_claims(
+            summary, comparisons, inputs.contrasts, scheme, settings, inputs.map_scheme, inputs.skipped
+        )
+        for scheme in dict.fromkeys(table["scheme"])
+    }
+    frames = {
+        "summary": summary,
+        "comparisons": comparisons,
+        "claims": claims_table(claims, inputs.reported_yaml),
+    }
+    for name, frame in frames.items():
+        write_text(out[name], frame.to_csv(index=False, float_format="%.6g"))
+    return claims
 
 
 def evaluate_all(

@@ -197,5 +197,76 @@ def tuned_models_config(models_config: Mapping[str, Any], model: str, best_yaml:
     if best_yaml is None:
         return config
     best = read_yaml(best_yaml)["settings"]
-    config["torch" if model in TORCH_MODELS else model] = best
+    config[model if model in SKLEARN_MODELS else "torch"] = best  # ablation variants are torch models
     return config
+
+
+# -- what tuning chose, and what it changed ---------------------------------------------------------------
+def read_history(trials_csv: str | Path) -> pd.DataFrame:
+    """A trial history with its scheme and model (from its path .../tuning/<scheme>/<model>/)."""
+    path = Path(trials_csv)
+    frame = pd.read_csv(path)
+    return frame.assign(scheme=path.parent.parent.name, model=path.parent.name)
+
+
+def tuned_settings_table(
+    best_files: list[str], trials_files: list[str], spaces: Mapping[str, Any]
+) -> pd.DataFrame:
+    """Per model and scheme: the tuned value of every parameter of its search space, the best inner
+    validation AUC, and how many trials completed or were pruned."""
+    from lsm.io import read_yaml
+
+    rows = []
+    for best_file, trials_file in zip(sorted(best_files), sorted(trials_files), strict=True):
+        best = read_yaml(best_file)
+        history = read_history(trials_file)
+        space = spaces.get(SPACE_OF[best["model"]], {})
+        row = {"model": best["model"], "scheme": best["scheme"]}
+        row.update({name: _plain_value(best["settings"][name]) for name in space})
+        row["best inner AUC"] = float(history["value"].max())
+        row["trials (pruned)"] = f"{len(history)} ({int((history['state'] == 'PRUNED').sum())})"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _plain_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, list | tuple):
+        return "x".join(str(v) for v in value)
+    return str(value)
+
+
+def claims_both_ways(
+    tuned: pd.DataFrame, untuned: pd.DataFrame, tuned_summary: pd.DataFrame, untuned_summary: pd.DataFrame
+) -> pd.DataFrame:
+    """Per claim and scheme: the verdict with every model at its default settings and tuned, beside
+    the CNN-LSTM's and the best other model's seed-mean AUC both ways: the effect of tuning on each
+    claim is one line."""
+    from lsm.models import LABELS
+
+    rows = []
+    for scheme in [c.removeprefix("verdict_") for c in tuned.columns if c.startswith("verdict_")]:
+        for claim in tuned["claim"]:
+            row = {"claim": claim, "scheme": scheme}
+            for name, claims, summary in (
+                ("untuned", untuned, untuned_summary),
+                ("tuned", tuned, tuned_summary),
+            ):
+                verdict = claims.loc[claims["claim"] == claim, f"verdict_{scheme}"]
+                row[f"verdict {name}"] = verdict.iloc[0] if not verdict.empty else "n/a"
+                aucs = summary[(summary["scheme"] == scheme) & (summary["metric"] == "auc")].set_index(
+                    "model"
+                )["mean"]
+                row[f"CNN-LSTM AUC {name}"] = (
+                    round(float(aucs["cnn_lstm"]), 3) if "cnn_lstm" in aucs else None
+                )
+                others = aucs.drop("cnn_lstm", errors="ignore")
+                row[f"best other {name}"] = (
+                    f"{LABELS.get(others.idxmax(), others.idxmax())} {others.max():.3f}"
+                    if len(others)
+                    else ""
+                )
+            row["changed"] = row["verdict untuned"] != row["verdict tuned"]
+            rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,5 +1,6 @@
 # Paths shared by all rule files. Everything a rule writes lives under results/<study>/.
 
+from lsm.codegraph import import_closure
 from lsm.contract import SYNTHETIC_FILES, contract_path
 from lsm.errors import InputError
 from lsm.manifest import by_id, load_manifest, write_if_changed
@@ -11,6 +12,7 @@ from lsm.plan import (
     make_plan,
     scan_study,
 )
+from lsm.plan import ALL_MODELS as ALL_MODEL_NAMES
 from lsm.plan import TORCH_MODELS as TORCH_MODEL_NAMES
 from lsm.stability import world_config
 from lsm.synthetic.settings import TRUTH_FILES, selected_block
@@ -145,13 +147,13 @@ def artefact_outputs(name, results=RESULTS):
     return outputs
 
 
-def library(*parts):
-    """Source files of src/lsm that a job executes, as inputs: editing the library reruns the job."""
-    files = []
-    for part in parts:
-        path = Path(SRC, "lsm", part)
-        files += sorted(map(str, path.rglob("*.py"))) if path.is_dir() else [str(path)]
-    return [os.path.relpath(f) for f in files]
+def code_of(*files):
+    """The code a job runs, as inputs: the modules of src/lsm its script (and notebook) import,
+    directly or transitively (lsm.codegraph). Editing one reruns exactly the jobs that run it.
+    """
+    base = Path(workflow.basedir)
+    closure = import_closure([base / f for f in files], Path(SRC))
+    return [os.path.relpath(f, base) for f in closure]
 
 
 # Other studies whose realism reports stand beside this one's (those that exist here).
@@ -167,6 +169,32 @@ MODELS = list(PLAN.models)
 SCHEMES = list(PLAN.schemes)
 SEEDS = list(PLAN.seeds)
 RUNS = f"{RESULTS}/runs"
+# Tuning (lsm.tuning): every model tuned per scheme with the same budget, when tuning.trials > 0.
+TUNED = config["tuning"]["trials"] > 0
+TUNING = f"{RESULTS}/tuning"
+
+
+def seed_files(name):
+    """One file of every seed's run folder of a training job (model x scheme x grid)."""
+    return expand(
+        f"{RESULTS}/{{grid}}/{{scheme}}/{{model}}/seed{{seed}}/{name}",
+        seed=SEEDS,
+        allow_missing=True,
+    )
+
+
+def tuning_outputs(name):
+    """One file of every tuned (scheme, model)."""
+    return expand(f"{TUNING}/{{scheme}}/{{model}}/{name}", scheme=SCHEMES, model=MODELS)
+
+
+def tuned_settings(wildcards):
+    """A run's tuned settings (best.yaml of its model and scheme), where it has them: the runs/ grid
+    with tuning on. The CNN-LSTM's ablation variants take the CNN-LSTM's."""
+    if not TUNED or wildcards.grid != "runs":
+        return []
+    model = "cnn_lstm" if wildcards.model in ABLATION_VARIANTS else wildcards.model
+    return [f"{TUNING}/{wildcards.scheme}/{model}/best.yaml"]
 
 
 def ablation_outputs(name):
@@ -177,10 +205,10 @@ def ablation_outputs(name):
     ]
 
 
-def run_outputs(name, models=None):
+def run_outputs(name, models=None, grid="runs"):
     """One file of every run of the grid (optionally of some models only)."""
     return expand(
-        f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/{name}",
+        f"{RESULTS}/{grid}/{{scheme}}/{{model}}/seed{{seed}}/{name}",
         scheme=SCHEMES,
         model=[m for m in MODELS if models is None or m in models],
         seed=SEEDS,

@@ -21,7 +21,7 @@ rule evaluate:
             if IS_SYNTHETIC
             else []
         ),
-        code=library("scorecard.py", "stats.py", "evaluate.py", "reported.py"),
+        code=code_of("workflow/scripts/evaluate.py"),
     output:
         summary=f"{RESULTS}/metrics/summary_by_model.csv",
         comparisons=f"{RESULTS}/metrics/comparisons.csv",

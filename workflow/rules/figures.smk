@@ -6,7 +6,9 @@ rule fig00_paper_reported:
     input:
         notebook="notebooks/fig00_paper_reported.py",
         reported="paper/reported.yaml",
-        code=library("plots.py", "notebooks.py"),
+        code=code_of(
+            "workflow/scripts/run_notebook.py", "notebooks/fig00_paper_reported.py"
+        ),
     output:
         **artefact_outputs("fig00_paper_reported"),
     log:
@@ -35,7 +37,9 @@ rule fig01_study_area:
             )
         ),
         notebook="notebooks/fig01_study_area.py",
-        code=library("plots.py", "notebooks.py"),
+        code=code_of(
+            "workflow/scripts/run_notebook.py", "notebooks/fig01_study_area.py"
+        ),
     output:
         **artefact_outputs("fig01_study_area"),
     log:
@@ -56,7 +60,7 @@ rule fig02_factors:
         factors=rules.factors.output.factors,
         statistics=rules.factors.output.statistics,
         collinearity=rules.factors.output.collinearity,
-        code=library("plots.py", "notebooks.py"),
+        code=code_of("workflow/scripts/run_notebook.py", "notebooks/fig02_factors.py"),
     output:
         **artefact_outputs("fig02_factors"),
     log:
@@ -75,7 +79,9 @@ rule fig03_forcing_series:
     input:
         unpack(study_files("rainfall.nc", "reservoir_levels.csv", "inventory.gpkg")),
         notebook="notebooks/fig03_forcing_series.py",
-        code=library("plots.py", "notebooks.py"),
+        code=code_of(
+            "workflow/scripts/run_notebook.py", "notebooks/fig03_forcing_series.py"
+        ),
     output:
         **artefact_outputs("fig03_forcing_series"),
     log:
@@ -98,7 +104,7 @@ rule fig04_samples:
         summary=rules.samples.output.summary,
         splits=rules.splits.output.splits,
         splits_info=rules.splits.output.info,
-        code=library("plots.py", "notebooks.py"),
+        code=code_of("workflow/scripts/run_notebook.py", "notebooks/fig04_samples.py"),
     output:
         **artefact_outputs("fig04_samples"),
     log:
@@ -121,8 +127,8 @@ rule fig05_architecture:
             model=[m for m in TORCH_MODELS if m in MODELS],
             name=["model.json", "model.pt"],
         ),
-        code=library(
-            "plots.py", "notebooks.py", "architecture.py", "models.py", "train.py"
+        code=code_of(
+            "workflow/scripts/run_notebook.py", "notebooks/fig05_architecture.py"
         ),
     output:
         **artefact_outputs("fig05_architecture"),
@@ -144,7 +150,9 @@ rule fig06_learning_curves:
         notebook="notebooks/fig06_learning_curves.py",
         runs=rules.runs_table.output.runs,
         curves=run_outputs("learning_curve.csv", models=TORCH_MODELS),
-        code=library("plots.py", "notebooks.py"),
+        code=code_of(
+            "workflow/scripts/run_notebook.py", "notebooks/fig06_learning_curves.py"
+        ),
     output:
         **artefact_outputs("fig06_learning_curves"),
     log:
@@ -164,7 +172,9 @@ rule fig07_roc_curves:
         notebook="notebooks/fig07_roc_curves.py",
         roc=rules.evaluate.output.roc,
         references=rules.evaluate.output.references,
-        code=library("plots.py", "notebooks.py"),
+        code=code_of(
+            "workflow/scripts/run_notebook.py", "notebooks/fig07_roc_curves.py"
+        ),
     output:
         **artefact_outputs("fig07_roc_curves"),
     log:
@@ -184,7 +194,9 @@ rule fig08_model_comparison:
         notebook="notebooks/fig08_model_comparison.py",
         summary=rules.evaluate.output.summary,
         reported="paper/reported.yaml",
-        code=library("plots.py", "notebooks.py"),
+        code=code_of(
+            "workflow/scripts/run_notebook.py", "notebooks/fig08_model_comparison.py"
+        ),
     output:
         **artefact_outputs("fig08_model_comparison"),
     log:
@@ -203,7 +215,7 @@ rule fig09_confusion:
     input:
         notebook="notebooks/fig09_confusion.py",
         confusion=rules.evaluate.output.confusion,
-        code=library("plots.py", "notebooks.py"),
+        code=code_of("workflow/scripts/run_notebook.py", "notebooks/fig09_confusion.py"),
     output:
         **artefact_outputs("fig09_confusion"),
     log:
@@ -223,7 +235,7 @@ rule fig10_schemes:
         notebook="notebooks/fig10_schemes.py",
         summary=rules.evaluate.output.summary,
         references=rules.evaluate.output.references,
-        code=library("plots.py", "notebooks.py"),
+        code=code_of("workflow/scripts/run_notebook.py", "notebooks/fig10_schemes.py"),
     output:
         **artefact_outputs("fig10_schemes"),
     log:
@@ -242,7 +254,9 @@ rule tab01_performance:
     input:
         notebook="notebooks/tab01_performance.py",
         performance=rules.evaluate.output.performance,
-        code=library("tables.py", "notebooks.py"),
+        code=code_of(
+            "workflow/scripts/run_notebook.py", "notebooks/tab01_performance.py"
+        ),
     output:
         **artefact_outputs("tab01_performance"),
     log:
@@ -259,7 +273,7 @@ rule tab02_claims:
     input:
         notebook="notebooks/tab02_claims.py",
         claims=rules.evaluate.output.claims,
-        code=library("tables.py", "notebooks.py"),
+        code=code_of("workflow/scripts/run_notebook.py", "notebooks/tab02_claims.py"),
     output:
         **artefact_outputs("tab02_claims"),
     log:
@@ -277,7 +291,7 @@ rule fig15_realism:
         notebook="notebooks/fig15_realism.py",
         realism=rules.realism.output.realism,
         ranges="paper/realism_ranges.yaml",
-        code=library("plots.py", "plots_realism.py", "realism.py", "notebooks.py"),
+        code=code_of("workflow/scripts/run_notebook.py", "notebooks/fig15_realism.py"),
     output:
         **artefact_outputs("fig15_realism"),
     log:

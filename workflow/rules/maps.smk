@@ -14,7 +14,7 @@ rule map_tile:
         factors=rules.factors.output.factors,
         summary=rules.samples.output.summary,
         runs=map_run_files,
-        code=library("mapping", "predictors.py", "models.py", "train.py", "sampling.py"),
+        code=code_of("workflow/scripts/map_tile.py"),
     output:
         tile=temp(f"{MAPS}/{{date}}/tiles/{{model}}_tile{{tile}}.tif"),
     log:
@@ -47,7 +47,7 @@ rule map_gather:
         samples=rules.samples.output.samples,
         summary=rules.samples.output.summary,
         splits=rules.splits.output.splits,
-        code=library("mapping"),
+        code=code_of("workflow/scripts/map_gather.py"),
     output:
         probability=f"{MAPS}/{{date}}/{{model}}_probability.tif",
         classes=f"{MAPS}/{{date}}/{{model}}_classes.tif",
@@ -78,7 +78,7 @@ rule map_tables:
         class_tables=map_outputs("class_table"),
         curves=map_outputs("curves"),
         summaries=map_outputs("summary"),
-        code=library("mapping"),
+        code=code_of("workflow/scripts/map_tables.py"),
     output:
         classes=f"{RESULTS}/metrics/map_class_shares.csv",
         curves=f"{RESULTS}/metrics/map_rate_curves.csv",
@@ -99,7 +99,7 @@ rule map_contrast:
         classes=Plan.map_file(RESULTS, MAP_DATES[0], "cnn_lstm", "classes"),
         factors=rules.factors.output.factors,
         truth=[f"{RAW}/truth/susceptibility.tif"] if IS_SYNTHETIC else [],
-        code=library("mapping", "stats.py", "sampling.py"),
+        code=code_of("workflow/scripts/map_contrast.py"),
     output:
         contrast=f"{RESULTS}/metrics/high_zone_map.csv",
     log:
@@ -135,7 +135,7 @@ rule importance:
             model=MODELS,
             seed=SEEDS,
         ),
-        code=library("importance.py", "predictors.py", "models.py", "train.py"),
+        code=code_of("workflow/scripts/importance.py"),
     output:
         runs=f"{RESULTS}/metrics/importance_runs.csv",
         summary=f"{RESULTS}/metrics/importance.csv",
@@ -172,7 +172,10 @@ rule fig11_susceptibility_maps:
             model=MODELS,
         ),
         summary=rules.map_tables.output.summary,
-        code=library("plots.py", "plots_maps.py", "notebooks.py"),
+        code=code_of(
+            "workflow/scripts/run_notebook.py",
+            "notebooks/fig11_susceptibility_maps.py",
+        ),
     output:
         **artefact_outputs("fig11_susceptibility_maps"),
     log:
@@ -197,7 +200,9 @@ rule fig12_class_maps:
         ),
         shares=rules.map_tables.output.classes,
         reported="paper/reported.yaml",
-        code=library("plots.py", "plots_maps.py", "notebooks.py", "reported.py"),
+        code=code_of(
+            "workflow/scripts/run_notebook.py", "notebooks/fig12_class_maps.py"
+        ),
     output:
         **artefact_outputs("fig12_class_maps"),
     log:
@@ -219,7 +224,9 @@ rule fig13_rate_curves:
         notebook="notebooks/fig13_rate_curves.py",
         curves=rules.map_tables.output.curves,
         summary=rules.map_tables.output.summary,
-        code=library("plots.py", "plots_maps.py", "notebooks.py"),
+        code=code_of(
+            "workflow/scripts/run_notebook.py", "notebooks/fig13_rate_curves.py"
+        ),
     output:
         **artefact_outputs("fig13_rate_curves"),
     log:
@@ -239,7 +246,9 @@ rule fig14_feature_importance:
     input:
         notebook="notebooks/fig14_feature_importance.py",
         importance=rules.importance.output.summary,
-        code=library("plots.py", "plots_maps.py", "notebooks.py"),
+        code=code_of(
+            "workflow/scripts/run_notebook.py", "notebooks/fig14_feature_importance.py"
+        ),
     output:
         **artefact_outputs("fig14_feature_importance"),
     log:
@@ -260,7 +269,9 @@ rule tab03_class_shares:
         shares=rules.map_tables.output.classes,
         summary=rules.map_tables.output.summary,
         reported="paper/reported.yaml",
-        code=library("mapping", "tables.py", "notebooks.py", "reported.py"),
+        code=code_of(
+            "workflow/scripts/run_notebook.py", "notebooks/tab03_class_shares.py"
+        ),
     output:
         **artefact_outputs("tab03_class_shares"),
     log:

@@ -13,6 +13,15 @@ rule paper_macros:
                 if IS_SYNTHETIC
                 else {}
             )
+            | (
+                {
+                    "claims_both_ways": ARTEFACTS[
+                        "tab06_claims_tuned_untuned"
+                    ].outputs(RESULTS)["csv"]
+                }
+                if TUNED
+                else {}
+            )
         ),
         reported="paper/reported.yaml",
         factors=rules.factors.output.factors,
@@ -34,15 +43,7 @@ rule paper_macros:
         importance=rules.importance.output.summary,
         realism=rules.realism.output.realism,
         realism_ranges="paper/realism_ranges.yaml",
-        code=library(
-            "paper.py",
-            "manifest.py",
-            "scorecard.py",
-            "stats.py",
-            "models.py",
-            "plan.py",
-            "evaluate.py",
-        ),
+        code=code_of("workflow/scripts/paper_macros.py"),
     output:
         macros=f"{PAPER}/macros.tex",
     log:
@@ -59,6 +60,7 @@ rule paper_macros:
                 "splits",
                 "models",
                 "evaluation",
+                "tuning",
             )
         },
         study=STUDY,
@@ -72,7 +74,7 @@ rule paper_artefacts:
     input:
         manifest="workflow/manifest.yaml",
         captions=[a.caption for a in ARTEFACTS.values()],
-        code=library("paper.py", "manifest.py"),
+        code=code_of("workflow/scripts/paper_artefacts.py"),
     output:
         artefacts=f"{PAPER}/artefacts.tex",
     log:
@@ -90,7 +92,7 @@ rule paper_artefacts:
 rule paper_provenance:
     input:
         manifests=rules.provenance_table.input.manifests,
-        code=library("provenance.py", "paper.py"),
+        code=code_of("workflow/scripts/paper_provenance.py"),
     output:
         provenance=f"{PAPER}/provenance.tex",
     log:
@@ -112,7 +114,7 @@ rule paper:
         files=[
             f"{RESULTS}/{ARTEFACTS[name].manuscript_file()}" for name in PLAN.artefacts
         ],
-        code=library("paper.py"),
+        code=code_of("workflow/scripts/paper.py"),
     output:
         pdf=report(
             f"{RESULTS}/paper.pdf",

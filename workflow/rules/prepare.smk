@@ -2,6 +2,8 @@
 
 
 rule study_plan:
+    input:
+        code=code_of("workflow/scripts/study_plan.py"),
     output:
         plan=report(
             f"{RESULTS}/plan.json",
@@ -23,7 +25,7 @@ rule study_plan:
 rule factors:
     input:
         unpack(factor_files()),
-        code=library("factors.py", "terrain.py", "io", "prepare.py", "contract.py"),
+        code=code_of("workflow/scripts/factors.py"),
     output:
         factors=f"{RESULTS}/factors/factors.tif",
         statistics=f"{RESULTS}/factors/statistics.csv",
@@ -66,7 +68,7 @@ rule samples:
             )
         ),
         factors=rules.factors.output.factors,
-        code=library("sampling.py", "io", "prepare.py", "plan.py"),
+        code=code_of("workflow/scripts/samples.py"),
     output:
         samples=f"{RESULTS}/samples/samples.gpkg",
         tensors=f"{RESULTS}/samples/tensors.npz",
@@ -104,7 +106,7 @@ rule splits:
     input:
         samples=rules.samples.output.samples,
         summary=rules.samples.output.summary,
-        code=library("splits.py", "prepare.py"),
+        code=code_of("workflow/scripts/splits.py"),
     output:
         splits=f"{RESULTS}/samples/splits.csv",
         info=f"{RESULTS}/samples/splits.json",
@@ -135,7 +137,7 @@ rule realism:
             for folder in REALISM_REFERENCES
             for name in ("dem.tif", "inventory.gpkg", "study.yaml")
         ],
-        code=library("realism.py", "factors.py", "io", "plan.py"),
+        code=code_of("workflow/scripts/realism.py"),
     output:
         realism=f"{RESULTS}/metrics/realism.json",
     log:

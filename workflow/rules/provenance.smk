@@ -7,7 +7,7 @@
 rule provenance:
     input:
         contents=folder_contents,
-        code=library("provenance.py"),
+        code=code_of("workflow/scripts/provenance.py"),
     output:
         manifest=f"{RESULTS}/{{folder}}/provenance.json",
     log:
@@ -16,6 +16,8 @@ rule provenance:
         folder="|".join(PROVENANCE_FOLDERS),
     conda:
         "../../envs/torch.yaml"
+    params:
+        config=config,
     message:
         "Provenance of {wildcards.folder}/"
     script:
@@ -27,7 +29,7 @@ rule provenance_table:
         manifests=expand(
             f"{RESULTS}/{{folder}}/provenance.json", folder=PROVENANCE_FOLDERS
         ),
-        code=library("provenance.py"),
+        code=code_of("workflow/scripts/provenance_table.py"),
     output:
         table=report(
             f"{RESULTS}/provenance.csv",

@@ -7,6 +7,8 @@ WORLDS = config["stability"]["worlds"]
 
 
 rule stability_world:
+    input:
+        code=sorted(str(p) for p in Path("src/lsm").rglob("*.py")),  # a whole run: all of it
     output:
         claims=f"{STABILITY}/world{{world}}/claims.csv",
         params=f"{STABILITY}/world{{world}}/params.yaml",
@@ -18,7 +20,7 @@ rule stability_world:
         world=r"\d+",
     conda:
         "../../envs/torch.yaml"
-    threads: workflow.cores
+    threads: 256  # a whole run: Snakemake lowers this to the cores it is given
     params:
         config=lambda wildcards: world_config(config, int(wildcards.world)),
     message:
@@ -31,7 +33,9 @@ rule tab04_verdict_stability:
     input:
         notebook="notebooks/tab04_verdict_stability.py",
         claims=expand(f"{STABILITY}/world{{world}}/claims.csv", world=WORLDS),
-        code=library("stability.py", "tables.py", "notebooks.py"),
+        code=code_of(
+            "workflow/scripts/run_notebook.py", "notebooks/tab04_verdict_stability.py"
+        ),
     output:
         **artefact_outputs("tab04_verdict_stability", results=STABILITY),
     log:

@@ -3,7 +3,7 @@
 
 rule synthesize:
     input:
-        library("synthetic", "terrain.py", "io/files.py"),
+        code=code_of("workflow/scripts/synthesize.py"),
     output:
         [f"{SYNTHETIC_RAW}/{name}" for name in SYNTHETIC_FILES + TRUTH_FILES],
     log:

@@ -1,9 +1,13 @@
-# Training: one job per run (model x validation scheme x seed), lsm.train.
+# Training (lsm.train): one job per model and validation scheme trains every seed, each into its own
+# run folder (runs/<scheme>/<model>/seed<k>/): one process loads the samples once, instead of one
+# per seed (starting Python with torch costs seconds, training a seed of the default study about as
+# much). With tuning on (tuning.trials > 0) runs/ hold the runs with each model's tuned settings
+# and runs_untuned/ the same grid with the settings of models:, so the claims are shown both ways.
 
 
 wildcard_constraints:
     scheme="random|spatial|temporal",
-    seed=r"\d+",
+    grid="runs|runs_untuned",
 
 
 rule train_torch:
@@ -12,27 +16,21 @@ rule train_torch:
         tensors=rules.samples.output.tensors,
         summary=rules.samples.output.summary,
         splits=rules.splits.output.splits,
-        code=library(
-            "models.py",
-            "train.py",
-            "sampling.py",
-            "splits.py",
-            "evaluate.py",
-            "provenance.py",
-        ),
+        tuned=tuned_settings,
+        code=code_of("workflow/scripts/train.py"),
     output:
-        model=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/model.pt",
-        architecture=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/model.json",
-        normaliser=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/normaliser.npz",
-        predictions=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/predictions.csv",
-        absences=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/absences.csv",
-        metrics=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/metrics.json",
-        curve=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/learning_curve.csv",
-        provenance=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/provenance.json",
+        model=seed_files("model.pt"),
+        architecture=seed_files("model.json"),
+        normaliser=seed_files("normaliser.npz"),
+        predictions=seed_files("predictions.csv"),
+        absences=seed_files("absences.csv"),
+        metrics=seed_files("metrics.json"),
+        curve=seed_files("learning_curve.csv"),
+        provenance=seed_files("provenance.json"),
     log:
-        f"{LOGS}/train/{{scheme}}_{{model}}_seed{{seed}}.log",
+        f"{LOGS}/train/{{grid}}_{{scheme}}_{{model}}.log",
     benchmark:
-        f"{BENCHMARKS}/train/{{scheme}}_{{model}}_seed{{seed}}.tsv"
+        f"{BENCHMARKS}/train/{{grid}}_{{scheme}}_{{model}}.tsv"
     wildcard_constraints:
         model="|".join([*TORCH_MODEL_NAMES, *ABLATION_VARIANTS]),
     conda:
@@ -43,8 +41,9 @@ rule train_torch:
         runtime=30,
     params:
         models={k: config["models"][k] for k in ("device", "threads", "torch")},
+        tuned=lambda wildcards, input: bool(input.tuned),
     message:
-        "Train {wildcards.model} ({wildcards.scheme} split, seed {wildcards.seed})"
+        "Train {wildcards.model} ({wildcards.scheme} split, seeds {SEEDS}, {wildcards.grid})"
     script:
         "../scripts/train.py"
 
@@ -55,26 +54,20 @@ rule train_sklearn:
         tensors=rules.samples.output.tensors,
         summary=rules.samples.output.summary,
         splits=rules.splits.output.splits,
-        code=library(
-            "models.py",
-            "train.py",
-            "sampling.py",
-            "splits.py",
-            "evaluate.py",
-            "provenance.py",
-        ),
+        tuned=tuned_settings,
+        code=code_of("workflow/scripts/train.py"),
     output:
-        model=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/model.skops",
-        normaliser=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/normaliser.npz",
-        predictions=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/predictions.csv",
-        absences=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/absences.csv",
-        metrics=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/metrics.json",
-        curve=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/learning_curve.csv",
-        provenance=f"{RUNS}/{{scheme}}/{{model}}/seed{{seed}}/provenance.json",
+        model=seed_files("model.skops"),
+        normaliser=seed_files("normaliser.npz"),
+        predictions=seed_files("predictions.csv"),
+        absences=seed_files("absences.csv"),
+        metrics=seed_files("metrics.json"),
+        curve=seed_files("learning_curve.csv"),
+        provenance=seed_files("provenance.json"),
     log:
-        f"{LOGS}/train/{{scheme}}_{{model}}_seed{{seed}}.log",
+        f"{LOGS}/train/{{grid}}_{{scheme}}_{{model}}.log",
     benchmark:
-        f"{BENCHMARKS}/train/{{scheme}}_{{model}}_seed{{seed}}.tsv"
+        f"{BENCHMARKS}/train/{{grid}}_{{scheme}}_{{model}}.tsv"
     wildcard_constraints:
         model="svm|dt|rf|mlp",
     conda:
@@ -85,8 +78,9 @@ rule train_sklearn:
         runtime=20,
     params:
         models=lambda wildcards: {wildcards.model: config["models"][wildcards.model]},
+        tuned=lambda wildcards, input: bool(input.tuned),
     message:
-        "Train {wildcards.model} ({wildcards.scheme} split, seed {wildcards.seed})"
+        "Train {wildcards.model} ({wildcards.scheme} split, seeds {SEEDS}, {wildcards.grid})"
     script:
         "../scripts/train.py"
 
@@ -95,7 +89,7 @@ rule runs_table:
     input:
         metrics=run_outputs("metrics.json"),
         ablation=ablation_outputs("metrics.json"),
-        code=library("evaluate.py"),
+        code=code_of("workflow/scripts/runs_table.py"),
     output:
         runs=f"{RESULTS}/metrics/runs.csv",
         ablation=f"{RESULTS}/metrics/ablation_runs.csv",
@@ -111,3 +105,19 @@ rule runs_table:
         "Table of every run's test metrics"
     script:
         "../scripts/runs_table.py"
+
+
+rule runs_table_untuned:
+    input:
+        metrics=run_outputs("metrics.json", grid="runs_untuned"),
+        code=code_of("workflow/scripts/runs_table_untuned.py"),
+    output:
+        runs=f"{RESULTS}/metrics/untuned/runs.csv",
+    log:
+        f"{LOGS}/runs_table_untuned.log",
+    conda:
+        "../../envs/torch.yaml"
+    message:
+        "Table of every untuned run's test metrics"
+    script:
+        "../scripts/runs_table_untuned.py"

@@ -7,11 +7,10 @@ from lsm.provenance import write_folder_manifest
 
 
 def write(smk) -> None:
-    # The configuration as Snakemake resolved it (params.yaml plus any --config/--configfile), read
-    # here rather than passed as params, so that a new commit or config does not rewrite the
-    # manifests of folders it did not change.
+    # The configuration as Snakemake resolved it (params.yaml plus any --config/--configfile), declared
+    # by the rule: a changed key rewrites the folders' manifests (small jobs), so none states an old one.
     manifest = Path(smk.output.manifest)
-    write_folder_manifest(manifest.parent, smk.config, root=Path.cwd(), target=manifest)
+    write_folder_manifest(manifest.parent, dict(smk.params.config), root=Path.cwd(), target=manifest)
 
 
 run_logged(snakemake.log[0], write, snakemake)

@@ -1,33 +1,31 @@
-"""Snakemake script: train one run (lsm.train.run_training)."""
+"""Snakemake script: train every seed of one model on one scheme (lsm.train.run_training), each into
+its own run folder with its own provenance."""
 
 from pathlib import Path
 
 import pandas as pd
 
 from lsm.logs import run_logged
-from lsm.provenance import config_seeds, write_folder_manifest
+from lsm.provenance import write_folder_manifest
 from lsm.sampling import load_samples
 from lsm.train import run_training
+from lsm.tuning import tuned_models_config
 
 
 def train(smk) -> None:
     samples = load_samples(smk.input.samples, smk.input.tensors, smk.input.summary)
     splits = pd.read_csv(smk.input.splits)
     w = smk.wildcards
-    run_training(
-        samples,
-        splits,
-        w.scheme,
-        w.model,
-        int(w.seed),
-        dict(smk.params.models),
-        Path(smk.output.metrics).parent,
-        progress=True,
-    )
-    # The run folder's provenance, with the run's own seed, written last so that it lists every file.
-    provenance = Path(smk.output.provenance)
-    seeds = {**config_seeds(smk.config), "run": int(w.seed)}
-    write_folder_manifest(provenance.parent, smk.config, seeds=seeds, root=Path.cwd(), target=provenance)
+    tuned = list(smk.input.tuned)
+    models = tuned_models_config(smk.params.models, w.model, tuned[0] if tuned else None)
+    for metrics in smk.output.metrics:
+        run_dir = Path(metrics).parent
+        seed = int(run_dir.name.removeprefix("seed"))
+        run_training(samples, splits, w.scheme, w.model, seed, models, run_dir, progress=True)
+        # The run folder's provenance: the settings it ran with (what the rule declares) and its seed,
+        # written last so that it lists every file.
+        provenance = run_dir / "provenance.json"
+        write_folder_manifest(run_dir, models, seeds={"run": seed}, root=Path.cwd(), target=provenance)
 
 
 run_logged(snakemake.log[0], train, snakemake)

@@ -1,0 +1,12 @@
+"""Snakemake script: one table of the untuned runs' test metrics (the grid with the settings of models:)."""
+
+from lsm.evaluate import runs_table
+from lsm.io import write_text
+from lsm.logs import run_logged
+
+
+def table(smk) -> None:
+    write_text(smk.output.runs, runs_table(smk.input.metrics).to_csv(index=False, float_format="%.6f"))
+
+
+run_logged(snakemake.log[0], table, snakemake)
