@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from lsm import plots, plots_maps
-from lsm.plots import PALETTE, apply_style, axis_problems, save_figure
+from lsm.plots import MODEL_COLOURS, PALETTE, apply_style, axis_problems, roc_curves, save_figure
 
 
 def test_every_figure_function_applies_the_style() -> None:
@@ -79,3 +79,42 @@ def test_a_date_axis_with_year_ticks_needs_no_units() -> None:
     ax.set_ylabel("Rain (mm/day)")
     assert len(axis_problems(fig)) == 1
     plt.close(fig)
+
+
+def test_a_model_has_one_colour_in_every_figure() -> None:
+    """The same model is drawn in the same colour whatever the figure and the order of its models."""
+    import pandas as pd
+    from matplotlib.colors import to_hex
+
+    from lsm.models import LABELS
+
+    models = ["rf", "cnn_lstm", "svm"]  # not the order of MODEL_COLOURS
+    steps = [0.0, 0.5, 1.0]
+    curves = pd.DataFrame(
+        [
+            {"model": m, "curve": c, "area_fraction": x, "event_fraction": x}
+            for m in models
+            for c in ("success_rate", "prediction_rate")
+            for x in steps
+        ]
+    )
+    summary = pd.DataFrame({"model": models, "success_rate_auc": 0.8, "prediction_rate_auc": 0.7})
+    roc = pd.DataFrame(
+        [
+            {"scheme": "random", "model": m, "fpr": x, "tpr": x, "tpr_min": x, "tpr_max": x}
+            for m in models
+            for x in steps
+        ]
+    )
+    drawn = {}
+    for fig, name_of in (
+        (plots_maps.rate_curves(curves, summary), lambda label: label.split(" (")[0]),
+        (roc_curves(roc), lambda label: label),
+    ):
+        for line in fig.axes[0].get_lines():
+            name = name_of(line.get_label())
+            model = next((m for m in models if plots_maps.short_label(m) == name or LABELS[m] == name), None)
+            if model is not None:
+                drawn.setdefault(model, set()).add(to_hex(line.get_color()))
+        plt.close(fig)
+    assert drawn == {m: {MODEL_COLOURS[m].lower()} for m in models}

@@ -57,3 +57,19 @@ def test_hillshade_is_brightest_facing_the_light() -> None:
     facing = hillshade(plane(0.3, -0.3), CELL)  # downslope towards the north-west light
     away = hillshade(plane(-0.3, 0.3), CELL)
     assert facing.mean() > away.mean()
+    # A plane is shaded by its exact illumination cos(altitude -/+ slope), edges included.
+    slope = np.arctan(0.3 * np.sqrt(2))
+    assert facing == pytest.approx(np.cos(np.deg2rad(45) - slope), abs=1e-6)
+    assert away == pytest.approx(np.cos(np.deg2rad(45) + slope), abs=1e-6)
+
+
+def test_hillshade_of_a_dem_with_nodata_is_finite_and_ordered() -> None:
+    """Nodata cells are shaded at the mean elevation: no NaN spreads, the light still decides."""
+    dem = plane(0.3, -0.3) + 5 * np.sin(np.indices((40, 50))[1] / 3.0)  # ridges: slopes steeper and gentler
+    dem[10:15, 20:25] = np.nan
+    shade = hillshade(dem, CELL)
+    assert shade.shape == dem.shape and np.isfinite(shade).all()
+    assert shade.min() == pytest.approx(0) and shade.max() == pytest.approx(1)  # stretched to 0-1
+    west_facing = np.cos(np.arange(50) / 3.0) > 0.5  # where the ridges fall (steeper) towards the west
+    rows = slice(20, 40)
+    assert shade[rows][:, west_facing].mean() > shade[rows][:, ~west_facing].mean()

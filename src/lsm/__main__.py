@@ -124,10 +124,7 @@ def _map(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("--out-dir", type=Path, help="where the maps go (default: <results>/maps/<date>)")
 
     def run(args: argparse.Namespace) -> None:
-        import tempfile
-
         from lsm.config import load_config
-        from lsm.mapping.jobs import gather_job, tile_job
 
         files = args.params or [Path("params.yaml")]
         config = load_config(files[0], files[1:])
@@ -140,46 +137,65 @@ def _map(parser: argparse.ArgumentParser) -> Runner:
             "device": config["models"]["device"],
         }
         label = args.date or (config["mapping"]["dates"] or ["wettest"])[0]
-        runs = [
-            results / "runs" / mapping["scheme"] / args.model / f"seed{s}" for s in config["models"]["seeds"]
-        ]
-        for run_dir in runs:
-            if not (run_dir / "normaliser.npz").is_file():
-                raise InputError(run_dir, "no trained run here", "train it first: snakemake --cores all")
-        summary = results / "samples" / "summary.json"
-        out_dir = args.out_dir or results / "maps" / label
-        out = {
-            name: str(out_dir / f"{args.model}_{suffix}")
-            for name, suffix in (
-                ("probability", "probability.tif"),
-                ("classes", "classes.tif"),
-                ("style", "classes.qml"),
-                ("class_table", "class_shares.csv"),
-                ("curves", "rate_curves.csv"),
-                ("summary", "summary.json"),
-            )
-        }
-        factors = str(results / "factors" / "factors.tif")
-        with tempfile.TemporaryDirectory(dir=results) as tmp:
-            tile = str(Path(tmp) / "tile.tif")
-            tile_job(
-                factors, [str(r) for r in runs], str(summary), str(study_dir), label, mapping, tile, 0, 2
-            )
-            gather_job(
-                [tile],
-                factors,
-                str(results / "samples" / "samples.gpkg"),
-                str(results / "samples" / "splits.csv"),
-                str(study_dir),
-                str(summary),
-                args.model,
-                label,
-                mapping,
-                out,
-            )
+        runs = _trained_runs(results / "runs" / mapping["scheme"] / args.model, config["models"]["seeds"])
+        out = _map_outputs(args.out_dir or results / "maps" / label, args.model)
+        _map_in_one_tile(results, study_dir, runs, args.model, label, mapping, out)
         print(f"wrote {out['probability']} and {out['classes']} (style {out['style']})")
 
     return run
+
+
+def _trained_runs(model_dir: Path, seeds: Sequence[int]) -> list[Path]:
+    """The run folders of one model's seeds; a user error when one was not trained."""
+    runs = [model_dir / f"seed{seed}" for seed in seeds]
+    for run_dir in runs:
+        if not (run_dir / "normaliser.npz").is_file():
+            raise InputError(run_dir, "no trained run here", "train it first: snakemake --cores all")
+    return runs
+
+
+def _map_outputs(out_dir: Path, model: str) -> dict[str, str]:
+    """The files one map writes, by role (the names the workflow's map jobs use)."""
+    from lsm.plan import MAP_FILES
+
+    return {role: str(out_dir / f"{model}_{suffix}") for role, suffix in MAP_FILES.items()}
+
+
+def _map_in_one_tile(
+    results: Path,
+    study_dir: Path,
+    runs: list[Path],
+    model: str,
+    label: str,
+    mapping: dict,
+    out: dict[str, str],
+) -> None:
+    """The workflow's two map jobs in a row: one tile over the whole grid (in a scratch folder),
+    then the mosaic, classes and summaries."""
+    import tempfile
+
+    from lsm.mapping.jobs import gather_job, tile_job
+
+    samples = results / "samples"
+    factors = str(results / "factors" / "factors.tif")
+    with tempfile.TemporaryDirectory(dir=results) as tmp:
+        tile = str(Path(tmp) / "tile.tif")
+        runs_text = [str(r) for r in runs]
+        tile_job(
+            factors, runs_text, str(samples / "summary.json"), str(study_dir), label, mapping, tile, 0, 2
+        )
+        gather_job(
+            [tile],
+            factors,
+            str(samples / "samples.gpkg"),
+            str(samples / "splits.csv"),
+            str(study_dir),
+            str(samples / "summary.json"),
+            model,
+            label,
+            mapping,
+            out,
+        )
 
 
 @step("manifest", "list the figures and tables of workflow/manifest.yaml with their rule, notebook, outputs")

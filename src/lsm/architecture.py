@@ -70,16 +70,15 @@ def _label(module: nn.Module, in_shape: tuple[int, ...]) -> str:
 FOLDED = (nn.ReLU, nn.Dropout, nn.Tanh, nn.Sigmoid, nn.GELU)
 
 
-def trace(
-    net: LandslideNet, channels: int, sequence_features: int, patch_size: int, window_days: int
-) -> Trace:
-    """The layers of ``net`` seen by a forward pass of one zero sample: a ``channels`` x
-    ``patch_size`` x ``patch_size`` patch and a ``window_days`` x ``sequence_features`` sequence.
-    Activations and dropout are folded into the layer before them."""
-    seq_features = sequence_features if net.lstm is not None else 0
-    patches = torch.zeros(1, channels, patch_size, patch_size)
-    sequences = torch.zeros(1, window_days, sequence_features) if sequence_features else None
-    calls: list[tuple[str, nn.Module, tuple[int, ...], tuple[int, ...]]] = []
+Call = tuple[str, nn.Module, tuple[int, ...], tuple[int, ...]]  # module path, module, in and out shapes
+
+
+def _forward_calls(
+    net: LandslideNet, patches: torch.Tensor, sequences: torch.Tensor | None
+) -> tuple[list[Call], torch.Tensor]:
+    """Every module call of one forward pass in call order (forward hooks), and the output; the
+    model is left in the mode it was in."""
+    calls: list[Call] = []
 
     def hook(name: str):
         def record(module: nn.Module, args: tuple, output: object) -> None:
@@ -97,37 +96,43 @@ def trace(
         for h in handles:
             h.remove()
         net.train(was_training)
+    return calls, out
 
-    result = Trace(
-        kind=net.kind,
-        inputs={"patch": (channels, patch_size, patch_size)}
-        | ({"sequence": (window_days, seq_features)} if seq_features else {}),
-        total_parameters=int(sum(p.numel() for p in net.parameters())),
-    )
+
+def _branch_end(branch: str, layers: list[Layer], out_shape: tuple[int, ...]) -> Layer | None:
+    """What a whole branch adds beyond its layers: the CNN's global mean, the LSTM's last state."""
+    if branch == "cnn":
+        last = [layer for layer in layers if layer.branch == "cnn"][-1].shape
+        return Layer(branch, "cnn.pool", f"global mean over the {last[1]}x{last[2]} pixels left", out_shape)
+    if branch == "lstm":
+        return Layer(branch, "lstm.last", "last hidden state", out_shape)
+    return None
+
+
+def _layers(net: LandslideNet, calls: list[Call]) -> list[Layer]:
+    """One box per leaf module, activations and dropout folded into the box before them."""
+    layers: list[Layer] = []
     branches = {"cnn": net.cnn, "lstm": net.lstm, "head": net.head}
     for name, module, in_shape, out_shape in calls:
         branch = name.split(".")[0]
-        if module is branches.get(branch):  # a whole branch: what it adds beyond its layers
-            if branch == "cnn":
-                last = result.branch("cnn")[-1].shape
-                result.layers.append(
-                    Layer(
-                        branch, "cnn.pool", f"global mean over the {last[1]}x{last[2]} pixels left", out_shape
-                    )
-                )
-            elif branch == "lstm":
-                result.layers.append(Layer(branch, "lstm.last", "last hidden state", out_shape))
+        if module is branches.get(branch):
+            end = _branch_end(branch, layers, out_shape)
+            if end is not None:
+                layers.append(end)
             continue
-        if isinstance(module, FOLDED) and result.layers and result.layers[-1].branch == branch:
-            previous = result.layers[-1]
+        if isinstance(module, FOLDED) and layers and layers[-1].branch == branch:
             extra = _label(module, in_shape) if isinstance(module, nn.Dropout) else type(module).__name__
-            previous.label += f" + {extra}"
+            layers[-1].label += f" + {extra}"
             continue
         if list(module.children()):  # containers (Sequential, the LSTM wrapper) have no box
             continue
-        result.layers.append(
-            Layer(branch, name, _label(module, in_shape), out_shape, _own_parameters(module))
-        )
+        layers.append(Layer(branch, name, _label(module, in_shape), out_shape, _own_parameters(module)))
+    return layers
+
+
+def _add_fusion(result: Trace, net: LandslideNet, channels: int, out: torch.Tensor) -> None:
+    """What no module shows: the LSTM-only model's extra inputs, the concatenation of the branches
+    before the head, and the final sigmoid."""
     if net.kind == "lstm":  # the LSTM-only model appends the centre pixel's channels to every day
         first = result.branch("lstm")[0]
         first.label += f" (day series + {channels} centre-pixel channels)"
@@ -140,6 +145,26 @@ def trace(
             result.layers.index(head[0]), Layer("head", "concat", f"concatenate {widths}", total)
         )
     result.layers.append(Layer("head", "output", "sigmoid: probability of a landslide", (int(out.numel()),)))
+
+
+def trace(
+    net: LandslideNet, channels: int, sequence_features: int, patch_size: int, window_days: int
+) -> Trace:
+    """The layers of ``net`` seen by a forward pass of one zero sample: a ``channels`` x
+    ``patch_size`` x ``patch_size`` patch and a ``window_days`` x ``sequence_features`` sequence.
+    Activations and dropout are folded into the layer before them."""
+    seq_features = sequence_features if net.lstm is not None else 0
+    patches = torch.zeros(1, channels, patch_size, patch_size)
+    sequences = torch.zeros(1, window_days, sequence_features) if sequence_features else None
+    calls, out = _forward_calls(net, patches, sequences)
+    result = Trace(
+        kind=net.kind,
+        inputs={"patch": (channels, patch_size, patch_size)}
+        | ({"sequence": (window_days, seq_features)} if seq_features else {}),
+        layers=_layers(net, calls),
+        total_parameters=int(sum(p.numel() for p in net.parameters())),
+    )
+    _add_fusion(result, net, channels, out)
     return result
 
 

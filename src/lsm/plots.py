@@ -15,12 +15,23 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
-from matplotlib.patches import Patch
+from matplotlib.patches import FancyBboxPatch, Patch
 
 from lsm.io import atomic_path
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+# The one colour of each model, in every figure that colours models (Okabe-Ito, as PALETTE).
+MODEL_COLOURS = {
+    "cnn_lstm": "#D55E00",
+    "cnn": "#0072B2",
+    "lstm": "#009E73",
+    "svm": "#CC79A7",
+    "dt": "#F0E442",
+    "rf": "#E69F00",
+    "mlp": "#56B4E9",
+}
+OTHER_MODEL_COLOUR = "#000000"  # a model MODEL_COLOURS does not know (e.g. an ablation variant)
 FULL_WIDTH_IN = 7.0  # a journal's two-column width
 METRIC_LABELS = {
     "accuracy": "Accuracy",
@@ -29,6 +40,11 @@ METRIC_LABELS = {
     "f1": "F1",
     "auc": "AUC",
 }
+
+
+def model_colour(model: str) -> str:
+    """The colour of ``model`` in every figure, so a model looks the same wherever it is drawn."""
+    return MODEL_COLOURS.get(model, OTHER_MODEL_COLOUR)
 
 
 def apply_style() -> None:
@@ -48,7 +64,8 @@ def apply_style() -> None:
     )
 
 
-UNITS = re.compile(r"\([^)]+\)|\[[^\]]+\]")
+# A label names its units in parentheses or brackets: "Elevation (m)", "Share [%]".
+UNITS_PATTERN = re.compile(r"\([^)]+\)|\[[^\]]+\]")
 
 
 def _is_date_axis(axis: matplotlib.axis.Axis) -> bool:
@@ -91,7 +108,7 @@ def axis_problems(fig: plt.Figure) -> list[str]:
             if not _numeric(ticks) or _is_date_axis(axis):  # years as ticks are dates, not numbers
                 continue
             label = axis.get_label_text() or shared[name]
-            if not UNITS.search(label):
+            if not UNITS_PATTERN.search(label):
                 title = ax.get_title() or f"axes {index}"
                 problems.append(f"{title!r}: {name} axis {label or '(no label)'!r} has no units")
     return problems
@@ -271,64 +288,90 @@ def _no_series(ax: plt.Axes, text: str) -> None:
     ax.set_axis_off()
 
 
-def forcing_series(study_dir: str | Path) -> plt.Figure:
-    """Area-mean daily rain with its 30-day total, the reservoir level, and the landslide dates
-    (where the inventory has them); a panel the study has no series for says so."""
-    import geopandas as gpd
-    import xarray as xr
-
-    from lsm.contract import contract_path
-
-    study_dir = Path(study_dir)
-    apply_style()
-    inventory = gpd.read_file(contract_path(study_dir, "inventory.gpkg"), ignore_geometry=True)
+def _landslide_dates(inventory: pd.DataFrame) -> tuple[pd.Series | None, pd.Series]:
+    """The inventory's landslide dates (None without a date column) and triggers ("unknown" when
+    it names none)."""
     dates = (
         pd.to_datetime(inventory["date"], errors="coerce", utc=True).dt.tz_localize(None)
         if "date" in inventory
         else None
     )
     triggers = inventory["trigger"] if "trigger" in inventory else pd.Series("unknown", index=inventory.index)
+    return dates, triggers
+
+
+def _rain_panel(ax: plt.Axes, rain_file: Path) -> None:
+    """Area-mean daily rain (filled) and its 30-day total (line, on a second axis)."""
+    import xarray as xr
+
+    with xr.open_dataset(rain_file) as ds:
+        rain = ds["precipitation"].mean(dim=("y", "x")).to_series()
+    ax.fill_between(
+        rain.index, rain.to_numpy(), step="mid", color="#56B4E9", lw=0, label="daily rain (area mean)"
+    )
+    ax.set_ylabel("Rain (mm/day)")
+    twin = ax.twinx()
+    twin.plot(rain.index, rain.rolling(30).sum(), color="#000000", lw=0.8, label="30-day total")
+    twin.set_ylabel("30-day total (mm)")
+    twin.grid(False)
+    ax.legend(loc="upper left", fontsize=7)
+    twin.legend(loc="upper right", fontsize=7)
+
+
+def _level_panel(ax: plt.Axes, levels_file: Path) -> None:
+    """One line per reservoir: its daily level."""
+    levels = pd.read_csv(levels_file, parse_dates=["date"])
+    for rid, group in levels.groupby("reservoir_id"):
+        ax.plot(group["date"], group["level_m"], lw=0.9, color="#009E73", label=f"reservoir {rid}")
+    ax.set_ylabel("Reservoir level (m a.s.l.)")
+
+
+def _mark_landslides(
+    axes: tuple[plt.Axes, ...], dates: pd.Series, triggers: pd.Series, legend_ax: plt.Axes
+) -> None:
+    """A short tick at the foot of every drawn panel per landslide date, coloured by trigger (in the
+    legend of ``legend_ax`` only)."""
+    for ax in axes:
+        if not ax.axison:
+            continue
+        for trigger in sorted(set(triggers)):
+            ax.vlines(
+                dates[triggers == trigger],
+                0,
+                0.06,
+                transform=ax.get_xaxis_transform(),
+                color=TRIGGER_COLOURS.get(trigger, "#F0E442"),
+                lw=0.8,
+                label=f"landslide ({trigger})" if ax is legend_ax else None,
+            )
+
+
+def forcing_series(study_dir: str | Path) -> plt.Figure:
+    """Area-mean daily rain with its 30-day total, the reservoir level, and the landslide dates
+    (where the inventory has them); a panel the study has no series for says so."""
+    import geopandas as gpd
+
+    from lsm.contract import contract_path
+
+    study_dir = Path(study_dir)
+    apply_style()
+    inventory = gpd.read_file(contract_path(study_dir, "inventory.gpkg"), ignore_geometry=True)
+    dates, triggers = _landslide_dates(inventory)
     fig, (ax_rain, ax_level) = plt.subplots(2, 1, figsize=(FULL_WIDTH_IN, 4.6), sharex=True)
     rain_file = study_dir / "rainfall.nc"
     if rain_file.is_file():
-        with xr.open_dataset(rain_file) as ds:
-            rain = ds["precipitation"].mean(dim=("y", "x")).to_series()
-        ax_rain.fill_between(
-            rain.index, rain.to_numpy(), step="mid", color="#56B4E9", lw=0, label="daily rain (area mean)"
-        )
-        ax_rain.set_ylabel("Rain (mm/day)")
-        twin = ax_rain.twinx()
-        twin.plot(rain.index, rain.rolling(30).sum(), color="#000000", lw=0.8, label="30-day total")
-        twin.set_ylabel("30-day total (mm)")
-        twin.grid(False)
-        ax_rain.legend(loc="upper left", fontsize=7)
-        twin.legend(loc="upper right", fontsize=7)
+        _rain_panel(ax_rain, rain_file)
     else:
         _no_series(ax_rain, "no rainfall series in this study")
     levels_file = study_dir / "reservoir_levels.csv"
     if levels_file.is_file():
-        levels = pd.read_csv(levels_file, parse_dates=["date"])
-        for rid, group in levels.groupby("reservoir_id"):
-            ax_level.plot(group["date"], group["level_m"], lw=0.9, color="#009E73", label=f"reservoir {rid}")
-        ax_level.set_ylabel("Reservoir level (m a.s.l.)")
+        _level_panel(ax_level, levels_file)
     else:
         _no_series(ax_level, "no reservoir series in this study")
         ax_rain.xaxis.set_tick_params(labelbottom=True)
         ax_rain.set_xlabel("Date")
     if dates is not None:
-        for ax in (ax_rain, ax_level):
-            if not ax.axison:
-                continue
-            for trigger in sorted(set(triggers)):
-                ax.vlines(
-                    dates[triggers == trigger],
-                    0,
-                    0.06,
-                    transform=ax.get_xaxis_transform(),
-                    color=TRIGGER_COLOURS.get(trigger, "#F0E442"),
-                    lw=0.8,
-                    label=f"landslide ({trigger})" if ax is ax_level else None,
-                )
+        _mark_landslides((ax_rain, ax_level), dates, triggers, legend_ax=ax_level)
     if ax_level.axison:
         ax_level.legend(loc="upper left", fontsize=7, ncols=2)
         ax_level.set_xlabel("Date")
@@ -431,17 +474,6 @@ def sample_maps(factors_tif: str | Path, samples_gpkg: str | Path, splits_csv: s
     return fig
 
 
-MODEL_COLOURS = {
-    "cnn_lstm": "#D55E00",
-    "cnn": "#0072B2",
-    "lstm": "#009E73",
-    "svm": "#CC79A7",
-    "dt": "#F0E442",
-    "rf": "#E69F00",
-    "mlp": "#56B4E9",
-}
-
-
 def learning_curves(curves: pd.DataFrame) -> plt.Figure:
     """Validation loss per epoch of the torch models, mean and range over seeds, per scheme.
 
@@ -456,7 +488,7 @@ def learning_curves(curves: pd.DataFrame) -> plt.Figure:
         part = curves[curves["scheme"] == scheme]
         for model, group in part.groupby("model", sort=False):
             stats = group.groupby("epoch")[["train_loss", "val_loss"]].agg(["mean", "min", "max"])
-            colour = MODEL_COLOURS.get(model, "black")
+            colour = model_colour(model)
             ax.plot(
                 stats.index, stats[("val_loss", "mean")], color=colour, label=f"{LABELS[model]} (validation)"
             )
@@ -505,7 +537,7 @@ def roc_curves(roc: pd.DataFrame, references: pd.DataFrame | None = None) -> plt
     fig, axes = plt.subplots(1, len(schemes), figsize=(FULL_WIDTH_IN, 2.8), squeeze=False, sharey=True)
     for ax, scheme in zip(axes[0], schemes, strict=True):
         for model, g in roc[roc["scheme"] == scheme].groupby("model", sort=False):
-            colour = MODEL_COLOURS.get(model, "black")
+            colour = model_colour(model)
             lw = 1.8 if model == "cnn_lstm" else 1.0
             ax.plot(g["fpr"], g["tpr"], color=colour, lw=lw, label=LABELS.get(model, model))
             ax.fill_between(g["fpr"], g["tpr_min"], g["tpr_max"], color=colour, alpha=0.15, lw=0)
@@ -666,32 +698,16 @@ def _shape_text(shape: tuple[int, ...]) -> str:
     return " x ".join(f"{n}" for n in shape)
 
 
-def architecture_diagram(traces: list) -> plt.Figure:
-    """The CNN-LSTM as boxes and arrows (left) and the weights of each torch model by branch (right).
+class _BoxDiagram:
+    """Boxes with centred text on an axes, joined by arrows from the bottom of one to the top of
+    the next; boxes are remembered by key."""
 
-    ``traces`` are :class:`lsm.architecture.Trace` objects (read off the models by a forward pass);
-    the first one drawn as a diagram is the CNN-LSTM's, or the first given.
-    """
-    import textwrap
+    def __init__(self, ax: plt.Axes) -> None:
+        self.ax = ax
+        self.boxes: dict[str, tuple[float, float]] = {}
 
-    from matplotlib.patches import FancyBboxPatch
-
-    from lsm.models import LABELS
-
-    apply_style()
-    main = next((t for t in traces if t.kind == "cnn_lstm"), traces[0])
-    fig, (ax, bars) = plt.subplots(1, 2, figsize=(FULL_WIDTH_IN, 5.0), gridspec_kw={"width_ratios": [2.6, 1]})
-    columns = (
-        {"cnn": 0.5, "lstm": 1.5} if main.branch("cnn") and main.branch("lstm") else {"cnn": 1.0, "lstm": 1.0}
-    )
-    inputs = {
-        "cnn": f"Input patch: {_shape_text(main.inputs['patch'])}\n(factor channels x pixels x pixels)",
-        "lstm": f"Input sequence: {_shape_text(main.inputs.get('sequence', ()))}\n(days x series)",
-    }
-    boxes: dict[str, tuple[float, float]] = {}
-
-    def box(key: str, x: float, y: float, text: str, colour: str) -> None:
-        ax.add_patch(
+    def box(self, key: str, x: float, y: float, text: str, colour: str) -> None:
+        self.ax.add_patch(
             FancyBboxPatch(
                 (x - 0.46, y - 0.3),
                 0.92,
@@ -703,52 +719,73 @@ def architecture_diagram(traces: list) -> plt.Figure:
                 alpha=0.85,
             )
         )
-        ax.text(x, y, text, ha="center", va="center", fontsize=5.8)
-        boxes[key] = (x, y)
+        self.ax.text(x, y, text, ha="center", va="center", fontsize=5.8)
+        self.boxes[key] = (x, y)
 
-    def arrow(a: str, b: str) -> None:
-        (xa, ya), (xb, yb) = boxes[a], boxes[b]
-        ax.annotate(
+    def arrow(self, a: str, b: str) -> None:
+        (xa, ya), (xb, yb) = self.boxes[a], self.boxes[b]
+        self.ax.annotate(
             "",
             xy=(xb, yb + 0.31),
             xytext=(xa, ya - 0.31),
             arrowprops={"arrowstyle": "-|>", "lw": 0.8, "color": "0.2", "shrinkA": 0, "shrinkB": 0},
         )
 
-    def describe(layer) -> str:
-        label = "\n".join(textwrap.wrap(layer.label, 40))
-        weights = f", {layer.parameters:,} weights" if layer.parameters else ""
-        return f"{label}\nout: {_shape_text(layer.shape)}{weights}"
 
+def _describe_layer(layer) -> str:
+    """A box's text: what the layer does (wrapped), its output shape and its weights."""
+    import textwrap
+
+    label = "\n".join(textwrap.wrap(layer.label, 40))
+    weights = f", {layer.parameters:,} weights" if layer.parameters else ""
+    return f"{label}\nout: {_shape_text(layer.shape)}{weights}"
+
+
+def _draw_network(ax: plt.Axes, main) -> None:
+    """One model's layers as boxes: the CNN and LSTM branches side by side from their inputs down,
+    the fusion head below both."""
+    from lsm.models import LABELS
+
+    diagram = _BoxDiagram(ax)
+    columns = (
+        {"cnn": 0.5, "lstm": 1.5} if main.branch("cnn") and main.branch("lstm") else {"cnn": 1.0, "lstm": 1.0}
+    )
+    inputs = {
+        "cnn": f"Input patch: {_shape_text(main.inputs['patch'])}\n(factor channels x pixels x pixels)",
+        "lstm": f"Input sequence: {_shape_text(main.inputs.get('sequence', ()))}\n(days x series)",
+    }
     ends = []
     for branch in ("cnn", "lstm"):
         layers = main.branch(branch)
         if not layers:
             continue
         x = columns[branch]
-        box(f"{branch}.input", x, 0, inputs[branch], BRANCH_COLOURS["input"])
+        diagram.box(f"{branch}.input", x, 0, inputs[branch], BRANCH_COLOURS["input"])
         previous = f"{branch}.input"
         for row, layer in enumerate(layers, start=1):
-            box(layer.name, x, -row, describe(layer), BRANCH_COLOURS[branch])
-            arrow(previous, layer.name)
+            diagram.box(layer.name, x, -row, _describe_layer(layer), BRANCH_COLOURS[branch])
+            diagram.arrow(previous, layer.name)
             previous = layer.name
         ends.append(previous)
     row = -max(len(main.branch(b)) for b in ("cnn", "lstm")) - 1
-    for i, layer in enumerate(main.branch("head")):
-        box(layer.name, 1.0, row - i, describe(layer), BRANCH_COLOURS["head"])
-        if i == 0:
-            for end in ends:
-                arrow(end, layer.name)
-        else:
-            arrow(main.branch("head")[i - 1].name, layer.name)
+    head = main.branch("head")
+    for i, layer in enumerate(head):
+        diagram.box(layer.name, 1.0, row - i, _describe_layer(layer), BRANCH_COLOURS["head"])
+        for source in ends if i == 0 else [head[i - 1].name]:
+            diagram.arrow(source, layer.name)
     ax.set_xlim(-0.05, 2.05)
-    ax.set_ylim(row - len(main.branch("head")) + 0.45, 0.5)
+    ax.set_ylim(row - len(head) + 0.45, 0.5)
     ax.axis("off")
     ax.set_title(
         f"{LABELS.get(main.kind, main.kind)}: {main.total_parameters:,} weights "
         "(read off the model by a forward pass)",
         fontsize=8,
     )
+
+
+def _draw_weight_bars(bars: plt.Axes, traces: list) -> None:
+    """The trainable weights of each model as one bar stacked by branch."""
+    from lsm.models import LABELS
 
     names = [LABELS.get(t.kind, t.kind).replace(" (standalone)", "\nalone") for t in traces]
     left = [0] * len(traces)
@@ -763,6 +800,19 @@ def architecture_diagram(traces: list) -> plt.Figure:
     bars.set_ylabel("Model")
     bars.set_title("Weights by branch", fontsize=8)
     bars.legend(fontsize=6, loc="lower right")
+
+
+def architecture_diagram(traces: list) -> plt.Figure:
+    """The CNN-LSTM as boxes and arrows (left) and the weights of each torch model by branch (right).
+
+    ``traces`` are :class:`lsm.architecture.Trace` objects (read off the models by a forward pass);
+    the first one drawn as a diagram is the CNN-LSTM's, or the first given.
+    """
+    apply_style()
+    main = next((t for t in traces if t.kind == "cnn_lstm"), traces[0])
+    fig, (ax, bars) = plt.subplots(1, 2, figsize=(FULL_WIDTH_IN, 5.0), gridspec_kw={"width_ratios": [2.6, 1]})
+    _draw_network(ax, main)
+    _draw_weight_bars(bars, traces)
     fig.tight_layout()
     return fig
 
@@ -783,7 +833,7 @@ def tuning_histories(histories: pd.DataFrame) -> plt.Figure:
     for ax, scheme in zip(axes[0], schemes, strict=True):
         for model, g in histories[histories["scheme"] == scheme].groupby("model", sort=False):
             g = g.sort_values("number")
-            colour = MODEL_COLOURS.get(model, "black")
+            colour = model_colour(model)
             best = np.fmax.accumulate(g["value"].to_numpy(dtype=float))
             ax.step(g["number"] + 1, best, where="post", color=colour, lw=1.2, label=LABELS.get(model, model))
             pruned = g["state"] == "PRUNED"

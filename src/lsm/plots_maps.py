@@ -20,7 +20,7 @@ from rasterio.enums import Resampling
 from lsm.mapping.classes import CLASS_NAMES
 from lsm.mapping.style import CLASS_COLOURS
 from lsm.models import LABELS
-from lsm.plots import FULL_WIDTH_IN, PALETTE, add_north_arrow, add_scale_bar, apply_style
+from lsm.plots import FULL_WIDTH_IN, add_north_arrow, add_scale_bar, apply_style, model_colour
 
 MAX_PIXELS = 900  # longest side of a map as drawn
 
@@ -127,13 +127,13 @@ def rate_curves(curves: pd.DataFrame, summary: pd.DataFrame) -> plt.Figure:
     }
     models = list(dict.fromkeys(curves["model"]))
     for ax, (curve, title) in zip(axes, titles.items(), strict=True):
-        for j, model in enumerate(models):
+        for model in models:
             c = curves[(curves["model"] == model) & (curves["curve"] == curve)]
             value = summary.loc[summary["model"] == model, f"{curve}_auc"].iloc[0]
             ax.plot(
                 100 * c["area_fraction"],
                 100 * c["event_fraction"],
-                color=PALETTE[j % len(PALETTE)],
+                color=model_colour(model),
                 label=f"{short_label(model)} ({value:.3f})",
                 drawstyle="steps-post",
             )

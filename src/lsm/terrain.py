@@ -89,10 +89,14 @@ def twi_spi(slope_deg: np.ndarray, specific_area: np.ndarray) -> tuple[np.ndarra
 def hillshade(
     dem: np.ndarray, cell_size: float, azimuth: float = 315.0, altitude: float = 45.0
 ) -> np.ndarray:
-    """Illumination 0-1 of each cell from a light at ``azimuth``/``altitude`` degrees (for maps)."""
-    dzdx, dzdy = horn_gradients(dem, cell_size)
-    slope = np.arctan(np.hypot(dzdx, dzdy))
-    aspect = np.arctan2(-dzdx, -dzdy)
-    az, alt = np.deg2rad(azimuth), np.deg2rad(altitude)
-    shade = np.sin(alt) * np.cos(slope) + np.cos(alt) * np.sin(slope) * np.cos(az - aspect)
-    return np.clip(shade, 0, 1).astype("float32")
+    """Illumination 0-1 of each cell from a light at ``azimuth``/``altitude`` degrees, for maps.
+
+    Matplotlib's :class:`~matplotlib.colors.LightSource` shades (it stretches the illumination to
+    0-1 over the map unless the map is a plane); nodata cells are shaded as if at the mean elevation,
+    as in :func:`horn_gradients`, so that they do not spread into their neighbours.
+    """
+    from matplotlib.colors import LightSource
+
+    filled = np.where(np.isnan(dem), np.nanmean(dem), dem).astype("float64")
+    light = LightSource(azdeg=azimuth, altdeg=altitude)
+    return light.hillshade(filled, dx=cell_size, dy=cell_size).astype("float32")

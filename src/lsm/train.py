@@ -99,6 +99,136 @@ def predict_torch(
     return np.concatenate(out).astype("float64") if out else np.zeros(0)
 
 
+@dataclass
+class _TorchData:
+    """The normalised inputs of every sample on the device, and which samples fit and which validate."""
+
+    patches: torch.Tensor
+    sequences: torch.Tensor | None
+    target: torch.Tensor
+    labels: np.ndarray
+    fit_idx: np.ndarray
+    val_idx: np.ndarray
+
+
+def _torch_data(
+    samples: SampleSet,
+    split: np.ndarray,
+    sequences: np.ndarray | None,
+    validation_fraction: float,
+    seed: int,
+    device: torch.device,
+) -> tuple[_TorchData, Normaliser]:
+    """Carve the validation part out of ``split == TRAIN``, fit the normaliser on the rest, and move
+    the normalised samples to ``device`` once (the batches index into them)."""
+    labels = samples.table["label"].to_numpy()
+    train_idx = np.flatnonzero(split == TRAIN)
+    val_mask = carve_validation(labels[train_idx], _groups(samples)[train_idx], validation_fraction, seed)
+    fit_idx, val_idx = train_idx[~val_mask], train_idx[val_mask]
+    fit_mask = np.zeros(len(labels), dtype=bool)
+    fit_mask[fit_idx] = True
+    normaliser = Normaliser.fit(samples.patches, samples.tabular, sequences, fit_mask)
+    data = _TorchData(
+        patches=to_tensor(normaliser.patches(samples.patches), device),
+        sequences=None if sequences is None else to_tensor(normaliser.sequences(sequences), device),
+        target=torch.tensor(labels, dtype=torch.float32, device=device),
+        labels=labels,
+        fit_idx=fit_idx,
+        val_idx=val_idx,
+    )
+    return data, normaliser
+
+
+def _train_epoch(
+    model: LandslideNet,
+    data: _TorchData,
+    optimiser: torch.optim.Optimizer,
+    loss_fn: torch.nn.Module,
+    batch_size: int,
+    generator: torch.Generator,
+) -> float:
+    """One pass over the fitting samples in a seeded random order; the mean training loss."""
+    model.train()
+    order = torch.as_tensor(data.fit_idx)[torch.randperm(len(data.fit_idx), generator=generator)]
+    total = 0.0
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size].to(data.target.device)
+        optimiser.zero_grad()
+        sequences = None if data.sequences is None else data.sequences[batch]
+        loss = loss_fn(model(data.patches[batch], sequences), data.target[batch])
+        loss.backward()
+        optimiser.step()
+        total += loss.item() * len(batch)
+    return total / len(data.fit_idx)
+
+
+def _validate_epoch(model: LandslideNet, data: _TorchData, loss_fn: torch.nn.Module) -> tuple[float, float]:
+    """Loss and ROC AUC on the validation part (what early stopping and the tuner watch)."""
+    model.eval()
+    with torch.no_grad():
+        v = torch.as_tensor(data.val_idx, device=data.target.device)
+        logits = model(data.patches[v], None if data.sequences is None else data.sequences[v])
+        val_loss = float(loss_fn(logits, data.target[v]))
+        val_auc = float(roc_auc_score(data.labels[data.val_idx], torch.sigmoid(logits).cpu().numpy()))
+    return val_loss, val_auc
+
+
+# A validation loss must drop by more than this to count as better (float noise is no progress).
+MIN_LOSS_IMPROVEMENT = 1e-6
+
+
+@dataclass
+class _EarlyStopping:
+    """Keeps the weights of the epoch with the lowest validation loss; says when ``patience``
+    epochs have passed without a better one."""
+
+    patience: int
+    best_loss: float = np.inf
+    best_state: dict[str, torch.Tensor] | None = None
+    best_epoch: int = 0
+
+    def should_stop(self, epoch: int, val_loss: float, model: LandslideNet) -> bool:
+        if val_loss < self.best_loss - MIN_LOSS_IMPROVEMENT:
+            self.best_loss, self.best_state, self.best_epoch = (
+                val_loss,
+                copy.deepcopy(model.state_dict()),
+                epoch,
+            )
+            return False
+        return epoch - self.best_epoch >= self.patience
+
+
+def _fit_torch(
+    model: LandslideNet,
+    data: _TorchData,
+    settings: TorchSettings,
+    seed: int,
+    description: str,
+    progress: bool = False,
+    on_epoch: Callable[[int, float], None] | None = None,
+) -> tuple[int, pd.DataFrame]:
+    """Adam on BCE with early stopping; leaves the best epoch's weights in ``model`` and returns that
+    epoch and the learning curve (epoch, train_loss, val_loss, val_auc)."""
+    optimiser = torch.optim.Adam(
+        model.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay
+    )
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    generator = torch.Generator().manual_seed(seed)
+    stopping = _EarlyStopping(settings.patience)
+    rows = []
+    epochs = tqdm(range(1, settings.epochs + 1), desc=description, disable=not progress, unit="epoch")
+    for epoch in epochs:
+        train_loss = _train_epoch(model, data, optimiser, loss_fn, settings.batch_size, generator)
+        val_loss, val_auc = _validate_epoch(model, data, loss_fn)
+        rows.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss, "val_auc": val_auc})
+        if on_epoch is not None:
+            on_epoch(epoch, val_auc)
+        if stopping.should_stop(epoch, val_loss, model):
+            break
+    model.load_state_dict(stopping.best_state)
+    return stopping.best_epoch, pd.DataFrame(rows)
+
+
 def train_torch(
     kind: str,
     samples: SampleSet,
@@ -114,59 +244,10 @@ def train_torch(
     predict ``split == TEST``. ``on_epoch(epoch, validation AUC)`` is called after every epoch (the
     tuner prunes hopeless trials there by raising)."""
     seed_everything(seed, threads)
-    labels = samples.table["label"].to_numpy()
-    train_idx = np.flatnonzero(split == TRAIN)
-    val_mask = carve_validation(
-        labels[train_idx], _groups(samples)[train_idx], settings.validation_fraction, seed
-    )
-    fit_idx, val_idx = train_idx[~val_mask], train_idx[val_mask]
-    fit_mask = np.zeros(len(labels), dtype=bool)
-    fit_mask[fit_idx] = True
-    uses_sequences = kind in TEMPORAL_MODELS
-    sequences = samples.sequences if uses_sequences else None
-    normaliser = Normaliser.fit(samples.patches, samples.tabular, sequences, fit_mask)
-    patches = to_tensor(normaliser.patches(samples.patches), device)
-    seqs = to_tensor(normaliser.sequences(sequences), device) if uses_sequences else None
-    target = torch.tensor(labels, dtype=torch.float32, device=device)
-
+    sequences = samples.sequences if kind in TEMPORAL_MODELS else None
+    data, normaliser = _torch_data(samples, split, sequences, settings.validation_fraction, seed, device)
     model = LandslideNet(kind, samples.patches.shape[1], len(samples.sequence_names), settings).to(device)
-    optimiser = torch.optim.Adam(
-        model.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay
-    )
-    loss_fn = torch.nn.BCEWithLogitsLoss()
-    generator = torch.Generator().manual_seed(seed)
-    best = (np.inf, None, 0)
-    rows = []
-    epochs = tqdm(
-        range(1, settings.epochs + 1), desc=f"{kind} seed {seed}", disable=not progress, unit="epoch"
-    )
-    for epoch in epochs:
-        model.train()
-        order = torch.as_tensor(fit_idx)[torch.randperm(len(fit_idx), generator=generator)]
-        total = 0.0
-        for start in range(0, len(order), settings.batch_size):
-            b = order[start : start + settings.batch_size].to(device)
-            optimiser.zero_grad()
-            loss = loss_fn(model(patches[b], None if seqs is None else seqs[b]), target[b])
-            loss.backward()
-            optimiser.step()
-            total += loss.item() * len(b)
-        model.eval()
-        with torch.no_grad():
-            v = torch.as_tensor(val_idx, device=device)
-            logits = model(patches[v], None if seqs is None else seqs[v])
-            val_loss = float(loss_fn(logits, target[v]))
-            val_auc = float(roc_auc_score(labels[val_idx], torch.sigmoid(logits).cpu().numpy()))
-        rows.append(
-            {"epoch": epoch, "train_loss": total / len(fit_idx), "val_loss": val_loss, "val_auc": val_auc}
-        )
-        if on_epoch is not None:
-            on_epoch(epoch, val_auc)
-        if val_loss < best[0] - 1e-6:
-            best = (val_loss, copy.deepcopy(model.state_dict()), epoch)
-        elif epoch - best[2] >= settings.patience:
-            break
-    model.load_state_dict(best[1])
+    best_epoch, curve = _fit_torch(model, data, settings, seed, f"{kind} seed {seed}", progress, on_epoch)
     test_idx = np.flatnonzero(split == TEST)
     probabilities = predict_torch(
         model,
@@ -175,8 +256,8 @@ def train_torch(
         None if sequences is None else sequences[test_idx],
         device,
     )
-    result = _result(samples, test_idx, probabilities, pd.DataFrame(rows))
-    result.metrics["best_epoch"] = best[2]
+    result = _result(samples, test_idx, probabilities, curve)
+    result.metrics["best_epoch"] = best_epoch
     return model, normaliser, result
 
 

@@ -173,45 +173,84 @@ def assemble(
     """
     tiles = [Path(t) for t in tile_tifs]
     with rasterio.open(tiles[0]) as first:
-        profile = dict(first.profile)
-        width, top = first.width, first.transform
+        base = {"width": first.width, "crs": first.profile["crs"]}
+        top = first.transform
         cell_area_km2 = abs(first.transform.a * first.transform.e) / 1e6
-    full = _profile({"width": width, "crs": profile["crs"]}, grid_height, top, "float32", float("nan"))
-    accumulator = Accumulator(grid_height * width, sample_size, seed)
+    accumulator = Accumulator(grid_height * base["width"], sample_size, seed)
     event_p = np.full(len(events), np.nan)
-    ev_rows, ev_cols = events["row"].to_numpy(), events["col"].to_numpy()
     folder = Path(out.probability).parent
     folder.mkdir(parents=True, exist_ok=True)
     with _scratch(folder, ".tif") as mosaic, _scratch(folder, ".tif") as class_tif:
-        with rasterio.open(mosaic, "w", **full) as dst:
-            offset = 0
-            for path in tiles:
-                with rasterio.open(path) as src:
-                    for window in iter_windows(src.height, src.width, window_size):
-                        values = src.read(1, window=window)
-                        target = Window(window.col_off, window.row_off + offset, window.width, window.height)
-                        dst.write(values, 1, window=target)
-                        counted = (
-                            values if surveyed is None else np.where(surveyed.mask(target), values, np.nan)
-                        )
-                        accumulator.add(counted)
-                        _pick(values, target, ev_rows, ev_cols, event_p)
-                    offset += src.height
-        if offset != grid_height:
-            raise ValueError(f"the tiles cover {offset} rows, the grid has {grid_height}")
+        full = _profile(base, grid_height, top, "float32", float("nan"))
+        rows = _mosaic(tiles, mosaic, full, window_size, accumulator, surveyed, events, event_p)
+        if rows != grid_height:
+            raise ValueError(f"the tiles cover {rows} rows, the grid has {grid_height}")
         breaks = class_breaks(accumulator.sample, method)
-        counts = np.zeros(len(CLASS_NAMES) + 1, dtype=np.int64)
-        class_profile = _profile({"width": width, "crs": profile["crs"]}, grid_height, top, "uint8", 0)
-        with rasterio.open(mosaic) as src, rasterio.open(class_tif, "w", **class_profile) as dst:
-            for window in iter_windows(src.height, src.width, window_size):
-                classes = classify(src.read(1, window=window), breaks)
-                dst.write(classes, 1, window=window)
-                counted = classes if surveyed is None else np.where(surveyed.mask(window), classes, 0)
-                counts += np.bincount(counted.ravel(), minlength=len(CLASS_NAMES) + 1)
+        class_profile = _profile(base, grid_height, top, "uint8", 0)
+        counts = _classify_mosaic(mosaic, class_tif, class_profile, breaks, window_size, surveyed)
         write_cog(mosaic, out.probability, "AVERAGE")
         write_cog(class_tif, out.classes, "MODE")
     write_class_style(out.style, CLASS_NAMES)
+    return _summarise(events, event_p, breaks, counts, cell_area_km2, accumulator)
 
+
+def _mosaic(
+    tiles: list[Path],
+    mosaic: Path,
+    profile: dict,
+    window_size: int,
+    accumulator: Accumulator,
+    surveyed: SurveyedArea | None,
+    events: pd.DataFrame,
+    event_p: np.ndarray,
+) -> int:
+    """Copy the tiles one under the other into ``mosaic`` window by window, feeding the surveyed
+    probabilities to ``accumulator`` and the events' probabilities to ``event_p``; the rows written."""
+    ev_rows, ev_cols = events["row"].to_numpy(), events["col"].to_numpy()
+    offset = 0
+    with rasterio.open(mosaic, "w", **profile) as dst:
+        for path in tiles:
+            with rasterio.open(path) as src:
+                for window in iter_windows(src.height, src.width, window_size):
+                    values = src.read(1, window=window)
+                    target = Window(window.col_off, window.row_off + offset, window.width, window.height)
+                    dst.write(values, 1, window=target)
+                    counted = values if surveyed is None else np.where(surveyed.mask(target), values, np.nan)
+                    accumulator.add(counted)
+                    _pick(values, target, ev_rows, ev_cols, event_p)
+                offset += src.height
+    return offset
+
+
+def _classify_mosaic(
+    mosaic: Path,
+    class_tif: Path,
+    profile: dict,
+    breaks: np.ndarray,
+    window_size: int,
+    surveyed: SurveyedArea | None,
+) -> np.ndarray:
+    """Write the classes of the mosaic window by window; the cells per class in the surveyed area
+    (index 0: not mapped)."""
+    counts = np.zeros(len(CLASS_NAMES) + 1, dtype=np.int64)
+    with rasterio.open(mosaic) as src, rasterio.open(class_tif, "w", **profile) as dst:
+        for window in iter_windows(src.height, src.width, window_size):
+            classes = classify(src.read(1, window=window), breaks)
+            dst.write(classes, 1, window=window)
+            counted = classes if surveyed is None else np.where(surveyed.mask(window), classes, 0)
+            counts += np.bincount(counted.ravel(), minlength=len(CLASS_NAMES) + 1)
+    return counts
+
+
+def _summarise(
+    events: pd.DataFrame,
+    event_p: np.ndarray,
+    breaks: np.ndarray,
+    counts: np.ndarray,
+    cell_area_km2: float,
+    accumulator: Accumulator,
+) -> MapSummary:
+    """Class table, success- and prediction-rate curves and event counts of the mapped events."""
     mapped = np.isfinite(event_p)
     event_classes = classify(event_p[mapped], breaks)
     table = class_table(counts[1:], cell_area_km2, event_classes)
