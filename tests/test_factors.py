@@ -15,11 +15,10 @@ from lsm.factors import (
     channel_names,
     collinearity,
     compute_factors,
-    distance_to_mask,
-    rasterize_geometries,
     to_channels,
 )
 from lsm.io.study import AnalysisGrid, Study
+from lsm.raster import distance_to_mask, rasterize_geometries
 
 
 def test_distance_matches_brute_force() -> None:
@@ -36,7 +35,7 @@ def test_distance_matches_brute_force() -> None:
 def test_line_distance_is_within_half_a_diagonal_of_the_exact_one() -> None:
     grid = AnalysisGrid(CRS.from_epsg(32640), Affine(30, 0, 0, 0, -30, 3000), 100, 100)
     line = LineString([(150, 2900), (2700, 600)])
-    dist = distance_to_mask(rasterize_geometries([line], grid), grid.cell)
+    dist = distance_to_mask(rasterize_geometries([line], grid.shape, grid.transform), grid.cell)
     rows, cols = np.indices(grid.shape)
     x, y = grid.xy(rows, cols)
     from shapely import distance, points

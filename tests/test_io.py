@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 
 import pytest
 
 from lsm.errors import InputError
-from lsm.io import atomic_path, read_yaml, write_yaml
+from lsm.io import atomic_path, read_yaml, write_json, write_yaml
 
 
 def test_atomic_path_moves_on_success(tmp_path) -> None:
@@ -51,3 +52,15 @@ def test_yaml_round_trip_and_errors(tmp_path) -> None:
         read_yaml(path)
     with pytest.raises(InputError, match="file not found"):
         read_yaml(tmp_path / "missing.yaml")
+
+
+def test_json_is_indented_ends_with_a_newline_and_leaves_no_part_file(tmp_path) -> None:
+    path = tmp_path / "out" / "summary.json"
+    write_json(path, {"b": 1, "a": [1.5, None]})
+    text = path.read_text()
+    assert text == '{\n  "b": 1,\n  "a": [\n    1.5,\n    null\n  ]\n}\n'
+    assert json.loads(text) == {"b": 1, "a": [1.5, None]}
+    with pytest.raises(TypeError):
+        write_json(path, {"not json": object()})
+    assert path.read_text() == text  # a failed write keeps the old file whole
+    assert os.listdir(path.parent) == ["summary.json"]

@@ -17,7 +17,7 @@ from rasterio.warp import Resampling, calculate_default_transform, reproject
 from lsm.factors import ALL_FACTORS, compute_factors
 from lsm.io.study import Study
 from lsm.plan import choose_factors, scan_study
-from lsm.sampling import SamplingSettings, build_samples
+from lsm.sampling import SamplingSettings, build_samples, load_samples, save_samples
 from lsm.splits import BUFFER, TEST, TRAIN, Normaliser, SplitSettings, make_splits
 
 SETTINGS = SamplingSettings(seed=3, buffer_m=300.0, buffer_days=60)
@@ -166,6 +166,32 @@ def test_static_study_without_series_skips_the_temporal_models(tiny_study_dir, t
     }
     splits, _ = make_splits(samples.table, 30.0, 15, False, SplitSettings())
     assert "temporal" not in splits.columns
+
+
+def test_absences_keep_the_centre_of_their_cell_through_save_and_load(tiny_study_dir, tmp_path: Path) -> None:
+    study_dir = tmp_path / "absences"
+    shutil.copytree(tiny_study_dir, study_dir)
+    for name in ("rainfall.nc", "reservoirs.gpkg", "reservoir_levels.csv"):
+        (study_dir / name).unlink()  # absences have no date: only a static study uses them
+    study = Study(study_dir, GRID)
+    rows, cols = np.array([30, 50, 61]), np.array([40, 22, 70])
+    x, y = study.grid.xy(rows, cols)
+    points = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy(np.r_[x + 7.0, -1e6], np.r_[y - 11.0, -1e6]), crs=study.grid.crs
+    )
+    points.to_file(study_dir / "absences.gpkg")
+    names, _ = choose_factors("auto", scan_study(study_dir))
+    samples = build_samples(compute_factors(study, names), study, SETTINGS, progress=False)
+    table = samples.absences.table
+    assert samples.absences.left_out == {"outside the DEM's extent": 1}
+    np.testing.assert_array_equal(table[["row", "col"]].to_numpy(), np.column_stack([rows, cols]))
+    np.testing.assert_array_equal(table[["x", "y"]].to_numpy(), np.column_stack([x, y]))
+    assert samples.summary["cell_size_m"] == 30.0
+    files = [tmp_path / name for name in ("samples.gpkg", "tensors.npz", "summary.json")]
+    save_samples(samples, *files)
+    loaded = load_samples(*files).absences.table
+    assert list(loaded["absence_id"]) == list(table["absence_id"])
+    np.testing.assert_array_equal(loaded[["row", "col", "x", "y"]], table[["row", "col", "x", "y"]])
 
 
 def test_polygon_landslides_start_at_their_highest_cell(tiny_study_dir, tmp_path: Path) -> None:

@@ -15,18 +15,20 @@ from sklearn.metrics import roc_auc_score
 
 from lsm.mapping.contrast import MapLayers, contrast
 from lsm.reported import load_reported_metrics
-from lsm.sampling import window_totals_only
+from lsm.sampling import Absences, SampleSet, window_totals_only
 from lsm.scorecard import (
     PAPER_COLUMN,
     EvaluationSettings,
     HeldOut,
     Runs,
+    absence_split,
     compare,
     judge_claims,
     performance_table,
     shuffle_series,
     summarise_runs,
 )
+from lsm.splits import TEST, TRAIN
 from lsm.stats import CONTRADICTED, NOT_SIGNIFICANT, SUPPORTED, UNTESTABLE
 from tests.conftest import REPO
 
@@ -184,6 +186,33 @@ def test_clustered_positives_widen_the_test_beyond_delong(tmp_path: Path) -> Non
     assert row["delong_p"] < 0.01
     assert row["boot_p"] > 0.05
     assert row["boot_high"] - row["boot_low"] > 2 * (abs(row["difference"]) / abs(row["delong_z"])) * 1.96
+
+
+def test_spatial_absences_count_where_their_nearest_sample_is_held_out() -> None:
+    """West half trained, east half tested: an absence counts under ``spatial`` by where it lies
+    (its own x, y), whatever its row and column say about the samples' grid."""
+    import geopandas as gpd
+
+    xs = np.array([100.0, 400.0, 1900.0, 2200.0])
+    table = gpd.GeoDataFrame({"sample_id": ["S1", "S2", "S3", "S4"]}, geometry=gpd.points_from_xy(xs, xs * 0))
+    absences = pd.DataFrame(
+        {"absence_id": ["A1", "A2", "A3"], "row": [0, 0, 0], "col": [0, 0, 0], "x": [150.0, 2000.0, 1200.0]}
+    ).assign(y=[10.0, -10.0, 0.0])
+    samples = SampleSet(
+        table,
+        np.zeros(0),
+        None,
+        np.zeros(0),
+        [],
+        [],
+        [],
+        {},
+        Absences(absences, np.zeros(0), np.zeros(0), {}),
+    )
+    splits = pd.DataFrame({"spatial": [TRAIN, TRAIN, TEST, TEST]})
+    assert absence_split(samples, splits, "spatial").tolist() == [False, True, True]
+    assert absence_split(samples, splits, "random").all()
+    assert not absence_split(samples, splits, "temporal").any()
 
 
 def test_shuffled_reservoir_days_keep_consistent_changes_and_the_rest() -> None:

@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from rasterio import features
-from scipy import ndimage
 
 from lsm.errors import InputError
 from lsm.io import write_raster, write_text
 from lsm.io.study import AnalysisGrid, Study
 from lsm.plan import ALL_FACTORS  # the paper's 11 and distance to the reservoir shore
+from lsm.raster import distance_to_mask, rasterize_geometries
 from lsm.terrain import flow_routing, slope_aspect, twi_spi
 
 log = logging.getLogger(__name__)
@@ -57,25 +57,8 @@ class FactorStack:
         return np.isfinite(self.data).all(axis=0)
 
 
-def distance_to_mask(mask: np.ndarray, cell: float) -> np.ndarray:
-    """Distance (m) from each cell centre to the centre of the nearest True cell (inf if none)."""
-    if not mask.any():
-        return np.full(mask.shape, np.inf, dtype="float32")
-    return ndimage.distance_transform_edt(~mask, sampling=cell).astype("float32")
-
-
-def rasterize_geometries(geoms, grid: AnalysisGrid) -> np.ndarray:
-    """Cells touched by the geometries (lines) or covered by them (polygons)."""
-    shapes = [(g, 1) for g in geoms if g is not None and not g.is_empty]
-    if not shapes:
-        return np.zeros(grid.shape, dtype=bool)
-    return features.rasterize(
-        shapes, out_shape=grid.shape, transform=grid.transform, all_touched=True, dtype="uint8"
-    ).astype(bool)
-
-
 def _line_mask(study: Study, name: str, lines, grid: AnalysisGrid) -> np.ndarray:
-    mask = rasterize_geometries(lines.geometry, grid)
+    mask = rasterize_geometries(lines.geometry, grid.shape, grid.transform)
     if not mask.any():
         raise InputError(
             study.path(name), "has no line inside the study area", "add the lines, or check the CRS"
@@ -103,7 +86,7 @@ def river_distance(study: Study, routing, river_area_km2: float, notes: list[str
     river_mask = np.zeros(grid.shape, dtype=bool)
     if study.has("rivers.gpkg"):
         rivers = study.read_vector("rivers.gpkg", {"LineString", "MultiLineString"})
-        river_mask = rasterize_geometries(rivers.geometry, grid)
+        river_mask = rasterize_geometries(rivers.geometry, grid.shape, grid.transform)
     if not river_mask.any():
         upstream = np.nan_to_num(routing.upstream_cells)
         threshold = min(river_area_km2 * 1e6 / grid.cell**2, upstream.max())
@@ -131,8 +114,9 @@ def erodibility_grade(study: Study) -> np.ndarray:
 
 
 def shore_distance(study: Study) -> np.ndarray:
+    grid = study.grid
     reservoirs = study.read_vector("reservoirs.gpkg", {"Polygon", "MultiPolygon"})
-    return distance_to_mask(rasterize_geometries(reservoirs.geometry, study.grid), study.grid.cell)
+    return distance_to_mask(rasterize_geometries(reservoirs.geometry, grid.shape, grid.transform), grid.cell)
 
 
 def compute_factors(study: Study, names: list[str], river_area_km2: float = 2.0) -> FactorStack:

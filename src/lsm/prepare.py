@@ -16,7 +16,7 @@ from typing import Any
 import geopandas as gpd
 
 from lsm.factors import compute_factors, read_factor_stack, write_factors
-from lsm.io import write_text
+from lsm.io import write_json, write_text
 from lsm.io.study import Study
 from lsm.plan import AUTO, choose_factors, scan_study
 from lsm.sampling import SamplingSettings, build_samples, save_samples
@@ -70,21 +70,13 @@ def splits_step(
 ):
     table = gpd.read_file(gpkg)
     summary = json.loads(Path(summary_json).read_text())
-    cell = abs(float(config["grid"]["resolution_m"] or _cell_from(table)))
+    cell = float(summary["cell_size_m"])  # the analysis grid's, as the samples were drawn on it
     settings = SplitSettings.from_config(config["splits"])
     schemes = schemes or config.get("models", {}).get("schemes", list(SCHEMES))
     splits, info = make_splits(table, cell, summary["patch_size"], summary["temporal"], settings, schemes)
     log.info("splits: %s", info)
     write_text(splits_csv, splits.to_csv(index=False))
-    write_text(splits_json, json.dumps(info, indent=2) + "\n")
-
-
-def _cell_from(table: gpd.GeoDataFrame) -> float:
-    """Cell size from the sample grid indices, for studies that keep the DEM's resolution."""
-    dx = table.geometry.x.to_numpy() - table.geometry.x.iloc[0]
-    dc = table["col"].to_numpy() - table["col"].iloc[0]
-    moved = dc != 0
-    return float(abs(dx[moved] / dc[moved]).mean())
+    write_json(splits_json, info)
 
 
 def prepare_all(config: dict[str, Any], study_dir: Path, results: Path, progress: bool = True) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from lsm.io import write_text
+from lsm.io import write_json
 
 MANIFEST_NAME = "provenance.json"
 # The packages whose versions can change the numbers, figures or maps.
@@ -139,7 +139,7 @@ def write_folder_manifest(
     """Write ``<folder>/provenance.json`` (or ``target``): :func:`record` plus the folder's files."""
     folder = Path(folder)
     manifest = {"folder": folder.name, **record(config, seeds, root), "files": folder_files(folder)}
-    write_text(target or folder / MANIFEST_NAME, json.dumps(manifest, indent=2) + "\n")
+    write_json(target or folder / MANIFEST_NAME, manifest)
     return manifest
 
 

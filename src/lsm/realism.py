@@ -11,7 +11,6 @@ true hazard is on the terrain and how many true events sit within the reservoir'
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from sklearn.metrics import roc_auc_score
 
 from lsm.errors import InputError
 from lsm.factors import FactorStack, read_factor_stack
-from lsm.io import write_text
+from lsm.io import write_json
 from lsm.io.study import Study
 
 # Factors whose values are class codes: their AUC alone ranks the classes by landslide density.
@@ -202,7 +201,7 @@ def realism_metrics(
 def realism_job(study_dir: str, factors_tif: str, grid_settings: dict, out_json: str) -> dict[str, Any]:
     """Realism report of the study in ``study_dir`` on its factor stack, written to ``out_json``."""
     report = study_report(study_dir, factors_tif, grid_settings)
-    write_text(out_json, json.dumps(_plain(report), indent=2) + "\n")
+    write_json(out_json, _plain(report))
     return report
 
 
@@ -318,5 +317,5 @@ def realism_with_references(
             report = reference_report(folder, grid_settings)
             others[report["study"]] = report
     combined = {"study": own, "references": others}
-    write_text(out_json, json.dumps(_plain(combined), indent=2) + "\n")
+    write_json(out_json, _plain(combined))
     return combined

@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from lsm.errors import InputError
 from lsm.factors import FactorStack, channel_names, to_channels
-from lsm.io import atomic_path, write_text, write_vector
+from lsm.io import atomic_path, write_json, write_text, write_vector
 from lsm.io.study import OUTSIDE_DEM, RainCube, Study
 from lsm.plan import TEMPORAL_MODELS, scan_study, temporal_support
 
@@ -519,7 +519,7 @@ def sample_arrays(
 class Absences:
     """The study's own non-landslide points (absences.gpkg), ready for every static model."""
 
-    table: pd.DataFrame  # absence_id, row, col, x, y
+    table: pd.DataFrame  # absence_id, row, col, x, y (x, y: the cell centre)
     patches: np.ndarray
     tabular: np.ndarray
     left_out: dict[str, int]
@@ -545,7 +545,8 @@ def build_absences(
     fits = patch_fits(stack.valid, settings.radius)
     reason[usable & ~fits[np.where(usable, rows, 0), np.where(usable, cols, 0)]] = LEFT_OUT_PATCH
     kept = reason == ""
-    table = pd.DataFrame({"row": rows[kept], "col": cols[kept]})
+    x, y = stack.grid.xy(rows[kept], cols[kept])
+    table = pd.DataFrame({"row": rows[kept], "col": cols[kept], "x": x, "y": y})
     table.insert(0, "absence_id", [f"A{i:05d}" for i in range(1, len(table) + 1)])
     arrays = sample_arrays(stack, table.assign(day=-1), None, settings)
     counts = pd.Series(reason[~kept]).value_counts()
@@ -616,6 +617,7 @@ def sampling_summary(
         "landslides_left_out": left_out,
         "landslides_dropped_patch_outside_valid_area": left_out.get(LEFT_OUT_PATCH, 0),
         "patch_size": settings.patch_size,
+        "cell_size_m": stack.grid.cell,
         "buffer_m": buffer_m,
         "buffer_days": settings.buffer_days,
         "free_area_share": free_share,
@@ -651,12 +653,14 @@ def save_samples(
             absence_id=a.table["absence_id"].to_numpy().astype("U"),
             absence_row=a.table["row"].to_numpy(),
             absence_col=a.table["col"].to_numpy(),
+            absence_x=a.table["x"].to_numpy(),
+            absence_y=a.table["y"].to_numpy(),
             absence_patches=a.patches,
             absence_tabular=a.tabular,
         )
     with atomic_path(npz) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **arrays)
-    write_text(summary_json, json.dumps(samples.summary, indent=2) + "\n")
+    write_json(summary_json, samples.summary)
     if balance_csv is not None:
         balance = negative_balance(samples.table, samples.sequences, samples.sequence_names)
         write_text(balance_csv, balance.to_csv(index=False, float_format="%.6g"))
@@ -669,8 +673,13 @@ def load_samples(gpkg: str | Path, npz: str | Path, summary_json: str | Path | N
             raise InputError(npz, "its samples do not match samples.gpkg", "rerun the samples rule")
         absences = None
         if "absence_id" in data.files:
-            ids = {"absence_id": data["absence_id"], "row": data["absence_row"], "col": data["absence_col"]}
-            absences = Absences(pd.DataFrame(ids), data["absence_patches"], data["absence_tabular"], {})
+            table = pd.DataFrame(
+                {
+                    "absence_id": data["absence_id"],
+                    **{key: data[f"absence_{key}"] for key in ("row", "col", "x", "y")},
+                }
+            )
+            absences = Absences(table, data["absence_patches"], data["absence_tabular"], {})
         return SampleSet(
             table,
             data["patches"],

@@ -13,7 +13,6 @@ only from ``paper/reported.yaml`` (:mod:`lsm.reported`).
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from lsm.io import write_text
+from lsm.io import write_json, write_text
 from lsm.models import LABELS
 from lsm.plan import SKLEARN_MODELS, TEMPORAL_MODELS
 from lsm.reported import load_reported_metrics
@@ -470,24 +469,8 @@ def absence_split(samples: SampleSet, splits: pd.DataFrame, scheme: str) -> np.n
         return np.ones(len(absences.table), dtype=bool)
     t = samples.table
     xy = np.column_stack([t.geometry.x, t.geometry.y])
-    axy = np.column_stack(samples_xy(samples, absences.table))
-    nearest = cKDTree(xy).query(axy)[1]
+    nearest = cKDTree(xy).query(absences.table[["x", "y"]].to_numpy())[1]
     return splits[scheme].to_numpy()[nearest] == TEST
-
-
-def samples_xy(samples: SampleSet, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Cell-centre coordinates of rows/cols, from the samples' own row/col -> x/y relation."""
-    t = samples.table
-    cell = _cell_size(t)
-    x0 = float(t.geometry.x.iloc[0] - (t["col"].iloc[0] + 0.5) * cell)
-    y0 = float(t.geometry.y.iloc[0] + (t["row"].iloc[0] + 0.5) * cell)
-    return x0 + (table["col"].to_numpy() + 0.5) * cell, y0 - (table["row"].to_numpy() + 0.5) * cell
-
-
-def _cell_size(t: pd.DataFrame) -> float:
-    moved = t["col"].to_numpy() != t["col"].iloc[0]
-    dx = t.geometry.x.to_numpy()[moved] - t.geometry.x.iloc[0]
-    return float(abs(dx / (t["col"].to_numpy()[moved] - t["col"].iloc[0])).mean())
 
 
 def absence_metrics(runs: Runs, samples: SampleSet, splits: pd.DataFrame) -> pd.DataFrame:
@@ -879,7 +862,7 @@ def evaluate_all(
         write_text(out[name], frame.to_csv(index=False, float_format="%.6g"))
     _write_dvc_plots(runs, csv["roc"], schemes, table, out)
     metrics = dvc_summary(summary, references, claims)
-    write_text(out["metrics"], json.dumps(metrics, indent=2) + "\n")
+    write_json(out["metrics"], metrics)
     return metrics
 
 

@@ -26,7 +26,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from tqdm import tqdm
 
 from lsm.evaluate import binary_metrics
-from lsm.io import atomic_path, write_text
+from lsm.io import atomic_path, write_json, write_text
 from lsm.models import (
     SKLEARN_MODELS,
     TORCH_MODELS,
@@ -349,7 +349,7 @@ def run_training(
     absences = predict_absences(samples, model, fitted, normaliser)
     write_text(out_dir / "absences.csv", absences.to_csv(index=False, float_format="%.8f"))
     write_text(out_dir / "learning_curve.csv", result.curve.to_csv(index=False, float_format="%.6f"))
-    write_text(out_dir / "metrics.json", json.dumps(result.metrics, indent=2) + "\n")
+    write_json(out_dir / "metrics.json", result.metrics)
     log.info("%s/%s/seed%d: AUC %.3f", scheme, model, seed, result.metrics["auc"])
     return result.metrics
 
@@ -382,7 +382,7 @@ def save_torch_model(
         "patch_size": patch_size,
         "settings": net.settings.as_dict(),
     }
-    write_text(Path(out_dir) / "model.json", json.dumps(architecture, indent=2) + "\n")
+    write_json(Path(out_dir) / "model.json", architecture)
 
 
 def save_normaliser(out_dir: Path, normaliser: Normaliser) -> None:

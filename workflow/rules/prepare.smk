@@ -115,7 +115,7 @@ rule splits:
     conda:
         "../../envs/geo.yaml"
     params:
-        config={k: config[k] for k in ("grid", "splits")},
+        config={k: config[k] for k in ("splits",)},
         schemes=SCHEMES,
     message:
         "Train/test splits (random, spatial, temporal) of study '{STUDY}'"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -47,6 +48,11 @@ def write_text(target: str | Path, text: str) -> None:
     """Write ``text`` to ``target`` atomically."""
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def write_json(target: str | Path, data: Any) -> None:
+    """Write ``data`` as indented JSON with a final newline to ``target`` atomically (readable diffs)."""
+    write_text(target, json.dumps(data, indent=2) + "\n")
 
 
 def write_yaml(target: str | Path, data: Any) -> None:

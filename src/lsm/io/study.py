@@ -28,6 +28,7 @@ from lsm.contract import contract_path
 from lsm.errors import InputError
 from lsm.io.dates import check_precision, check_timezone, parse_days
 from lsm.io.files import read_yaml
+from lsm.raster import cell_centres, cells_containing
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +68,11 @@ class AnalysisGrid:
 
     def rowcol(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Row and column of the cells containing the points (may fall outside the grid)."""
-        t = self.transform
-        col = np.floor((np.asarray(x, dtype="float64") - t.c) / t.a).astype(int)
-        row = np.floor((np.asarray(y, dtype="float64") - t.f) / t.e).astype(int)
-        return row, col
+        return cells_containing(self.transform, x, y)
 
     def xy(self, row: np.ndarray, col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Coordinates of cell centres."""
-        t = self.transform
-        return t.c + (np.asarray(col) + 0.5) * t.a, t.f + (np.asarray(row) + 0.5) * t.e
+        return cell_centres(self.transform, row, col)
 
     def contains(self, row: np.ndarray, col: np.ndarray) -> np.ndarray:
         return (row >= 0) & (row < self.height) & (col >= 0) & (col < self.width)
@@ -97,9 +94,7 @@ class RainCube:
             from pyproj import Transformer
 
             x, y = Transformer.from_crs(grid.crs, self.crs, always_xy=True).transform(x, y)
-        t = self.transform
-        c = np.floor((x - t.c) / t.a).astype(int)
-        r = np.floor((y - t.f) / t.e).astype(int)
+        r, c = cells_containing(self.transform, x, y)
         ny, nx = self.values.shape[1:]
         inside = (r >= 0) & (r < ny) & (c >= 0) & (c < nx)
         return np.where(inside, r * nx + c, -1)

@@ -23,6 +23,7 @@ import rasterio
 from affine import Affine
 from rasterio.enums import Resampling
 
+from lsm.raster import cell_centres
 from lsm.sampling import Series, nearest_reservoir
 from lsm.stats import block_bootstrap_difference
 
@@ -66,10 +67,7 @@ def map_layers(
     shape = classes.shape
     with rasterio.open(classes_tif) as src:
         transform = src.transform * Affine.scale(src.width / shape[1], src.height / shape[0])
-    cols, rows = np.meshgrid(np.arange(shape[1]), np.arange(shape[0]))
-    x, y = (
-        np.asarray(v).reshape(shape) for v in rasterio.transform.xy(transform, rows.ravel(), cols.ravel())
-    )
+    x, y = cell_centres(transform, *np.indices(shape))
     quantities: dict[str, np.ndarray] = {}
     slope = _band(factors_tif, "slope", shape)
     if slope is not None:

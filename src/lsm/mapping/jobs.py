@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 
 from lsm.contract import contract_path
-from lsm.io import write_text
+from lsm.io import write_json, write_text
 from lsm.io.study import Study
 from lsm.mapping.forcing import DayForcing, resolve_date
 from lsm.mapping.stream import MapOutputs, SurveyedArea, assemble, map_tile
@@ -135,7 +135,7 @@ def gather_job(
         **{f"{k}_auc": v for k, v in result.auc.items()},
         **{f"events_{k}": v for k, v in result.events.items()},
     }
-    write_text(out["summary"], json.dumps(record, indent=2) + "\n")
+    write_json(out["summary"], record)
     log.info(
         "%s at %s: success-rate AUC %.3f, prediction-rate AUC %.3f",
         model,

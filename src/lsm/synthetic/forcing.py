@@ -12,6 +12,7 @@ from scipy import ndimage
 from shapely.geometry import Point
 from shapely.ops import substring
 
+from lsm.raster import cells_containing
 from lsm.synthetic.landscape import Landscape
 from lsm.synthetic.settings import SyntheticSettings
 
@@ -41,10 +42,8 @@ def make_rain(
     nx = int(np.ceil(grid.cols * grid.cell / rc))
     transform = Affine(rc, 0, grid.x0, 0, -rc, grid.y0)
     # Orographic factor from the mean elevation under each rain cell.
-    xs, ys = grid.centres()
-    r = np.minimum(((grid.y0 - ys) // rc).astype(int), ny - 1)
-    c = np.minimum(((xs - grid.x0) // rc).astype(int), nx - 1)
-    flat = (r * nx + c).ravel()
+    r, c = cells_containing(transform, *grid.centres())
+    flat = (np.minimum(r, ny - 1) * nx + np.minimum(c, nx - 1)).ravel()
     sums = np.bincount(flat, weights=land.dem.ravel().astype("float64"), minlength=ny * nx)
     cell_elev = (sums / np.maximum(np.bincount(flat, minlength=ny * nx), 1)).reshape(ny, nx)
     low, high = settings.elevation_m

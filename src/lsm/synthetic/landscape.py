@@ -19,8 +19,9 @@ from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString, Point, box, shape
 from shapely.ops import unary_union
 
+from lsm.raster import cell_centres, cells_containing, distance_to_mask, rasterize_geometries
 from lsm.synthetic.settings import SyntheticSettings
-from lsm.terrain import flow_routing, slope_aspect, twi_spi
+from lsm.terrain import FlowRouting, flow_routing, slope_aspect, twi_spi
 
 # Regolith properties by parent lithology (typical ranges for shallow slope failures; Kerman has
 # Jurassic-Cretaceous limestones, Eocene volcanics, flysch, Neogene marls and Quaternary fans).
@@ -78,13 +79,16 @@ class Grid:
         return Affine(self.cell, 0, self.x0, 0, -self.cell, self.y0)
 
     @property
+    def shape(self) -> tuple[int, int]:
+        return (self.rows, self.cols)
+
+    @property
     def bounds(self) -> tuple[float, float, float, float]:
         return (self.x0, self.y0 - self.rows * self.cell, self.x0 + self.cols * self.cell, self.y0)
 
     def centres(self) -> tuple[np.ndarray, np.ndarray]:
         """x and y of every cell centre, each of shape (rows, cols)."""
-        cols, rows = np.meshgrid(np.arange(self.cols), np.arange(self.rows))
-        return self.x0 + (cols + 0.5) * self.cell, self.y0 - (rows + 0.5) * self.cell
+        return cell_centres(self.transform, *np.indices(self.shape))
 
 
 @dataclass
@@ -124,23 +128,6 @@ def fractal_noise(rng: np.random.Generator, shape: tuple[int, int], beta: float)
     spectrum = amplitude * (rng.normal(size=k.shape) + 1j * rng.normal(size=k.shape))
     field_ = np.fft.irfft2(spectrum, s=shape)
     return (field_ - field_.min()) / (field_.max() - field_.min())
-
-
-def distance_to(mask: np.ndarray, cell: float) -> np.ndarray:
-    """Euclidean distance (m) from every cell centre to the nearest True cell."""
-    if not mask.any():
-        return np.full(mask.shape, np.inf, dtype="float32")
-    return (ndimage.distance_transform_edt(~mask) * cell).astype("float32")
-
-
-def rasterize_lines(geoms, grid: Grid) -> np.ndarray:
-    return features.rasterize(
-        ((g, 1) for g in geoms),
-        out_shape=(grid.rows, grid.cols),
-        transform=grid.transform,
-        all_touched=True,
-        dtype="uint8",
-    ).astype(bool)
 
 
 def make_terrain(rng: np.random.Generator, grid: Grid, elevation_m: tuple[float, float]) -> np.ndarray:
@@ -196,9 +183,8 @@ def place_reservoir(
         if 0.005 < share < 0.03:
             break
     _, lake, full, minimum, idx = best
-    r, c = divmod(int(idx), cols)
-    dam_xy = (grid.x0 + (c + 0.5) * grid.cell, grid.y0 - (r + 0.5) * grid.cell)
-    return lake, full, minimum, dam_xy
+    x, y = cell_centres(grid.transform, *divmod(int(idx), cols))
+    return lake, full, minimum, (float(x), float(y))
 
 
 def make_faults(rng: np.random.Generator, grid: Grid, count: int) -> gpd.GeoDataFrame:
@@ -273,12 +259,12 @@ def make_roads(
     cost = 1.0 + 4.0 * (coarse_slope / 10.0) ** 2
     cost[coarse_lake] = 1e6
     cell = grid.cell * factor
+    coarse = grid.transform * Affine.scale(factor)
     graph = _grid_graph(cost, cell).tocsr()
 
     def node(x: float, y: float) -> int:
-        c = int(np.clip((x - grid.x0) / cell, 0, cols - 1))
-        r = int(np.clip((grid.y0 - y) / cell, 0, rows - 1))
-        return r * cols + c
+        r, c = cells_containing(coarse, x, y)
+        return int(np.clip(r, 0, rows - 1)) * cols + int(np.clip(c, 0, cols - 1))
 
     town_nodes = [node(p.x, p.y) for p in towns.geometry]
     dist, pred = dijkstra(graph, indices=town_nodes, return_predecessors=True)
@@ -287,8 +273,7 @@ def make_roads(
         nodes = [target]
         while nodes[-1] != town_nodes[i]:
             nodes.append(pred[i, nodes[-1]])
-        r, c = np.divmod(np.array(nodes), cols)
-        xy = np.column_stack([grid.x0 + (c + 0.5) * cell, grid.y0 - (r + 0.5) * cell])
+        xy = np.column_stack(cell_centres(coarse, *np.divmod(np.array(nodes), cols)))
         return LineString(xy).simplify(cell * 0.75)
 
     links = []
@@ -343,7 +328,7 @@ def make_lithology(
     alluvium = ((c_slope < 6) & (c_dem < np.percentile(c_dem, 35))) | (c_area > np.percentile(c_area, 97))
     labels = np.where(ndimage.binary_opening(alluvium), 5, labels).astype("int32")
     labels = ndimage.median_filter(labels, size=3).astype("int32")
-    transform = Affine(grid.cell * factor, 0, grid.x0, 0, -grid.cell * factor, grid.y0)
+    transform = grid.transform * Affine.scale(factor)
     polys = [
         {"unit": int(value), "geometry": shape(geom)}
         for geom, value in features.shapes(labels, transform=transform)
@@ -391,64 +376,104 @@ def make_landuse(
     return landuse
 
 
-def build_landscape(settings: SyntheticSettings, rng: np.random.Generator) -> Landscape:
-    x0, y_top = settings.origin_xy
-    grid = Grid(settings.rows, settings.cols, settings.cell_size_m, x0, y_top, settings.crs)
+@dataclass
+class DammedTerrain:
+    """The relief with its reservoir: what every later step of the landscape builds on."""
+
+    dem: np.ndarray  # the reservoir is a flat water surface at full supply level (as radar DEMs show it)
+    slope_deg: np.ndarray
+    twi: np.ndarray
+    routing: FlowRouting
+    lake: np.ndarray
+    full_level: float
+    min_level: float
+    dam_xy: tuple[float, float]
+
+
+def dammed_terrain(rng: np.random.Generator, grid: Grid, settings: SyntheticSettings) -> DammedTerrain:
+    """Relief, one dammed valley, and the slope, flow routing and TWI of the dammed relief."""
     dem = make_terrain(rng, grid, settings.elevation_m)
     routing = flow_routing(dem, grid.cell, grid.transform)
     lake, full_level, min_level, dam_xy = place_reservoir(
         rng, grid, dem, routing.upstream_cells, routing.flwdir, settings.dam_height_m
     )
-    # The DEM shows the reservoir as a flat water surface at full supply level (as radar DEMs do).
     dem = np.where(lake, np.float32(full_level), dem).astype("float32")
     slope, _ = slope_aspect(dem, grid.cell)
     routing = flow_routing(dem, grid.cell, grid.transform)
     twi, _ = twi_spi(slope, routing.specific_area)
+    return DammedTerrain(dem, slope, twi, routing, lake, full_level, min_level, dam_xy)
+
+
+def make_rivers(grid: Grid, terrain: DammedTerrain) -> tuple[gpd.GeoDataFrame, np.ndarray, int]:
+    """River lines, river cells and the upstream cells from which a channel counts as a river."""
     # Small areas keep a few rivers: at most 5 % of the area drains through a river's head.
-    river_cells = max(50, min(int(RIVER_AREA_M2 / grid.cell**2), int(0.05 * dem.size)))
-    river_mask = (routing.upstream_cells >= river_cells) & ~lake
-    streams = routing.flwdir.streams(mask=river_mask)
+    river_cells = max(50, min(int(RIVER_AREA_M2 / grid.cell**2), int(0.05 * terrain.dem.size)))
+    river_mask = (terrain.routing.upstream_cells >= river_cells) & ~terrain.lake
+    streams = terrain.routing.flwdir.streams(mask=river_mask)
     rivers = gpd.GeoDataFrame.from_features(streams, crs=grid.crs)
     rivers = rivers[["geometry"]].assign(river_id=np.arange(1, len(rivers) + 1))[["river_id", "geometry"]]
-    river_distance = distance_to(river_mask, grid.cell)
-    faults = make_faults(rng, grid, settings.faults)
-    fault_distance = distance_to(rasterize_lines(faults.geometry, grid), grid.cell)
-    towns = place_towns(rng, grid, dem, slope, lake, settings.towns)
-    town_mask = np.zeros(dem.shape, dtype=bool)
-    for p in towns.geometry:
-        town_mask[int((grid.y0 - p.y) // grid.cell), int((p.x - grid.x0) // grid.cell)] = True
-    town_distance = distance_to(town_mask, grid.cell)
-    roads = make_roads(grid, slope, lake, towns, dam_xy)
-    road_distance = distance_to(rasterize_lines(roads.geometry, grid), grid.cell)
-    lithology, unit_grid = make_lithology(rng, grid, dem, slope, routing.upstream_cells)
-    town_radius = float(np.clip(0.02 * grid.cols * grid.cell, 150, 700))
-    landuse = make_landuse(rng, dem, slope, lake, river_distance, town_distance, town_radius, unit_grid)
+    return rivers, river_mask, river_cells
+
+
+def reservoir_outline(grid: Grid, lake: np.ndarray, full_level: float) -> gpd.GeoDataFrame:
+    """The reservoir polygon at full supply level (reservoirs.gpkg)."""
     lake_shapes = [shape(g) for g, v in features.shapes(lake.astype("uint8"), transform=grid.transform) if v]
-    reservoir = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         {"reservoir_id": ["RES1"], "name": ["synthetic dam reservoir"], "full_supply_level_m": [full_level]},
         geometry=[unary_union(lake_shapes)],
         crs=grid.crs,
     )
+
+
+def town_cells(grid: Grid, towns: gpd.GeoDataFrame) -> np.ndarray:
+    """The cells the town points lie in."""
+    rows, cols = cells_containing(grid.transform, towns.geometry.x, towns.geometry.y)
+    mask = np.zeros(grid.shape, dtype=bool)
+    mask[rows, cols] = True
+    return mask
+
+
+def line_distance(grid: Grid, lines: gpd.GeoDataFrame) -> np.ndarray:
+    """Distance (m) from every cell centre to the nearest cell the lines touch."""
+    return distance_to_mask(rasterize_geometries(lines.geometry, grid.shape, grid.transform), grid.cell)
+
+
+def build_landscape(settings: SyntheticSettings, rng: np.random.Generator) -> Landscape:
+    """The whole static landscape; ``rng`` is drawn in a fixed order (terrain, reservoir, faults,
+    towns, lithology, land use), so the same seed gives the same landscape."""
+    x0, y_top = settings.origin_xy
+    grid = Grid(settings.rows, settings.cols, settings.cell_size_m, x0, y_top, settings.crs)
+    terrain = dammed_terrain(rng, grid, settings)
+    dem, slope, lake = terrain.dem, terrain.slope_deg, terrain.lake
+    rivers, river_mask, river_cells = make_rivers(grid, terrain)
+    faults = make_faults(rng, grid, settings.faults)
+    towns = place_towns(rng, grid, dem, slope, lake, settings.towns)
+    roads = make_roads(grid, slope, lake, towns, terrain.dam_xy)
+    lithology, unit_grid = make_lithology(rng, grid, dem, slope, terrain.routing.upstream_cells)
+    river_distance = distance_to_mask(river_mask, grid.cell)
+    town_distance = distance_to_mask(town_cells(grid, towns), grid.cell)
+    town_radius = float(np.clip(0.02 * grid.cols * grid.cell, 150, 700))
+    landuse = make_landuse(rng, dem, slope, lake, river_distance, town_distance, town_radius, unit_grid)
     return Landscape(
         grid=grid,
         dem=dem,
         slope_deg=slope,
-        twi=twi,
-        upstream_cells=routing.upstream_cells,
+        twi=terrain.twi,
+        upstream_cells=terrain.routing.upstream_cells,
         rivers=rivers,
         river_distance=river_distance,
         reservoir_mask=lake,
-        reservoir=reservoir,
-        level_range_m=(min_level, full_level),
-        shore_distance=distance_to(lake, grid.cell),
+        reservoir=reservoir_outline(grid, lake, terrain.full_level),
+        level_range_m=(terrain.min_level, terrain.full_level),
+        shore_distance=distance_to_mask(lake, grid.cell),
         faults=faults,
-        fault_distance=fault_distance,
+        fault_distance=line_distance(grid, faults),
         towns=towns,
         town_distance=town_distance,
         roads=roads,
-        road_distance=road_distance,
+        road_distance=line_distance(grid, roads),
         lithology=lithology,
         unit_grid=unit_grid,
         landuse=landuse,
-        notes={"dam_xy": dam_xy, "river_threshold_cells": river_cells, "town_radius_m": town_radius},
+        notes={"dam_xy": terrain.dam_xy, "river_threshold_cells": river_cells, "town_radius_m": town_radius},
     )

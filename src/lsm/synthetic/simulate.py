@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 from tqdm import tqdm
 
+from lsm.raster import cell_centres, cells_containing
 from lsm.synthetic.forcing import Forcing, peak_ground_acceleration
 from lsm.synthetic.landscape import Grid, Landscape
 from lsm.synthetic.physics import (
@@ -47,13 +48,9 @@ def soil_seed(seed: int) -> np.random.SeedSequence:
 
 def rain_cell_index(grid: Grid, forcing: Forcing, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Flat index into the rain grid of the rain cell containing each grid cell's centre."""
-    rc = forcing.rain_transform.a
     ny, nx = forcing.rain.shape[1:]
-    x = grid.x0 + (cols + 0.5) * grid.cell
-    y = grid.y0 - (rows + 0.5) * grid.cell
-    r = np.clip(((grid.y0 - y) // rc).astype(int), 0, ny - 1)
-    c = np.clip(((x - grid.x0) // rc).astype(int), 0, nx - 1)
-    return r * nx + c
+    r, c = cells_containing(forcing.rain_transform, *cell_centres(grid.transform, rows, cols))
+    return np.clip(r, 0, ny - 1) * nx + np.clip(c, 0, nx - 1)
 
 
 def seismic_loads(forcing: Forcing, x: np.ndarray, y: np.ndarray) -> dict[int, np.ndarray]:
@@ -117,8 +114,7 @@ def simulate(
     rows, cols = np.nonzero(active)
     cells = {k: params[k][rows, cols] for k in CELL_FIELDS}
     rain_index = rain_cell_index(land.grid, forcing, rows, cols)
-    xs, ys = land.grid.centres()
-    seismic = seismic_loads(forcing, xs[rows, cols], ys[rows, cols])
+    seismic = seismic_loads(forcing, *cell_centres(land.grid.transform, rows, cols))
     constants = calibrate_hazard_scale(cells, rain_index, forcing, constants, seismic, rng, settings)
     ledger = ScarLedger(active, scar_offsets(constants.scar_radius_m, land.grid.cell))
     events, yearly = record_failures(
@@ -245,8 +241,7 @@ def observe_inventory(
         0.95,
     )
     detected = rng.random(len(ev)) < p_detect
-    x_true = grid.x0 + (ev["col"].to_numpy() + 0.5) * grid.cell
-    y_true = grid.y0 - (ev["row"].to_numpy() + 0.5) * grid.cell
+    x_true, y_true = cell_centres(grid.transform, ev["row"].to_numpy(), ev["col"].to_numpy())
     jitter = rng.uniform(-0.5, 0.5, size=(len(ev), 2)) * grid.cell
     error = rng.normal(0.0, settings.position_error_m, size=(len(ev), 2))
     xmin, ymin, xmax, ymax = grid.bounds

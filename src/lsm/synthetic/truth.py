@@ -17,6 +17,7 @@ import xarray as xr
 import yaml
 from affine import Affine
 
+from lsm.raster import cell_centres, cells_containing
 from lsm.synthetic.forcing import Forcing
 from lsm.synthetic.landscape import Grid
 from lsm.synthetic.physics import CELL_FIELDS, Constants, scar_multiplier
@@ -32,9 +33,9 @@ def failure_probability(study_dir: str | Path, x, y, dates) -> np.ndarray:
     with rasterio.open(truth / "parameters.tif") as src:
         t = src.transform
         grid = Grid(src.height, src.width, t.a, t.c, t.f, str(src.crs))
-        rows = np.clip(((grid.y0 - y) // grid.cell).astype(int), 0, src.height - 1)
-        cols = np.clip(((x - grid.x0) // grid.cell).astype(int), 0, src.width - 1)
         bands = src.read()
+    rows, cols = cells_containing(grid.transform, x, y)
+    rows, cols = np.clip(rows, 0, grid.rows - 1), np.clip(cols, 0, grid.cols - 1)
     physics = yaml.safe_load((truth / "physics.yaml").read_text())
     constants = Constants(**physics["constants"])
     cell_keys, inverse = np.unique(np.column_stack([rows, cols]), axis=0, return_inverse=True)
@@ -43,7 +44,7 @@ def failure_probability(study_dir: str | Path, x, y, dates) -> np.ndarray:
     cells = {name: bands[i][r, c] for i, name in enumerate(CELL_FIELDS)}
     forcing = read_forcing(study_dir)
     rain_index = rain_cell_index(grid, forcing, r, c)
-    seismic = seismic_loads(forcing, grid.x0 + (c + 0.5) * grid.cell, grid.y0 - (r + 0.5) * grid.cell)
+    seismic = seismic_loads(forcing, *cell_centres(grid.transform, r, c))
 
     day_index = {d: i for i, d in enumerate(forcing.dates)}
     wanted = np.array([day_index.get(pd.Timestamp(d), -1) for d in dates])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import tempfile
@@ -15,7 +14,8 @@ import pandas as pd
 import xarray as xr
 from pyproj import CRS
 
-from lsm.io import write_raster, write_text, write_vector, write_yaml
+from lsm.io import write_json, write_raster, write_text, write_vector, write_yaml
+from lsm.raster import cell_centres
 from lsm.realism import hazard_concentration
 from lsm.synthetic.forcing import Forcing, make_forcing
 from lsm.synthetic.landscape import (
@@ -35,10 +35,9 @@ LICENCE = "CC0-1.0 (synthetic data, no rights reserved)"
 
 def write_rainfall(path: Path, forcing: Forcing, crs: str) -> None:
     """CF-1.8 NetCDF: precipitation(time, y, x) in mm/day on the coarse rain grid, with its CRS."""
-    t = forcing.rain_transform
     ny, nx = forcing.rain.shape[1:]
-    x = t.c + (np.arange(nx) + 0.5) * t.a
-    y = t.f + (np.arange(ny) + 0.5) * t.e
+    x, _ = cell_centres(forcing.rain_transform, 0, np.arange(nx))
+    _, y = cell_centres(forcing.rain_transform, np.arange(ny), 0)
     crs_ = CRS.from_user_input(crs)
     ds = xr.Dataset(
         {
@@ -227,4 +226,4 @@ def _write_all(
             "cell_fields": list(CELL_FIELDS),
         },
     )
-    write_text(truth_dir / "summary.json", json.dumps(summary, indent=2) + "\n")
+    write_json(truth_dir / "summary.json", summary)
