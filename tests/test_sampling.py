@@ -189,7 +189,9 @@ def test_absences_keep_the_centre_of_their_cell_through_save_and_load(tiny_study
     assert samples.summary["cell_size_m"] == 30.0
     files = [tmp_path / name for name in ("samples.gpkg", "tensors.npz", "summary.json")]
     save_samples(samples, *files)
-    loaded = load_samples(*files).absences.table
+    reloaded = load_samples(*files)
+    assert list(reloaded.table["sample_id"]) == list(samples.table["sample_id"])  # not the absences
+    loaded = reloaded.absences.table
     assert list(loaded["absence_id"]) == list(table["absence_id"])
     np.testing.assert_array_equal(loaded[["row", "col", "x", "y"]], table[["row", "col", "x", "y"]])
 

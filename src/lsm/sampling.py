@@ -673,13 +673,13 @@ def load_samples(gpkg: str | Path, npz: str | Path, summary_json: str | Path | N
             raise InputError(npz, "its samples do not match samples.gpkg", "rerun the samples rule")
         absences = None
         if "absence_id" in data.files:
-            table = pd.DataFrame(
+            absence_table = pd.DataFrame(
                 {
                     "absence_id": data["absence_id"],
                     **{key: data[f"absence_{key}"] for key in ("row", "col", "x", "y")},
                 }
             )
-            absences = Absences(table, data["absence_patches"], data["absence_tabular"], {})
+            absences = Absences(absence_table, data["absence_patches"], data["absence_tabular"], {})
         return SampleSet(
             table,
             data["patches"],

@@ -7,10 +7,13 @@ NaN for nodata, and return arrays of the same shape (NaN where the input is NaN)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyflwdir
 from affine import Affine
+
+if TYPE_CHECKING:  # imported where routing runs: it costs a second at start-up (numba)
+    import pyflwdir
 
 # Slope used in TWI/SPI is clamped to this many radians so flat cells do not divide by zero.
 MIN_SLOPE_RAD = np.deg2rad(0.1)
@@ -69,6 +72,8 @@ def flow_routing(
     transform = transform or Affine(cell_size, 0, 0, 0, -cell_size, 0)
     nodata = -9999.0
     data = np.where(np.isnan(dem), nodata, dem).astype("float32")
+    import pyflwdir
+
     flw = pyflwdir.from_dem(data=data, nodata=nodata, transform=transform, latlon=False, outlets=outlets)
     upstream = flw.upstream_area(unit="cell").astype("float64")
     upstream[np.isnan(dem) | (upstream < 0)] = np.nan

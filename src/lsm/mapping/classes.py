@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from mapclassify import FisherJenks, Quantiles
 from sklearn.metrics import auc
 
 CLASS_NAMES = ("low", "medium", "high")
@@ -53,6 +52,8 @@ def class_breaks(sample: np.ndarray, method: str, classes: int = len(CLASS_NAMES
         raise ValueError(f"unknown classification {method!r} (use one of {METHODS})")
     if np.unique(sample).size < classes:
         raise ValueError(f"the map has fewer than {classes} distinct values: cannot make classes")
+    from mapclassify import FisherJenks, Quantiles  # here: it compiles with numba on import (2 s)
+
     scheme = FisherJenks(sample, k=classes) if method == "natural_breaks" else Quantiles(sample, k=classes)
     return np.asarray(scheme.bins[:-1], dtype="float64")
 
