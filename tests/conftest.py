@@ -18,6 +18,17 @@ from lsm.config import deep_update
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_PARAMS = REPO / ".test" / "params.yaml"
+# Real public studies, read in place (never copied here): LSM_REAL_STUDIES, or ../shared/real beside
+# the repository.
+REAL_STUDIES = Path(os.environ.get("LSM_REAL_STUDIES", REPO.parent / "shared" / "real"))
+ECUADOR = REAL_STUDIES / "ecuador_sanfrancisco"
+
+
+def require_real_study(path: Path = ECUADOR) -> Path:
+    """``path`` if present; otherwise skip with the reason (fail in CI, where LSM_REQUIRE_TOOLS is set)."""
+    if not path.is_dir():
+        skip_or_fail(f"the real study {path} is absent (set LSM_REAL_STUDIES to the folder holding it)")
+    return path
 
 
 def tool_env() -> dict[str, str]:

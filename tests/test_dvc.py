@@ -5,6 +5,7 @@ reruns exactly the jobs that depend on it."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 from pathlib import Path
@@ -78,7 +79,7 @@ def stale_keys(repo: Path) -> None:
     path = repo / "params.yaml"
     original = path.read_text()
     config = yaml.safe_load(original)
-    with Repo(str(repo)) as dvc:
+    with contextlib.chdir(repo), Repo(str(repo)) as dvc:  # DVC resolves paths from the cwd
         assert dvc.status(targets=["replicate"]) == {}
         for key, value in leaves(config):
             changed = yaml.safe_load(original)

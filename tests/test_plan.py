@@ -16,11 +16,10 @@ from lsm.check import check_study
 from lsm.config import deep_update
 from lsm.errors import InputError
 from lsm.plan import ALL_FACTORS, StudyFiles, choose_factors, make_plan, scan_study
-from tests.conftest import REPO, TINY_PARAMS
+from tests.conftest import ECUADOR, REPO, TINY_PARAMS, require_real_study
 
 CONFIG = yaml.safe_load((REPO / "params.yaml").read_text())
 MANIFEST = {"fig03_forcing_series": ["series"], "fig05_architecture": ["torch"], "fig07_roc_curves": []}
-ECUADOR = REPO.parent / "shared" / "real" / "ecuador_sanfrancisco"
 
 
 def files(*names: str, dated: bool = True, precision: str = "day") -> StudyFiles:
@@ -139,10 +138,8 @@ def test_check_study_lists_every_problem_at_once(tiny_study_dir: Path, tmp_path:
     assert out.out.count("problem: ") == 3 and "3 problem(s)" in out.err
 
 
-@pytest.mark.skipif(
-    not ECUADOR.is_dir(), reason="the real study ../shared/real/ecuador_sanfrancisco is absent"
-)
 def test_check_study_on_a_real_study_says_what_it_supports() -> None:
+    require_real_study(ECUADOR)
     config = copy.deepcopy(CONFIG) | {"study": ECUADOR.name}
     report = check_study(ECUADOR, config)
     assert report.ok, report.problems

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,11 +19,9 @@ import pytest
 import yaml
 
 from lsm.manifest import load_manifest
-from tests.conftest import REPO, copy_repo, require_tool, run, skip_or_fail
+from tests.conftest import ECUADOR, REPO, copy_repo, require_real_study, require_tool, run
 
 pytestmark = pytest.mark.integration
-REAL = Path(os.environ.get("LSM_REAL_STUDIES", REPO.parent / "shared" / "real"))
-ECUADOR = REAL / "ecuador_sanfrancisco"
 ARTEFACTS = load_manifest(REPO / "workflow" / "manifest.yaml", REPO)
 
 
@@ -37,8 +34,7 @@ def digest(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def ecuador(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the repository that ran the default target and the report on the real study."""
-    if not ECUADOR.is_dir():
-        skip_or_fail(f"the real study {ECUADOR} is absent (set LSM_REAL_STUDIES to the folder holding it)")
+    require_real_study(ECUADOR)
     before = digest(ECUADOR)
     repo = copy_repo(tmp_path_factory.mktemp("ecuador"), tiny=False)
     params = yaml.safe_load((repo / "params.yaml").read_text())
@@ -59,9 +55,11 @@ def test_the_plan_takes_what_the_study_has_and_says_why_it_skips_the_rest(ecuado
     assert plan["omitted_factors"]["dist_road"] == "the study has no roads.gpkg"
     assert not plan["temporal"] and plan["temporal_skip_reason"] == "the study has no rainfall.nc"
     assert set(plan["skipped_models"]) == {"cnn_lstm", "lstm"} and plan["schemes"] == ["random", "spatial"]
-    assert plan["skipped_artefacts"] == {
-        "fig03_forcing_series": "the study has neither rainfall.nc nor reservoir_levels.csv"
-    }
+    assert set(plan["skipped_artefacts"]) == {"fig03_forcing_series", "tab04_verdict_stability"}
+    assert plan["skipped_artefacts"]["fig03_forcing_series"] == (
+        "the study has neither rainfall.nc nor reservoir_levels.csv"
+    )
+    assert "separate stability target" in plan["skipped_artefacts"]["tab04_verdict_stability"]
     summary = json.loads((ecuador / "samples" / "summary.json").read_text())
     assert summary["omitted_factors"] == plan["omitted_factors"]
     assert summary["landslides_in_inventory"] == 175

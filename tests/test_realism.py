@@ -32,10 +32,9 @@ from lsm.realism import (
     realism_job,
     realism_metrics,
 )
-from tests.conftest import REPO
+from tests.conftest import ECUADOR, REPO, require_real_study
 
 RANGES = REPO / "paper" / "realism_ranges.yaml"
-ECUADOR = REPO.parent / "shared" / "real" / "ecuador_sanfrancisco"
 CELL = 30.0
 
 
@@ -203,10 +202,8 @@ def test_realism_figure_shows_every_metric_with_units(tmp_path: Path) -> None:
 
 
 # -- the real study ---------------------------------------------------------------------------------
-@pytest.mark.skipif(
-    not ECUADOR.is_dir(), reason="the real study ../shared/real/ecuador_sanfrancisco is absent"
-)
 def test_realism_job_on_the_real_ecuador_study(tmp_path: Path) -> None:
+    require_real_study(ECUADOR)
     from lsm.factors import compute_factors, write_factors
     from lsm.io.study import Study
 
