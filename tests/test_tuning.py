@@ -117,3 +117,20 @@ def test_no_trials_leave_the_settings_of_models_untouched(tmp_path: Path) -> Non
     best.write_text(yaml.safe_dump({"model": "cnn_lstm", "scheme": "random", "settings": {"epochs": 3}}))
     tuned = tuned_models_config(CONFIG["models"], "cnn_lstm_rain_totals", best)
     assert tuned["torch"] == {"epochs": 3} and tuned["rf"] == CONFIG["models"]["rf"]
+
+
+def test_a_claim_changes_only_where_both_verdicts_are_testable() -> None:
+    from lsm.tuning import claims_both_ways
+
+    def claims(*verdicts: str) -> pd.DataFrame:
+        return pd.DataFrame({"claim": ["C1", "C3", "C4"], "verdict_random": list(verdicts)})
+
+    summary = pd.DataFrame(
+        {"scheme": "random", "metric": "auc", "model": ["cnn_lstm", "rf"], "mean": [0.771, 0.759]}
+    )
+    untuned = claims("not significant", "not significant", "cannot be tested")
+    tuned = claims("not significant", "supported", "supported")
+    table = claims_both_ways(tuned, untuned, summary, summary).set_index("claim")
+    assert table["changed"].to_dict() == {"C1": False, "C3": True, "C4": False}
+    assert table.loc["C4", "verdict untuned"] == "cannot be tested"
+    assert table.loc["C1", "best other tuned"] == "RF 0.759"

@@ -242,8 +242,10 @@ def claims_both_ways(
 ) -> pd.DataFrame:
     """Per claim and scheme: the verdict with every model at its default settings and tuned, beside
     the CNN-LSTM's and the best other model's seed-mean AUC both ways: the effect of tuning on each
-    claim is one line."""
+    claim is one line. ``changed`` only where both verdicts are testable: C4 is judged on the map,
+    made from the tuned runs only, so "cannot be tested" untuned says nothing about tuning."""
     from lsm.models import LABELS
+    from lsm.stats import UNTESTABLE
 
     rows = []
     for scheme in [c.removeprefix("verdict_") for c in tuned.columns if c.startswith("verdict_")]:
@@ -267,6 +269,8 @@ def claims_both_ways(
                     if len(others)
                     else ""
                 )
-            row["changed"] = row["verdict untuned"] != row["verdict tuned"]
+            verdicts = (row["verdict untuned"], row["verdict tuned"])
+            testable = not {UNTESTABLE, "n/a"} & set(verdicts)
+            row["changed"] = testable and verdicts[0] != verdicts[1]
             rows.append(row)
     return pd.DataFrame(rows)
