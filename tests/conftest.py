@@ -129,6 +129,12 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return shared(tmp_path_factory, "tiny_run", build)
 
 
+def evaluation_targets(study: str) -> list[str]:
+    """The targets of a run up to the evaluation, tuned and untuned (tuning, both grids, the
+    CNN-LSTM's map, every metric): what the second-run tests (kill-and-resume, SLURM) make."""
+    return [f"results/{study}/metrics/summary.json", f"results/{study}/metrics/untuned/claims.csv"]
+
+
 def finished_copy(repo: Path, dest: Path) -> Path:
     """A copy of a finished run (results, Snakemake's records, the code) that a test may change."""
     shutil.copytree(repo, dest, symlinks=True, ignore=shutil.ignore_patterns(".test-run.lock", "*.lock"))

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import torch
 
-from tests.conftest import copy_repo, numeric_outputs, run, tool_env
+from tests.conftest import copy_repo, evaluation_targets, numeric_outputs, run, tool_env
 
 pytestmark = pytest.mark.integration
 
@@ -29,8 +29,7 @@ def second_run(tiny_results: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     other maps add time, not kinds of numbers (their maps run the same code on other models)."""
     repo = copy_repo(tmp_path_factory.mktemp("killed"))
     results = repo / "results" / tiny_results.name
-    metrics = f"results/{tiny_results.name}/metrics"
-    targets = [f"{metrics}/summary.json", f"{metrics}/untuned/claims.csv"]
+    targets = evaluation_targets(tiny_results.name)
     proc = subprocess.Popen(
         ["snakemake", "--cores", "2", *targets],
         cwd=repo,
