@@ -43,9 +43,26 @@ def missing() -> str | None:
         return f"{', '.join(absent)} not installed (Debian packages slurm-wlm and munge)"
     if os.geteuid() != 0:
         return "a local SLURM needs root (slurmd starts jobs as their user)"
+    remove_stale_link()
     if DEFAULT_CONF.exists() or DEFAULT_CONF.is_symlink():
         return f"this host has its own {DEFAULT_CONF}: a throw-away test cluster will not replace it"
     return None
+
+
+def remove_stale_link() -> None:
+    """Remove the link a killed test cluster left at DEFAULT_CONF: a link to a slurm.conf of ours
+    (ClusterName lsm<port>, see slurm_conf) whose slurmctld is gone, or to nothing. A host's own
+    configuration (a file, or a link to another cluster's) is kept."""
+    if not DEFAULT_CONF.is_symlink():
+        return
+    target = DEFAULT_CONF.readlink()
+    if not target.exists():
+        DEFAULT_CONF.unlink()
+        return
+    ours = re.search(r"^ClusterName=lsm\d+$", target.read_text(errors="replace"), re.MULTILINE)
+    starting = time.time() - target.stat().st_mtime < 120  # linked, daemons not started yet
+    if ours and not starting and not _alive(_pid(target.parent / "slurmctld.pid")):
+        DEFAULT_CONF.unlink()
 
 
 def _free_port() -> int:

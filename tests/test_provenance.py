@@ -127,3 +127,44 @@ def test_every_results_folder_has_its_provenance(tiny_run: Path, tiny_results: P
             manifest["files"]["predictions.csv"]
             == hashlib.sha256((path.parent / "predictions.csv").read_bytes()).hexdigest()
         )
+
+
+def test_every_folder_manifest_waits_for_every_job_writing_into_its_folder() -> None:
+    """The manifest of a folder is written after every job that writes a file there (else it races
+    them and misses their files, as runs/ once missed the ablation runs). Read from the DAG of the
+    default study, every job forced."""
+    import os
+
+    from snakemake.api import SnakemakeApi
+    from snakemake.settings.types import DAGSettings, OutputSettings, ResourceSettings
+
+    cwd = Path.cwd()
+    os.chdir(REPO)
+    try:
+        with SnakemakeApi(OutputSettings(dryrun=True, quiet={"all"})) as api:
+            workflow = api.workflow(
+                resource_settings=ResourceSettings(cores=1), snakefile=REPO / "Snakefile", workdir=REPO
+            )
+            dag_api = workflow.dag(DAGSettings(forceall=True))
+            dag_api.execute_workflow(executor="dryrun")
+            dag = dag_api.workflow_api._workflow.dag  # private: Snakemake is pinned in the lock
+            jobs = list(dag.jobs)
+            manifests = {Path(str(j.output[0])).parent: j for j in jobs if j.rule.name == "provenance"}
+            assert sorted(folder.name for folder in manifests) == sorted(FOLDERS)
+            for folder, manifest_job in manifests.items():
+                upstream, queue = set(), [manifest_job]
+                while queue:
+                    for dep in dag.dependencies[queue.pop()]:
+                        if dep not in upstream:
+                            upstream.add(dep)
+                            queue.append(dep)
+                writers = {
+                    j.rule.name
+                    for j in jobs
+                    if j is not manifest_job
+                    and j not in upstream
+                    and any(folder in Path(str(path)).parents for path in j.output)
+                }
+                assert not writers, f"{folder.name}/provenance.json does not wait for {sorted(writers)}"
+    finally:
+        os.chdir(cwd)

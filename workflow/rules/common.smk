@@ -278,11 +278,14 @@ def folder_contents(wildcards):
     """What must be finished before a folder's manifest is written: the files that land in it."""
     folder = f"{RESULTS}/{wildcards.folder}/"
     if wildcards.folder == "runs":
-        return run_outputs("provenance.json")
+        # The retrained ablation variants of the CNN-LSTM land in runs/ too.
+        return run_outputs("provenance.json") + ablation_outputs("provenance.json")
     if wildcards.folder == "maps":
         return [path for role in MAP_FILES for path in map_outputs(role)]
     producers = [rules.factors, rules.samples, rules.splits, rules.runs_table]
-    producers += [rules.evaluate, rules.map_tables, rules.importance]
+    producers += [rules.evaluate, rules.map_tables, rules.importance, rules.realism]
+    if TUNED:
+        producers += [rules.runs_table_untuned, rules.evaluate_untuned]
     files = [str(path) for rule in producers for path in rule.output]
     for name in PLAN.artefacts:
         files += ARTEFACTS[name].outputs(RESULTS).values()
