@@ -21,7 +21,7 @@ os.environ.update(
 
 from lsm.config import validate_config
 from lsm.errors import ConfigError, InputError
-from lsm.io.files import read_yaml
+from lsm.data.io.files import read_yaml
 
 # Parse params.yaml ourselves first: a syntax error then names the file and the line in one line.
 try:
@@ -51,15 +51,11 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/synthetic.smk"
-include: "workflow/rules/prepare.smk"
-include: "workflow/rules/train.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/learn.smk"
 include: "workflow/rules/evaluate.smk"
-include: "workflow/rules/tuning.smk"
 include: "workflow/rules/maps.smk"
-include: "workflow/rules/figures.smk"
-include: "workflow/rules/provenance.smk"
-include: "workflow/rules/paper.smk"
-include: "workflow/rules/stability.smk"
+include: "workflow/rules/publish.smk"
 
 
 # Jobs of a second or less that only gather files: on a cluster they run where Snakemake runs,

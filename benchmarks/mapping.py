@@ -3,7 +3,7 @@
 Prints, measured in this run on the same synthetic factor raster and the same model (the CNN-LSTM
 at params.yaml's architecture and patch size, random weights: speed does not depend on training):
 
-- pixels per second of the dense path (lsm.mapping.stream.map_tile: windows streamed from the
+- pixels per second of the dense path (lsm.maps.stream.map_tile: windows streamed from the
   GeoTIFF, convolutions once per window) and of the patch-by-patch path (patches cut out of the
   stack and run through the model in batches of 512, as most landslide code evaluates), and their
   ratio;
@@ -33,13 +33,13 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_stack import LANDUSE, make_series, make_torch_run, write_factor_stack
 
-from lsm.factors import ALL_FACTORS, FactorStack
-from lsm.mapping.forcing import DayForcing
-from lsm.mapping.stream import map_tile
-from lsm.mapping.windows import FactorRaster
-from lsm.models import TorchSettings
-from lsm.predictors import Ensemble, SampleInputs
-from lsm.sampling import extract_patches
+from lsm.data.factors import ALL_FACTORS, FactorStack
+from lsm.data.sampling import extract_patches
+from lsm.learn.models import TorchSettings
+from lsm.learn.predictors import Ensemble, SampleInputs
+from lsm.maps.forcing import DayForcing
+from lsm.maps.stream import map_tile
+from lsm.maps.windows import FactorRaster
 
 REPO = Path(__file__).resolve().parents[1]
 DAY, WINDOW_DAYS = 60, 30

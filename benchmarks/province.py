@@ -2,7 +2,7 @@
 pixels, the size of Kerman Province), generated tile by tile, mapped by each model in one process.
 
 Prints, measured in this run: the time to generate the stack, and for each model the wall time of
-the dense map (lsm.mapping.stream.map_tile over the whole stack, windows streamed from and to disk)
+the dense map (lsm.maps.stream.map_tile over the whole stack, windows streamed from and to disk)
 and its pixels per second. Models have params.yaml's architecture and random weights (speed does
 not depend on training). Needs about 10 GB of free disk in --workdir.
 
@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mapping import settings_from_params
 from synthetic_stack import make_series, make_torch_run, write_factor_stack
 
-from lsm.mapping.forcing import DayForcing
-from lsm.mapping.stream import map_tile
-from lsm.mapping.windows import FactorRaster
-from lsm.predictors import Ensemble
+from lsm.learn.predictors import Ensemble
+from lsm.maps.forcing import DayForcing
+from lsm.maps.stream import map_tile
+from lsm.maps.windows import FactorRaster
 
 
 def main() -> None:

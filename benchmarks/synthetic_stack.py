@@ -17,13 +17,13 @@ from scipy import ndimage
 from shapely.geometry import box
 from tqdm import tqdm
 
-from lsm.factors import ALL_FACTORS, channel_names
-from lsm.io import atomic_path
-from lsm.io.study import AnalysisGrid, RainCube
-from lsm.models import LandslideNet, TorchSettings
-from lsm.sampling import Series
-from lsm.splits import Normaliser
-from lsm.train import save_normaliser, save_torch_model
+from lsm.data.factors import ALL_FACTORS, channel_names
+from lsm.data.io import atomic_path
+from lsm.data.io.study import AnalysisGrid, RainCube
+from lsm.data.sampling import Series
+from lsm.data.splits import Normaliser
+from lsm.learn.models import LandslideNet, TorchSettings
+from lsm.learn.train import save_normaliser, save_torch_model
 
 CRS = "EPSG:32640"
 CELL = 30.0

@@ -18,7 +18,7 @@ import pandas as pd
 import torch
 import yaml
 
-from lsm.models import TORCH_MODELS, LandslideNet, TorchSettings
+from lsm.learn.models import TORCH_MODELS, LandslideNet, TorchSettings
 
 REPO = Path(__file__).resolve().parents[1]
 

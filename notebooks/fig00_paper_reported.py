@@ -25,8 +25,8 @@ outputs = {"png": "fig00_paper_reported.png", "pdf": "fig00_paper_reported.pdf"}
 dpi = 200
 
 # %%
-from lsm.plots import reported_comparison, save_figure
-from lsm.reported import load_reported_metrics
+from lsm.evaluate.reported import load_reported_metrics
+from lsm.publish.plots import reported_comparison, save_figure
 
 reported = load_reported_metrics(inputs["reported"])
 reported.pivot_table(index="label", columns="metric", values="value", sort=False)

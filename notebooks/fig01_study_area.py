@@ -28,7 +28,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from lsm.plots import save_figure, study_area_map
+from lsm.publish.plots import save_figure, study_area_map
 
 study_dir = Path(inputs["dem"]).parent
 inventory = gpd.read_file(study_dir / "inventory.gpkg")

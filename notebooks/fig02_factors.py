@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lsm.plots import factor_panels, save_figure
+from lsm.publish.plots import factor_panels, save_figure
 
 folder = Path(inputs["factors"]).parent
 pd.read_csv(folder / "statistics.csv")

@@ -31,7 +31,7 @@ dpi = 200
 import json
 from pathlib import Path
 
-from lsm.plots import sample_maps, save_figure
+from lsm.publish.plots import sample_maps, save_figure
 
 folder = Path(inputs["samples"]).parent
 print(json.dumps(json.loads((folder / "summary.json").read_text())["negatives_by_kind"]))

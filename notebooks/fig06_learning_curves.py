@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lsm.plots import learning_curves, save_figure
+from lsm.publish.plots import learning_curves, save_figure
 
 runs = pd.read_csv(inputs["runs"])
 root = Path(inputs["runs"]).parents[1] / "runs"

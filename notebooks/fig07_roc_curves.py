@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lsm.plots import roc_curves, save_figure
+from lsm.publish.plots import roc_curves, save_figure
 
 pd.read_csv(inputs["roc"]).groupby(["scheme", "model"]).size()
 

@@ -28,8 +28,8 @@ dpi = 200
 # %%
 import pandas as pd
 
-from lsm.plots import model_comparison, save_figure
-from lsm.reported import load_reported_metrics
+from lsm.evaluate.reported import load_reported_metrics
+from lsm.publish.plots import model_comparison, save_figure
 
 summary = pd.read_csv(inputs["summary"])
 summary[summary["metric"] == "auc"].pivot_table(index="model", columns="scheme", values="mean").round(3)

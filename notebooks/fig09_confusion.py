@@ -26,7 +26,7 @@ dpi = 200
 # %%
 import pandas as pd
 
-from lsm.plots import confusion_matrices, save_figure
+from lsm.publish.plots import confusion_matrices, save_figure
 
 pd.read_csv(inputs["confusion"])
 

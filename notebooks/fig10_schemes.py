@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lsm.plots import save_figure, scheme_comparison
+from lsm.publish.plots import save_figure, scheme_comparison
 
 summary = pd.read_csv(inputs["summary"])
 summary[summary["metric"] == "auc"].pivot_table(index="model", columns="scheme", values="mean").round(3)

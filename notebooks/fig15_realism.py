@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Figure 15: does the study look like a real one?
 #
-# The realism report of the study (`lsm.realism`): how clustered its landslides are, how far apart,
+# The realism report of the study (`lsm.data.realism`): how clustered its landslides are, how far apart,
 # how well slope alone separates landslide cells from all cells and, for a generated study, how
 # concentrated its true hazard is; beside the reports of real studies computed with the same code,
 # and the ranges published inventories give (`paper/realism_ranges.yaml`, with their sources).
@@ -33,9 +33,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from lsm.plots import save_figure
-from lsm.plots_realism import realism_figure
-from lsm.realism import compare_to_ranges, literature_ranges
+from lsm.data.realism import compare_to_ranges, literature_ranges
+from lsm.publish.plots import save_figure
+from lsm.publish.plots_realism import realism_figure
 
 realism = json.loads(Path(inputs["realism"]).read_text())
 ranges = literature_ranges(inputs["ranges"])

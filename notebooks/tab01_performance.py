@@ -26,7 +26,7 @@ outputs = {"csv": "tab01_performance.csv", "tex": "tab01_performance.tex"}
 # %%
 import pandas as pd
 
-from lsm.tables import save_table
+from lsm.publish.tables import save_table
 
 table = pd.read_csv(inputs["performance"])
 table

@@ -30,9 +30,9 @@ date_label = "wettest"
 # %%
 import pandas as pd
 
-from lsm.mapping.classes import class_share_table
-from lsm.reported import load_class_shares
-from lsm.tables import save_table
+from lsm.evaluate.reported import load_class_shares
+from lsm.maps.classes import class_share_table
+from lsm.publish.tables import save_table
 
 shares = pd.read_csv(inputs["shares"], keep_default_na=False)
 summary = pd.read_csv(inputs["summary"], keep_default_na=False)

@@ -25,8 +25,8 @@ outputs = {"csv": "tab04_verdict_stability.csv", "tex": "tab04_verdict_stability
 worlds = [101]
 
 # %%
-from lsm.stability import verdict_counts
-from lsm.tables import save_table
+from lsm.evaluate.stability import verdict_counts
+from lsm.publish.tables import save_table
 
 table = verdict_counts(dict(zip(worlds, inputs["claims"], strict=True)))
 table

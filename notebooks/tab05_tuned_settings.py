@@ -25,8 +25,8 @@ outputs = {"csv": "tab05_tuned_settings.csv", "tex": "tab05_tuned_settings.tex"}
 spaces = {}
 
 # %%
-from lsm.tables import save_table
-from lsm.tuning import tuned_settings_table
+from lsm.learn.tuning import tuned_settings_table
+from lsm.publish.tables import save_table
 
 table = tuned_settings_table(inputs["best"], inputs["trials"], spaces)
 table

@@ -31,8 +31,8 @@ outputs = {"csv": "tab06_claims_tuned_untuned.csv", "tex": "tab06_claims_tuned_u
 # %%
 import pandas as pd
 
-from lsm.tables import save_table
-from lsm.tuning import claims_both_ways
+from lsm.learn.tuning import claims_both_ways
+from lsm.publish.tables import save_table
 
 table = claims_both_ways(
     *(pd.read_csv(inputs[k]) for k in ("tuned", "untuned", "tuned_summary", "untuned_summary"))

@@ -36,7 +36,7 @@ def _notebook(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("output", type=Path, help="where the executed .ipynb goes")
 
     def run(args: argparse.Namespace) -> None:
-        from lsm.notebooks import run_notebook
+        from lsm.publish.notebooks import run_notebook
 
         run_notebook(args.notebook, args.parameters, args.output)
 
@@ -80,7 +80,7 @@ def _prepare(parser: argparse.ArgumentParser) -> Runner:
 
     def run(args: argparse.Namespace) -> None:
         from lsm.config import load_config
-        from lsm.prepare import prepare_all
+        from lsm.data.prepare import prepare_all
 
         files = args.params or [Path("params.yaml")]
         config = load_config(files[0], files[1:])
@@ -98,8 +98,8 @@ def _check_study(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("--params", type=Path, action="append", help="params.yaml, then override files")
 
     def run(args: argparse.Namespace) -> None:
-        from lsm.check import check_study
         from lsm.config import load_config
+        from lsm.data.check import check_study
 
         files = args.params or [Path("params.yaml")]
         config = load_config(files[0], files[1:])
@@ -174,7 +174,7 @@ def _map_in_one_tile(
     then the mosaic, classes and summaries."""
     import tempfile
 
-    from lsm.mapping.jobs import gather_job, tile_job
+    from lsm.maps.jobs import gather_job, tile_job
 
     samples = results / "samples"
     factors = str(results / "factors" / "factors.tif")
@@ -204,7 +204,7 @@ def _manifest(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("--results", default="results/<study>", help="results folder shown in the outputs")
 
     def run(args: argparse.Namespace) -> None:
-        from lsm.manifest import load_manifest
+        from lsm.publish.artefacts import load_manifest
 
         for a in load_manifest(args.manifest):
             outputs = ", ".join(a.outputs(args.results).values())
@@ -221,7 +221,7 @@ def _check_report(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("report", type=Path, help="results/<study>/report.html")
 
     def run(args: argparse.Namespace) -> None:
-        from lsm.browser import check_report
+        from lsm.publish.browser import check_report
 
         seen = check_report(args.report)
         broken, unlinked = seen.broken_images, seen.unlinked

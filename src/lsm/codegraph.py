@@ -17,7 +17,7 @@ PACKAGE = "lsm"
 
 
 def _module_file(src: Path, module: str) -> Path | None:
-    """The file of ``module`` (dotted, e.g. ``lsm.mapping.jobs``) under ``src``, or None."""
+    """The file of ``module`` (dotted, e.g. ``lsm.maps.jobs``) under ``src``, or None."""
     base = src.joinpath(*module.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
         if candidate.is_file():
@@ -60,7 +60,7 @@ def _imports(src: Path, path: Path) -> set[str]:
 
 
 def _with_parents(module: str) -> list[str]:
-    """``lsm.mapping.jobs`` -> ``lsm``, ``lsm.mapping``, ``lsm.mapping.jobs`` (each __init__ runs)."""
+    """``lsm.maps.jobs`` -> ``lsm``, ``lsm.maps``, ``lsm.maps.jobs`` (each __init__ runs)."""
     parts = module.split(".")
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
 

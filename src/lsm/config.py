@@ -14,8 +14,8 @@ import jsonschema
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from lsm.data.io import read_yaml
 from lsm.errors import ConfigError
-from lsm.io import read_yaml
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "params.schema.yaml"
 

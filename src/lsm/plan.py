@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lsm.contract import CONTRACT_FILES, SYNTHETIC_FILES, contract_path
+from lsm.data.contract import CONTRACT_FILES, SYNTHETIC_FILES, contract_path
 from lsm.errors import InputError
 
 # Every factor the workspace knows, in the order of the factor stack, and the inputs each needs:
@@ -49,7 +49,7 @@ SCHEMES = ("random", "spatial", "temporal")
 # window set to the window's mean, its day-to-day change to zero): does the order of days matter?
 ABLATION_VARIANTS = {"cnn_lstm_rain_totals": "rain", "cnn_lstm_level_totals": "level"}
 
-# Labels of the map reference dates (lsm.mapping.forcing uses the same words).
+# Labels of the map reference dates (lsm.maps.forcing uses the same words).
 WETTEST, STATIC = "wettest", "static"
 # The files one map job writes per model and reference date, by role.
 MAP_FILES = {
@@ -119,8 +119,8 @@ def _inventory_is_dated(folder: Path) -> bool:
 
 
 def _declared_precision(folder: Path) -> str:
-    from lsm.io.dates import check_precision
-    from lsm.io.files import read_yaml
+    from lsm.data.io.dates import check_precision
+    from lsm.data.io.files import read_yaml
 
     path = folder / "study.yaml"
     meta = read_yaml(path) if path.is_file() else {}

@@ -1,9 +1,15 @@
 # Paths shared by all rule files. Everything a rule writes lives under results/<study>/.
 
 from lsm.codegraph import import_closure
-from lsm.contract import SYNTHETIC_FILES, contract_path
+from lsm.data.contract import SYNTHETIC_FILES, contract_path
 from lsm.errors import InputError
-from lsm.manifest import by_id, load_manifest, write_if_changed
+from lsm.publish.artefacts import (
+    by_id,
+    load_manifest,
+    resolve_inputs,
+    resolve_params,
+    write_if_changed,
+)
 from lsm.plan import (
     ABLATION_VARIANTS,
     FACTOR_INPUTS,
@@ -14,7 +20,7 @@ from lsm.plan import (
 )
 from lsm.plan import ALL_MODELS as ALL_MODEL_NAMES
 from lsm.plan import TORCH_MODELS as TORCH_MODEL_NAMES
-from lsm.stability import world_config
+from lsm.evaluate.stability import world_config
 from lsm.synthetic.settings import TRUTH_FILES, selected_block
 
 STUDY = config["study"]
@@ -169,9 +175,12 @@ MODELS = list(PLAN.models)
 SCHEMES = list(PLAN.schemes)
 SEEDS = list(PLAN.seeds)
 RUNS = f"{RESULTS}/runs"
-# Tuning (lsm.tuning): every model tuned per scheme with the same budget, when tuning.trials > 0.
+# Tuning (lsm.learn.tuning): every model tuned per scheme with the same budget, when tuning.trials > 0.
 TUNED = config["tuning"]["trials"] > 0
 TUNING = f"{RESULTS}/tuning"
+# Verdict stability (the verdict_stability target): whole runs on several generated worlds, in their own folder.
+STABILITY = f"results/{SYNTHETIC}_stability"
+WORLDS = config["stability"]["worlds"]
 
 
 def seed_files(name):
@@ -261,7 +270,7 @@ def map_outputs(role):
     ]
 
 
-# Provenance: the results folders that get a provenance.json (workflow/rules/provenance.smk).
+# Provenance: the results folders that get a provenance.json (workflow/rules/publish.smk).
 PROVENANCE_FOLDERS = [
     "factors",
     "samples",
@@ -290,3 +299,42 @@ def folder_contents(wildcards):
     for name in PLAN.artefacts:
         files += ARTEFACTS[name].outputs(RESULTS).values()
     return sorted(f for f in files if f.startswith(folder))
+
+
+# The rule of each artefact (workflow/rules/publish.smk) takes its inputs and params from its
+# manifest entry; these are the values its placeholders stand for (see the manifest's header).
+def artefact_results(artefact):
+    """Where an artefact's files go: results/<study>, or the stability folder for tab04."""
+    return STABILITY if "stability" in artefact.requires else RESULTS
+
+
+def artefact_values():
+    torch_models = [m for m in MODELS if m in TORCH_MODELS]
+    return {
+        "results": RESULTS,
+        "runs": RUNS,
+        "maps": MAPS,
+        "tuning": TUNING,
+        "stability": STABILITY,
+        "scheme": SCHEMES,
+        "model": MODELS,
+        "torch_model": torch_models,
+        "seed": [str(s) for s in SEEDS],
+        "world": [str(w) for w in WORLDS],
+        "first_scheme": SCHEMES[0],
+        "first_seed": str(SEEDS[0]),
+        "first_date": MAP_DATES[0] if MAP_DATES else "",
+        "models": MODELS,
+        "worlds": WORLDS,
+    }
+
+
+def artefact_inputs(artefact):
+    """Input function: the artefact's study files (those the study has) and resolved patterns."""
+    patterns = resolve_inputs(artefact, artefact_values())
+    study = study_files(*artefact.study_files)
+    return lambda wildcards: {**study(wildcards), **patterns}
+
+
+def artefact_params(artefact):
+    return resolve_params(artefact, config, artefact_values())

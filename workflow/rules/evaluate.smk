@@ -1,4 +1,4 @@
-# Evaluation across runs and the replication scorecard (lsm.scorecard).
+# Evaluation across runs and the replication scorecard (lsm.evaluate.scorecard).
 
 
 rule evaluate:
@@ -56,3 +56,71 @@ rule evaluate:
         "Evaluation: intervals over seeds, tests behind the verdicts, references, ablations, claims"
     script:
         "../scripts/evaluate.py"
+
+
+# With tuning on, the claims scored again on the untuned grid (runs_untuned/).
+
+
+rule evaluate_untuned:
+    input:
+        runs=rules.runs_table_untuned.output.runs,
+        predictions=run_outputs("predictions.csv", grid="runs_untuned"),
+        samples=rules.samples.output.samples,
+        tensors=rules.samples.output.tensors,
+        summary=rules.samples.output.summary,
+        splits=rules.splits.output.splits,
+        splits_info=rules.splits.output.info,
+        reported="paper/reported.yaml",
+        code=code_of("workflow/scripts/evaluate_untuned.py"),
+    output:
+        summary=f"{RESULTS}/metrics/untuned/summary_by_model.csv",
+        comparisons=f"{RESULTS}/metrics/untuned/comparisons.csv",
+        claims=f"{RESULTS}/metrics/untuned/claims.csv",
+    log:
+        f"{LOGS}/evaluate_untuned.log",
+    benchmark:
+        f"{BENCHMARKS}/evaluate_untuned.tsv"
+    conda:
+        "../../envs/torch.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        study_dir=lambda wildcards: RAW,
+        evaluation=config["evaluation"],
+        map_scheme=MAP_SCHEME,
+        skipped=PLAN.skipped_models,
+        study=STUDY,
+        runs_root=lambda wildcards: f"{RESULTS}/runs_untuned",
+    message:
+        "Evaluation of the untuned grid: the claims with the settings of models:"
+    script:
+        "../scripts/evaluate_untuned.py"
+
+
+# Verdict stability (lsm.evaluate.stability): the same grid on several generated worlds, to see whether a
+# verdict hangs on one world. Not in the default target: `snakemake --cores all verdict_stability`.
+# Each world is a whole Snakemake run (its own study and results folder), started by a job here.
+
+
+rule stability_world:
+    input:
+        code=sorted(str(p) for p in Path("src/lsm").rglob("*.py")),  # a whole run: all of it
+    output:
+        claims=f"{STABILITY}/world{{world}}/claims.csv",
+        params=f"{STABILITY}/world{{world}}/params.yaml",
+    log:
+        f"{STABILITY}/logs/world{{world}}.log",
+    benchmark:
+        f"{STABILITY}/benchmarks/world{{world}}.tsv"
+    wildcard_constraints:
+        world=r"\d+",
+    conda:
+        "../../envs/torch.yaml"
+    threads: 256  # a whole run: Snakemake lowers this to the cores it is given
+    params:
+        config=lambda wildcards: world_config(config, int(wildcards.world)),
+    message:
+        "Verdicts on generated world {wildcards.world} (a whole run of the grid)"
+    script:
+        "../scripts/stability_world.py"

@@ -1,13 +1,13 @@
-"""Snakemake script: evaluation across runs and the replication scorecard (lsm.scorecard)."""
+"""Snakemake script: evaluation across runs and the replication scorecard (lsm.evaluate.scorecard)."""
 
 import json
 from pathlib import Path
 
 import pandas as pd
 
+from lsm.data.sampling import load_samples
+from lsm.evaluate.scorecard import EvaluationInputs, EvaluationSettings, evaluate_all
 from lsm.logs import run_logged
-from lsm.sampling import load_samples
-from lsm.scorecard import EvaluationInputs, EvaluationSettings, evaluate_all
 
 
 def evaluate(smk) -> None:

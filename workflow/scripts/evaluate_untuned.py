@@ -1,13 +1,13 @@
-"""Snakemake script: the claims of the untuned grid (lsm.scorecard.evaluate_claims)."""
+"""Snakemake script: the claims of the untuned grid (lsm.evaluate.scorecard.evaluate_claims)."""
 
 import json
 from pathlib import Path
 
 import pandas as pd
 
+from lsm.data.sampling import load_samples
+from lsm.evaluate.scorecard import EvaluationInputs, EvaluationSettings, evaluate_claims
 from lsm.logs import run_logged
-from lsm.sampling import load_samples
-from lsm.scorecard import EvaluationInputs, EvaluationSettings, evaluate_claims
 
 
 def evaluate(smk) -> None:

@@ -1,9 +1,9 @@
-"""Snakemake script: the factor stack of the study (lsm.prepare.factors_step)."""
+"""Snakemake script: the factor stack of the study (lsm.data.prepare.factors_step)."""
 
 from pathlib import Path
 
+from lsm.data.prepare import factors_step
 from lsm.logs import run_logged
-from lsm.prepare import factors_step
 
 out = snakemake.output
 run_logged(

@@ -1,6 +1,6 @@
-"""Snakemake script: permutation feature importance of every model (lsm.importance)."""
+"""Snakemake script: permutation feature importance of every model (lsm.learn.importance)."""
 
-from lsm.importance import importance_job
+from lsm.learn.importance import importance_job
 from lsm.logs import run_logged
 
 

@@ -1,7 +1,7 @@
-"""Snakemake script: claim C4 on the CNN-LSTM's map (lsm.mapping.contrast.contrast_job)."""
+"""Snakemake script: claim C4 on the CNN-LSTM's map (lsm.maps.contrast.contrast_job)."""
 
 from lsm.logs import run_logged
-from lsm.mapping.contrast import contrast_job
+from lsm.maps.contrast import contrast_job
 
 
 def main(smk) -> None:

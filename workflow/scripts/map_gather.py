@@ -1,7 +1,7 @@
-"""Snakemake script: mosaic, classify and summarise one model's map (lsm.mapping.jobs.gather_job)."""
+"""Snakemake script: mosaic, classify and summarise one model's map (lsm.maps.jobs.gather_job)."""
 
 from lsm.logs import run_logged
-from lsm.mapping.jobs import gather_job
+from lsm.maps.jobs import gather_job
 
 
 def main(smk) -> None:

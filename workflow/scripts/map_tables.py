@@ -1,7 +1,7 @@
 """Snakemake script: class shares, rate curves and map summaries in one table each."""
 
 from lsm.logs import run_logged
-from lsm.mapping.jobs import collect_tables
+from lsm.maps.jobs import collect_tables
 
 
 def main(smk) -> None:

@@ -1,7 +1,7 @@
-"""Snakemake script: map one tile of one model at one reference date (lsm.mapping.jobs.tile_job)."""
+"""Snakemake script: map one tile of one model at one reference date (lsm.maps.jobs.tile_job)."""
 
 from lsm.logs import run_logged
-from lsm.mapping.jobs import tile_job
+from lsm.maps.jobs import tile_job
 
 
 def main(smk) -> None:

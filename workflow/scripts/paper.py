@@ -1,9 +1,9 @@
-"""Snakemake script: build the manuscript with latexmk (lsm.paper.build_pdf)."""
+"""Snakemake script: build the manuscript with latexmk (lsm.publish.paper.build_pdf)."""
 
 import logging
 
 from lsm.logs import run_logged
-from lsm.paper import build_pdf
+from lsm.publish.paper import build_pdf
 
 
 def build(smk) -> None:

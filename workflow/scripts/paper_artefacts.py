@@ -1,11 +1,11 @@
-"""Snakemake script: the floats of the manifest's artefacts for the manuscript (lsm.paper)."""
+"""Snakemake script: the floats of the manifest's artefacts for the manuscript (lsm.publish.paper)."""
 
 from pathlib import Path
 
-from lsm.io import write_text
+from lsm.data.io import write_text
 from lsm.logs import run_logged
-from lsm.manifest import load_manifest
-from lsm.paper import artefacts_tex
+from lsm.publish.artefacts import load_manifest
+from lsm.publish.paper import artefacts_tex
 
 
 def write_artefacts(smk) -> None:

@@ -1,11 +1,11 @@
-"""Snakemake script: the manuscript's numbers as LaTeX macros (lsm.paper.macros)."""
+"""Snakemake script: the manuscript's numbers as LaTeX macros (lsm.publish.paper.macros)."""
 
 import logging
 from pathlib import Path
 
-from lsm.io import write_text
+from lsm.data.io import write_text
 from lsm.logs import run_logged
-from lsm.paper import macros
+from lsm.publish.paper import macros
 
 
 def write_macros(smk) -> None:

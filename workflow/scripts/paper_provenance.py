@@ -1,8 +1,8 @@
-"""Snakemake script: the provenance of the results as LaTeX macros (lsm.provenance.provenance_tex)."""
+"""Snakemake script: the provenance of the results as LaTeX macros (lsm.publish.provenance.provenance_tex)."""
 
-from lsm.io import write_text
+from lsm.data.io import write_text
 from lsm.logs import run_logged
-from lsm.provenance import provenance_tex, read_manifests
+from lsm.publish.provenance import provenance_tex, read_manifests
 
 
 def write(smk) -> None:

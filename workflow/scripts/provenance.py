@@ -1,9 +1,9 @@
-"""Snakemake script: the provenance.json of one results folder (lsm.provenance)."""
+"""Snakemake script: the provenance.json of one results folder (lsm.publish.provenance)."""
 
 from pathlib import Path
 
 from lsm.logs import run_logged
-from lsm.provenance import write_folder_manifest
+from lsm.publish.provenance import write_folder_manifest
 
 
 def write(smk) -> None:

@@ -1,8 +1,8 @@
-"""Snakemake script: one row per results folder from their provenance.json (lsm.provenance)."""
+"""Snakemake script: one row per results folder from their provenance.json (lsm.publish.provenance)."""
 
-from lsm.io import write_text
+from lsm.data.io import write_text
 from lsm.logs import run_logged
-from lsm.provenance import read_manifests, summary_table
+from lsm.publish.provenance import read_manifests, summary_table
 
 
 def table(smk) -> None:

@@ -1,7 +1,7 @@
-"""Snakemake script: the realism report of the study beside the reference studies (lsm.realism)."""
+"""Snakemake script: the realism report of the study beside the reference studies (lsm.data.realism)."""
 
+from lsm.data.realism import realism_with_references
 from lsm.logs import run_logged
-from lsm.realism import realism_with_references
 
 
 def main(smk) -> None:

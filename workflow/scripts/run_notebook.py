@@ -1,5 +1,5 @@
-"""Snakemake script: run the rule's notebook through papermill (see lsm.notebooks)."""
+"""Snakemake script: run the rule's notebook through papermill (see lsm.publish.notebooks)."""
 
-from lsm.notebooks import run_notebook_from_rule
+from lsm.publish.notebooks import run_notebook_from_rule
 
 run_notebook_from_rule(snakemake)

@@ -1,7 +1,7 @@
 """Snakemake script: one table of all runs' test metrics, and what was skipped and why."""
 
-from lsm.evaluate import runs_table
-from lsm.io import write_json, write_text
+from lsm.data.io import write_json, write_text
+from lsm.evaluate.metrics import runs_table
 from lsm.logs import run_logged
 
 

@@ -1,7 +1,7 @@
 """Snakemake script: one table of the untuned runs' test metrics (the grid with the settings of models:)."""
 
-from lsm.evaluate import runs_table
-from lsm.io import write_text
+from lsm.data.io import write_text
+from lsm.evaluate.metrics import runs_table
 from lsm.logs import run_logged
 
 

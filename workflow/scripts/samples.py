@@ -1,9 +1,9 @@
-"""Snakemake script: samples with patches, sequences and tabular rows (lsm.prepare.samples_step)."""
+"""Snakemake script: samples with patches, sequences and tabular rows (lsm.data.prepare.samples_step)."""
 
 from pathlib import Path
 
+from lsm.data.prepare import samples_step
 from lsm.logs import run_logged
-from lsm.prepare import samples_step
 
 out = snakemake.output
 run_logged(

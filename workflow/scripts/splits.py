@@ -1,9 +1,9 @@
-"""Snakemake script: train/test splits per validation scheme (lsm.prepare.splits_step)."""
+"""Snakemake script: train/test splits per validation scheme (lsm.data.prepare.splits_step)."""
 
 from pathlib import Path
 
+from lsm.data.prepare import splits_step
 from lsm.logs import run_logged
-from lsm.prepare import splits_step
 
 run_logged(
     snakemake.log[0],

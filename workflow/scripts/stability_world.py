@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lsm.io import atomic_path, write_yaml
+from lsm.data.io import atomic_path, write_yaml
 from lsm.logs import run_logged
 
 

@@ -1,6 +1,6 @@
 """Snakemake script: the study's plan (lsm.plan) as results/<study>/plan.json."""
 
-from lsm.io import write_json
+from lsm.data.io import write_json
 from lsm.logs import run_logged
 
 

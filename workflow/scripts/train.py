@@ -1,15 +1,15 @@
-"""Snakemake script: train every seed of one model on one scheme (lsm.train.run_training), each into
+"""Snakemake script: train every seed of one model on one scheme (lsm.learn.train.run_training), each into
 its own run folder with its own provenance."""
 
 from pathlib import Path
 
 import pandas as pd
 
+from lsm.data.sampling import load_samples
+from lsm.learn.train import run_training
+from lsm.learn.tuning import tuned_models_config
 from lsm.logs import run_logged
-from lsm.provenance import write_folder_manifest
-from lsm.sampling import load_samples
-from lsm.train import run_training
-from lsm.tuning import tuned_models_config
+from lsm.publish.provenance import write_folder_manifest
 
 
 def train(smk) -> None:

@@ -1,13 +1,13 @@
-"""Snakemake script: tune one model on one scheme's training samples (lsm.tuning.tuning_job)."""
+"""Snakemake script: tune one model on one scheme's training samples (lsm.learn.tuning.tuning_job)."""
 
 import json
 from pathlib import Path
 
 import pandas as pd
 
+from lsm.data.sampling import load_samples
+from lsm.learn.tuning import TuningSettings, tuning_job
 from lsm.logs import run_logged
-from lsm.sampling import load_samples
-from lsm.tuning import TuningSettings, tuning_job
 
 
 def tune(smk) -> None:

@@ -12,7 +12,7 @@ from scipy import ndimage
 from shapely.geometry import Point
 from shapely.ops import substring
 
-from lsm.raster import cells_containing
+from lsm.data.raster import cells_containing
 from lsm.synthetic.landscape import Landscape
 from lsm.synthetic.settings import SyntheticSettings
 

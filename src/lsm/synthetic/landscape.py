@@ -19,9 +19,9 @@ from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString, Point, box, shape
 from shapely.ops import unary_union
 
-from lsm.raster import cell_centres, cells_containing, distance_to_mask, rasterize_geometries
+from lsm.data.raster import cell_centres, cells_containing, distance_to_mask, rasterize_geometries
+from lsm.data.terrain import FlowRouting, flow_routing, slope_aspect, twi_spi
 from lsm.synthetic.settings import SyntheticSettings
-from lsm.terrain import FlowRouting, flow_routing, slope_aspect, twi_spi
 
 # Regolith properties by parent lithology (typical ranges for shallow slope failures; Kerman has
 # Jurassic-Cretaceous limestones, Eocene volcanics, flysch, Neogene marls and Quaternary fans).

@@ -9,7 +9,7 @@ from typing import Any
 GENERATOR_VERSION = "2.0.0"
 
 
-# What the generator writes besides the data contract (lsm.contract): the truth for the oracle.
+# What the generator writes besides the data contract (lsm.data.contract): the truth for the oracle.
 TRUTH_FILES = (
     "truth/parameters.tif",
     "truth/susceptibility.tif",

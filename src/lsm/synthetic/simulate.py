@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 from tqdm import tqdm
 
-from lsm.raster import cell_centres, cells_containing
+from lsm.data.raster import cell_centres, cells_containing
 from lsm.synthetic.forcing import Forcing, peak_ground_acceleration
 from lsm.synthetic.landscape import Grid, Landscape
 from lsm.synthetic.physics import (

@@ -17,7 +17,7 @@ import xarray as xr
 import yaml
 from affine import Affine
 
-from lsm.raster import cell_centres, cells_containing
+from lsm.data.raster import cell_centres, cells_containing
 from lsm.synthetic.forcing import Forcing
 from lsm.synthetic.landscape import Grid
 from lsm.synthetic.physics import CELL_FIELDS, Constants, scar_multiplier

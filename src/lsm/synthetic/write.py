@@ -14,9 +14,9 @@ import pandas as pd
 import xarray as xr
 from pyproj import CRS
 
-from lsm.io import write_json, write_raster, write_text, write_vector, write_yaml
-from lsm.raster import cell_centres
-from lsm.realism import hazard_concentration
+from lsm.data.io import write_json, write_raster, write_text, write_vector, write_yaml
+from lsm.data.raster import cell_centres
+from lsm.data.realism import hazard_concentration
 from lsm.synthetic.forcing import Forcing, make_forcing
 from lsm.synthetic.landscape import (
     LANDUSE_CLASSES,

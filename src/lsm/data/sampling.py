@@ -1,0 +1,693 @@
+"""Space-time samples: positives from the inventory, negatives away from every event, and for each
+sample a factor patch (CNN), a 30-day sequence (LSTM) and a tabular row (SVM, DT, RF, MLP).
+
+Negatives are drawn at ``negative_ratio`` per positive, in three kinds: a random place on a random
+day; the place of a landslide on another day; the day of a landslide at another place. A candidate
+is rejected if any landslide lies within ``buffer_m`` of it and ``buffer_days`` of its date, so no
+negative is secretly a positive. Samples whose patch would leave the valid area are dropped, and
+counted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from scipy import ndimage
+from scipy.spatial import cKDTree
+from tqdm import tqdm
+
+from lsm.errors import InputError
+from lsm.data.factors import FactorStack, channel_names, to_channels
+from lsm.data.io import atomic_path, write_json, write_text, write_vector
+from lsm.data.io.study import OUTSIDE_DEM, RainCube, Study
+from lsm.plan import TEMPORAL_MODELS, scan_study, temporal_support
+
+log = logging.getLogger(__name__)
+
+NEGATIVE_KINDS = ("random", "same_place", "same_time")
+AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class SamplingSettings:
+    temporal: bool = True
+    patch_size: int = 15
+    window_days: int = 30
+    negative_ratio: float = 2.0
+    negative_mix: dict[str, float] = field(
+        default_factory=lambda: {"random": 1 / 3, "same_place": 1 / 3, "same_time": 1 / 3}
+    )
+    buffer_m: float | str = AUTO  # "auto": half the patch's diagonal (see buffer_metres)
+    buffer_days: int = 90
+    season_days: int = 15  # same-place negatives: same time of year as their landslide, +- this
+    left_out_max_share: float = 0.5  # stop when more of the inventory than this is left out
+    free_area_warn_share: float = 0.2  # warn when the buffer leaves less of the area than this
+    seed: int = 0
+
+    @classmethod
+    def from_config(cls, block: dict[str, Any]) -> SamplingSettings:
+        return cls(**block)
+
+    @property
+    def radius(self) -> int:
+        return self.patch_size // 2
+
+    def buffer_metres(self, cell: float, median_gap_m: float) -> tuple[float, str]:
+        """The negatives' distance from every mapped landslide, and why. ``auto``: half the diagonal
+        of a patch (no negative's patch then holds a mapped landslide), but no more than the median
+        distance from the candidate cells to their nearest landslide, so that at least half of the
+        ground stays open to negatives however small the study and dense its landslides."""
+        if self.buffer_m != AUTO:
+            return float(self.buffer_m), "sampling.buffer_m in params.yaml"
+        half_diagonal = float(np.sqrt(2) * self.patch_size * cell / 2)
+        if median_gap_m < half_diagonal:
+            return median_gap_m, "auto: the median distance of the ground to its nearest landslide"
+        return half_diagonal, "auto: half the diagonal of a patch"
+
+
+@dataclass
+class SampleSet:
+    table: gpd.GeoDataFrame  # sample_id, label, kind, date, event_id, row, col, geometry
+    patches: np.ndarray  # (samples, channels, patch, patch)
+    sequences: np.ndarray | None  # (samples, days, features) or None without series
+    tabular: np.ndarray  # (samples, columns)
+    channel_names: list[str]
+    sequence_names: list[str]
+    tabular_names: list[str]
+    summary: dict[str, Any]
+    absences: Absences | None = None  # the study's own absences (absences.gpkg), if any
+
+
+# -- series ----------------------------------------------------------------------------------------
+@dataclass
+class Series:
+    """Rain cube plus reservoir levels on the rain cube's days."""
+
+    rain: RainCube
+    reservoirs: gpd.GeoDataFrame | None
+    levels: pd.DataFrame | None  # date x reservoir_id
+
+
+def read_series(study: Study) -> Series:
+    cube = study.read_rainfall()
+    if study.has("reservoirs.gpkg") or study.has("reservoir_levels.csv"):
+        reservoirs, levels = study.read_reservoirs(cube.dates)
+        return Series(cube, reservoirs, levels)
+    return Series(cube, None, None)
+
+
+def check_event_dates(study: Study, inventory: gpd.GeoDataFrame, series: Series, window: int) -> None:
+    first, last = series.rain.dates[0], series.rain.dates[-1]
+    earliest = first + pd.Timedelta(days=window)
+    outside = (inventory["date"] < earliest) | (inventory["date"] > last)
+    if outside.any():
+        day = inventory.loc[outside, "date"].iloc[0]
+        raise InputError(
+            study.path("inventory.gpkg"),
+            f"{int(outside.sum())} landslide date(s) fall outside the rainfall period with its {window}-day "
+            f"window ({earliest:%Y-%m-%d} to {last:%Y-%m-%d}; first: {day:%Y-%m-%d})",
+            "extend rainfall.nc or remove those events",
+        )
+
+
+# -- drawing samples -------------------------------------------------------------------------------
+LEFT_OUT_PATCH = "its patch leaves the valid area"
+LEFT_OUT_UNMAPPED = "outside mapped_area.gpkg"
+
+
+def patch_fits(valid: np.ndarray, radius: int) -> np.ndarray:
+    """Cells whose whole (2r+1)-square patch lies on valid cells inside the grid."""
+    structure = np.ones((2 * radius + 1, 2 * radius + 1), dtype=bool)
+    return ndimage.binary_erosion(valid, structure=structure, border_value=0)
+
+
+class Conflicts:
+    """Is a (place, day) within the space and time buffers of any landslide?"""
+
+    def __init__(self, xy: np.ndarray, days: np.ndarray | None, buffer_m: float, buffer_days: int) -> None:
+        self.tree = cKDTree(xy)
+        self.days = days
+        self.buffer_m = buffer_m
+        self.buffer_days = buffer_days
+
+    def clash(self, x: float, y: float, day: int | None) -> bool:
+        near = self.tree.query_ball_point([x, y], self.buffer_m)
+        if not near:
+            return False
+        if day is None or self.days is None:
+            return True
+        return bool((np.abs(self.days[near] - day) <= self.buffer_days).any())
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """The days a sample may fall on (those with a full window before them) and their dates."""
+
+    first: int
+    last: int
+    dates: pd.DatetimeIndex
+
+    def same_season(self, day: int, season_days: int, rng: np.random.Generator) -> int | None:
+        """A day in another year at the same time of year (+- ``season_days``), or None if the
+        record has no other year around ``day``: a same-place negative then keeps its landslide's
+        season, so that the buffer around mapped landslides cannot push it into the dry season."""
+        years = np.arange(-40, 41)
+        years = years[years != 0]
+        centres = day + np.round(years * 365.25).astype(int)
+        ok = years[(centres - season_days >= self.first) & (centres + season_days <= self.last)]
+        if ok.size == 0:
+            return None
+        year = int(rng.choice(ok))
+        return int(day + round(year * 365.25) + rng.integers(-season_days, season_days + 1))
+
+
+def negative_mix(settings: SamplingSettings, days: DayRange | None) -> dict[str, float]:
+    if days is None:  # no dates: only places differ
+        return {"random": 1.0}
+    weights = {k: settings.negative_mix.get(k, 0.0) for k in NEGATIVE_KINDS}
+    return {k: v / sum(weights.values()) for k, v in weights.items() if v > 0}
+
+
+def propose_negative(
+    kind: str,
+    positives: pd.DataFrame,
+    candidates: tuple[np.ndarray, np.ndarray],
+    days: DayRange | None,
+    settings: SamplingSettings,
+    rng: np.random.Generator,
+) -> tuple[int, int, int] | None:
+    """One candidate (row, col, day) of a kind; day -1 without dates; None if the kind has none."""
+    if kind == "same_place":
+        source = positives.iloc[int(rng.integers(len(positives)))]
+        row, col = int(source["row"]), int(source["col"])
+        day = days.same_season(int(source["day"]), settings.season_days, rng)
+        return None if day is None else (row, col, day)
+    i = int(rng.integers(candidates[0].size))
+    row, col = int(candidates[0][i]), int(candidates[1][i])
+    if kind == "same_time":
+        return row, col, int(positives["day"].iloc[int(rng.integers(len(positives)))])
+    day = int(rng.integers(days.first, days.last + 1)) if days is not None else -1
+    return row, col, day
+
+
+def draw_negatives(
+    positives: pd.DataFrame,
+    candidates: np.ndarray,
+    stack: FactorStack,
+    conflicts: Conflicts,
+    days: DayRange | None,
+    settings: SamplingSettings,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """Negatives in the configured mix, away from every landslide; rows of (kind, row, col, day)."""
+    grid = stack.grid
+    total = int(round(settings.negative_ratio * len(positives)))
+    mix = negative_mix(settings, days)
+    counts = dict(zip(mix, rng.multinomial(total, list(mix.values())), strict=True))
+    cells = np.nonzero(candidates)
+    if cells[0].size == 0:
+        raise InputError(
+            "sampling", "no cell is left for negatives", "check mapped_area.gpkg or lower sampling.buffer_m"
+        )
+    taken: set[tuple[int, int, int]] = set()
+    out = []
+    for kind, count in counts.items():
+        made, attempts = 0, 0
+        while made < count:
+            attempts += 1
+            if attempts > 200 * max(count, 1):
+                raise InputError(
+                    "sampling",
+                    f"could not place {count} '{kind}' negatives away from every landslide",
+                    "lower sampling.negative_ratio or sampling.buffer_m / buffer_days",
+                )
+            proposal = propose_negative(kind, positives, cells, days, settings, rng)
+            if proposal is None or proposal in taken:
+                continue
+            row, col, day = proposal
+            x, y = grid.xy(row, col)
+            if conflicts.clash(float(x), float(y), None if days is None else day):
+                continue
+            taken.add(proposal)
+            out.append((kind, row, col, day))
+            made += 1
+    return pd.DataFrame(out, columns=["kind", "row", "col", "day"])
+
+
+def extract_patches(
+    stack: FactorStack, rows: np.ndarray, cols: np.ndarray, radius: int, progress: bool = False
+) -> np.ndarray:
+    """(samples, channels, 2r+1, 2r+1) model channels around each cell."""
+    cells = tqdm(list(zip(rows, cols, strict=True)), desc="patches", unit="patch", disable=not progress)
+    patches = [
+        to_channels(
+            stack.data[:, r - radius : r + radius + 1, c - radius : c + radius + 1],
+            stack.names,
+            stack.landuse_classes,
+        )
+        for r, c in cells
+    ]
+    if not patches:
+        return np.zeros(
+            (0, len(channel_names(stack.names, stack.landuse_classes)), 2 * radius + 1, 2 * radius + 1),
+            "float32",
+        )
+    return np.stack(patches).astype("float32")
+
+
+def nearest_reservoir(series: Series, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Index (into series.reservoirs) of the reservoir nearest to each point."""
+    if len(series.reservoirs) == 1:  # nothing to choose (and maps call this for millions of pixels)
+        return np.zeros(len(np.atleast_1d(x)), dtype=int)
+    points = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=series.reservoirs.crs)
+    distances = np.stack([points.distance(geom).to_numpy() for geom in series.reservoirs.geometry], axis=1)
+    return np.argmin(distances, axis=1)
+
+
+def build_sequences(
+    series: Series, rain_index: np.ndarray, reservoir: np.ndarray | None, days: np.ndarray, window: int
+) -> tuple[np.ndarray, list[str]]:
+    """(samples, window, features): rain, its day-to-day change and, with reservoirs, level and
+    its change, over the ``window`` days ending on (and including) each sample's day."""
+    offsets = np.arange(-window, 1)  # one extra day before the window for the first change
+    ny, nx = series.rain.values.shape[1:]
+    rain = series.rain.values.reshape(len(series.rain.dates), ny * nx)
+    take = days[:, None] + offsets[None, :]
+    r = rain[take, rain_index[:, None]]
+    features = [r[:, 1:], np.diff(r, axis=1)]
+    names = ["rain_mm", "rain_change_mm"]
+    if reservoir is not None:
+        levels = series.levels.to_numpy(dtype="float64")
+        lv = levels[take, reservoir[:, None]]
+        features += [lv[:, 1:], np.diff(lv, axis=1)]
+        names += ["level_m", "level_change_m"]
+    return np.stack(features, axis=-1).astype("float32"), names
+
+
+SERIES_CHANNELS = {"rain": ("rain_mm", "rain_change_mm"), "level": ("level_m", "level_change_m")}
+
+
+def window_totals_only(sequences: np.ndarray, names: list[str], series: str) -> np.ndarray:
+    """The sequences with one series reduced to its window total: every day set to the window's
+    mean (same total) and the day-to-day change to zero, every other channel untouched. A model
+    trained on these sees how much fell (or how far the level moved on average), not when."""
+    value, change = (names.index(c) for c in SERIES_CHANNELS[series])
+    out = sequences.copy()
+    out[:, :, value] = sequences[:, :, value].mean(axis=1, keepdims=True)
+    out[:, :, change] = 0.0
+    return out
+
+
+def sequence_summaries(sequences: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Tabular summaries of each window: 3/7/30-day rain totals, wettest day, reservoir change."""
+    rain = sequences[..., names.index("rain_mm")]
+    cols = [rain[:, -3:].sum(1), rain[:, -7:].sum(1), rain.sum(1), rain.max(1)]
+    out = ["rain_3d_mm", "rain_7d_mm", f"rain_{rain.shape[1]}d_mm", "rain_max_1d_mm"]
+    if "level_m" in names:
+        level = sequences[..., names.index("level_m")]
+        cols.append(level[:, -1] - level[:, 0])
+        out.append("level_change_window_m")
+    return np.stack(cols, axis=1).astype("float32"), out
+
+
+@dataclass
+class Positives:
+    """The mapped landslides that become positives, and what was left out of the inventory, why."""
+
+    table: pd.DataFrame  # row, col, event_id, day
+    inventory: gpd.GeoDataFrame  # every landslide, with its `left_out` reason ("" if kept)
+
+    @property
+    def left_out(self) -> dict[str, int]:
+        reasons = self.inventory["left_out"]
+        return {str(k): int(v) for k, v in reasons[reasons != ""].value_counts().sort_index().items()}
+
+
+def select_positives(
+    stack: FactorStack,
+    study: Study,
+    settings: SamplingSettings,
+    fits: np.ndarray,
+    mapped: np.ndarray | None,
+    series: Series | None,
+) -> Positives:
+    """Positives from the inventory: those outside the DEM, on nodata, outside the mapped area or
+    whose patch leaves the valid area are left out and counted; too many of them stop the run."""
+    dem = stack.band("elevation") if "elevation" in stack.names else None
+    inventory = study.read_inventory(dem=dem, dated=series is not None)
+    rows, cols = stack.grid.rowcol(inventory.geometry.x, inventory.geometry.y)
+    usable = (inventory["left_out"] == "").to_numpy()
+    r, c = np.where(usable, rows, 0), np.where(usable, cols, 0)
+    reason = inventory["left_out"].to_numpy(dtype=object)
+    if mapped is not None:
+        reason[usable & ~mapped[r, c]] = LEFT_OUT_UNMAPPED
+    reason[(reason == "") & ~fits[r, c]] = LEFT_OUT_PATCH
+    inventory = inventory.assign(left_out=reason)
+    if series is not None:
+        check_event_dates(study, inventory[reason == ""], series, settings.window_days)
+    kept = reason == ""
+    check_left_out(study, inventory, settings.left_out_max_share)
+    table = pd.DataFrame(
+        {"row": rows[kept], "col": cols[kept], "event_id": inventory["event_id"].astype(str)[kept]}
+    ).reset_index(drop=True)
+    table["day"] = series.rain.dates.get_indexer(inventory.loc[kept, "date"]) if series is not None else -1
+    for why, count in Positives(table, inventory).left_out.items():
+        log.info("%d landslide(s) left out: %s", count, why)
+    return Positives(table, inventory)
+
+
+def check_left_out(study: Study, inventory: gpd.GeoDataFrame, max_share: float) -> None:
+    """Stop when most of the inventory cannot be used (a wrong CRS, a DEM of another place)."""
+    left_out = inventory["left_out"] != ""
+    if left_out.mean() <= max_share and (~left_out).any():
+        return
+    reasons = inventory.loc[left_out, "left_out"].value_counts()
+    listed = "; ".join(f"{count} {why}" for why, count in reasons.items())
+    fix = "check the inventory's CRS and that it covers the DEM"
+    if left_out.all() or reasons.index[0] == LEFT_OUT_PATCH:
+        fix += ", or use a smaller sampling.patch_size"
+    raise InputError(
+        study.path("inventory.gpkg"),
+        f"{int(left_out.sum())} of {len(inventory)} landslides cannot be used ({listed}); more than "
+        f"sampling.left_out_max_share = {max_share:g} of the inventory",
+        fix,
+    )
+
+
+def sample_days(series: Series | None, window: int) -> DayRange | None:
+    if series is None:
+        return None
+    return DayRange(window, len(series.rain.dates) - 1, series.rain.dates)
+
+
+def gaps_to_landslides(grid, events_xy: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Distance (m) from every candidate cell to its nearest mapped landslide."""
+    rows, cols = np.nonzero(candidates)
+    if rows.size == 0 or len(events_xy) == 0:
+        return np.full(rows.size, np.inf)
+    x, y = grid.xy(rows, cols)
+    return cKDTree(events_xy).query(np.column_stack([x, y]))[0]
+
+
+def build_samples(
+    stack: FactorStack, study: Study, settings: SamplingSettings, progress: bool = True
+) -> SampleSet:
+    """Draw the samples and assemble their patches, sequences and tabular rows."""
+    if settings.patch_size % 2 == 0:
+        raise InputError(
+            "params.yaml", f"sampling.patch_size {settings.patch_size} is even", "use an odd size"
+        )
+    rng = np.random.default_rng(settings.seed)
+    temporal, reason = temporal_support(
+        {"sampling": {"temporal": settings.temporal}}, scan_study(study.folder)
+    )
+    series = read_series(study) if temporal else None
+    valid = stack.valid
+    fits = patch_fits(valid, settings.radius)
+    mapped = study.read_mapped_area()
+    positives = select_positives(stack, study, settings, fits, mapped, series)
+    candidates = fits & land_cells(stack) & (mapped if mapped is not None else True)
+    # Every mapped landslide that lies on the grid (left out ones too) keeps negatives away.
+    inventory = positives.inventory
+    on_grid = inventory["left_out"] != OUTSIDE_DEM
+    event_xy = np.column_stack([inventory.geometry.x, inventory.geometry.y])[on_grid.to_numpy()]
+    event_days = series.rain.dates.get_indexer(inventory.loc[on_grid, "date"]) if temporal else None
+    gaps = gaps_to_landslides(stack.grid, event_xy, candidates)
+    buffer_m, buffer_reason = settings.buffer_metres(
+        stack.grid.cell, float(np.median(gaps)) if gaps.size else 0.0
+    )
+    free = float((gaps > buffer_m).mean()) if gaps.size else 0.0
+    conflicts = Conflicts(event_xy, event_days, buffer_m, settings.buffer_days)
+    days = sample_days(series, settings.window_days)
+    negatives = draw_negatives(positives.table, candidates, stack, conflicts, days, settings, rng)
+    table = pd.concat(
+        [positives.table.assign(label=1, kind="positive"), negatives.assign(label=0, event_id="")],
+        ignore_index=True,
+    )
+    table.insert(0, "sample_id", [f"S{i:05d}" for i in range(1, len(table) + 1)])
+    arrays = sample_arrays(stack, table, series, settings, progress)
+    summary = sampling_summary(table, positives, settings, temporal, reason, buffer_m, free, stack, arrays)
+    summary["buffer_reason"] = buffer_reason
+    absences = build_absences(stack, study, settings, series)
+    if absences is not None:
+        summary["absences"] = {"used": len(absences.table), "left_out": absences.left_out}
+    frame = gpd.GeoDataFrame(
+        table[["sample_id", "label", "kind", "date", "event_id", "row", "col"]],
+        geometry=gpd.points_from_xy(*stack.grid.xy(table["row"].to_numpy(), table["col"].to_numpy())),
+        crs=stack.grid.crs,
+    )
+    return SampleSet(
+        frame,
+        arrays.patches,
+        arrays.sequences,
+        arrays.tabular,
+        arrays.channels,
+        arrays.sequence_names,
+        arrays.tabular_names,
+        summary,
+        absences=absences,
+    )
+
+
+def land_cells(stack: FactorStack) -> np.ndarray:
+    """Valid cells that are not water (negatives are drawn on land)."""
+    if "landuse" not in stack.names:
+        return stack.valid
+    names = list(stack.landuse_classes["name"])
+    water = stack.landuse_classes.loc[[n.lower() == "water" for n in names], "code"].to_numpy()
+    return stack.valid & ~np.isin(stack.band("landuse"), water)
+
+
+@dataclass
+class SampleArrays:
+    patches: np.ndarray
+    sequences: np.ndarray | None
+    tabular: np.ndarray
+    channels: list[str]
+    sequence_names: list[str]
+    tabular_names: list[str]
+
+
+def sample_arrays(
+    stack: FactorStack,
+    table: pd.DataFrame,
+    series: Series | None,
+    settings: SamplingSettings,
+    progress: bool = False,
+) -> SampleArrays:
+    """Patches, sequences and tabular rows of the samples in ``table`` (row, col and, with series,
+    day); sets ``table["date"]``."""
+    rows, cols = table["row"].to_numpy(), table["col"].to_numpy()
+    log.info("extracting %d patches of %d px", len(table), settings.patch_size)
+    patches = extract_patches(stack, rows, cols, settings.radius, progress)
+    channels = channel_names(stack.names, stack.landuse_classes)
+    tabular, tab_names = [patches[:, :, settings.radius, settings.radius]], list(channels)
+    if "landuse" in stack.names:
+        tabular.append(stack.band("landuse")[rows, cols][:, None])
+        tab_names.append("landuse_code")
+    sequences, seq_names = None, []
+    if series is not None:
+        days = table["day"].to_numpy()
+        x, y = stack.grid.xy(rows, cols)
+        rain_index = series.rain.cell_index(stack.grid, rows, cols)
+        reservoir = nearest_reservoir(series, x, y) if series.reservoirs is not None else None
+        sequences, seq_names = build_sequences(series, rain_index, reservoir, days, settings.window_days)
+        summaries, summary_names = sequence_summaries(sequences, seq_names)
+        tabular.append(summaries)
+        tab_names += summary_names
+        table["date"] = series.rain.dates[days].strftime("%Y-%m-%d")
+    else:
+        table["date"] = ""
+    return SampleArrays(
+        patches,
+        sequences,
+        np.concatenate(tabular, axis=1).astype("float32"),
+        channels,
+        seq_names,
+        tab_names,
+    )
+
+
+@dataclass
+class Absences:
+    """The study's own non-landslide points (absences.gpkg), ready for every static model."""
+
+    table: pd.DataFrame  # absence_id, row, col, x, y (x, y: the cell centre)
+    patches: np.ndarray
+    tabular: np.ndarray
+    left_out: dict[str, int]
+
+
+def build_absences(
+    stack: FactorStack, study: Study, settings: SamplingSettings, series: Series | None
+) -> Absences | None:
+    """Patches and rows of the authors' absences, where the study has them and is static.
+
+    They are an independent negative set: no model trains on them. They have no dates, so a study
+    with series (whose negatives carry a day) does not use them.
+    """
+    if series is not None:
+        return None
+    dem = stack.band("elevation") if "elevation" in stack.names else study.read_dem()
+    points = study.read_absences(dem)
+    if points is None:
+        return None
+    rows, cols = stack.grid.rowcol(points.geometry.x, points.geometry.y)
+    usable = (points["left_out"] == "").to_numpy()
+    reason = points["left_out"].to_numpy(dtype=object)
+    fits = patch_fits(stack.valid, settings.radius)
+    reason[usable & ~fits[np.where(usable, rows, 0), np.where(usable, cols, 0)]] = LEFT_OUT_PATCH
+    kept = reason == ""
+    x, y = stack.grid.xy(rows[kept], cols[kept])
+    table = pd.DataFrame({"row": rows[kept], "col": cols[kept], "x": x, "y": y})
+    table.insert(0, "absence_id", [f"A{i:05d}" for i in range(1, len(table) + 1)])
+    arrays = sample_arrays(stack, table.assign(day=-1), None, settings)
+    counts = pd.Series(reason[~kept]).value_counts()
+    return Absences(table, arrays.patches, arrays.tabular, {str(k): int(v) for k, v in counts.items()})
+
+
+def negative_balance(table: pd.DataFrame, sequences: np.ndarray | None, names: list[str]) -> pd.DataFrame:
+    """Per sample kind (positives and each kind of negative): how many, their month of the year and
+    their rain in the window, so that a reader sees whether negatives differ from positives by the
+    sampling design (season, rain) rather than by physics."""
+    frame = pd.DataFrame({"kind": table["kind"].to_numpy()})
+    dated = table["date"].astype(str).str.len() > 0
+    months = pd.to_datetime(table["date"].where(dated)).dt.month
+    if sequences is not None:
+        frame["rain_window_mm"] = sequences[:, :, names.index("rain_mm")].sum(axis=1)
+    rows = []
+    positive_median = (
+        frame.loc[frame["kind"] == "positive", "rain_window_mm"].median() if sequences is not None else None
+    )
+    for kind, group in frame.groupby("kind", sort=False):
+        row: dict[str, Any] = {"kind": kind, "samples": len(group)}
+        m = months[group.index]
+        for month in range(1, 13):
+            row[f"month_{month:02d}_share"] = float((m == month).mean()) if m.notna().any() else np.nan
+        if sequences is not None:
+            rain = group["rain_window_mm"]
+            row.update(
+                rain_window_mean_mm=float(rain.mean()),
+                rain_window_median_mm=float(rain.median()),
+                rain_window_q25_mm=float(rain.quantile(0.25)),
+                rain_window_q75_mm=float(rain.quantile(0.75)),
+                share_above_positive_median=float((rain > positive_median).mean()),
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def sampling_summary(
+    table: pd.DataFrame,
+    positives: Positives,
+    settings: SamplingSettings,
+    temporal: bool,
+    reason: str,
+    buffer_m: float,
+    free_share: float,
+    stack: FactorStack,
+    arrays: SampleArrays,
+) -> dict[str, Any]:
+    """What the sampling did, for summary.json, the report and the manuscript."""
+    warnings = []
+    if free_share < settings.free_area_warn_share:
+        warnings.append(
+            f"the negative buffer of {buffer_m:.0f} m leaves only {100 * free_share:.0f} % of the sampled "
+            f"area for negatives (sampling.free_area_warn_share = {settings.free_area_warn_share:g}); "
+            "negatives crowd into the few places far from every landslide: consider a smaller "
+            "sampling.buffer_m"
+        )
+    for warning in warnings:
+        log.warning(warning)
+    left_out = positives.left_out
+    return {
+        "samples": len(table),
+        "positives": int(table["label"].sum()),
+        "negatives_by_kind": {
+            k: int(v) for k, v in table.loc[table["label"] == 0, "kind"].value_counts().items()
+        },
+        "landslides_in_inventory": len(positives.inventory),
+        "landslides_left_out": left_out,
+        "landslides_dropped_patch_outside_valid_area": left_out.get(LEFT_OUT_PATCH, 0),
+        "patch_size": settings.patch_size,
+        "cell_size_m": stack.grid.cell,
+        "buffer_m": buffer_m,
+        "buffer_days": settings.buffer_days,
+        "free_area_share": free_share,
+        "warnings": warnings,
+        "temporal": bool(temporal),
+        "temporal_skip_reason": reason,
+        "skipped_models": {m: reason for m in TEMPORAL_MODELS} if not temporal else {},
+        "channels": arrays.channels,
+        "sequence_features": arrays.sequence_names,
+        "tabular_columns": arrays.tabular_names,
+        "factor_notes": stack.notes,
+    }
+
+
+# -- storage ---------------------------------------------------------------------------------------
+def save_samples(
+    samples: SampleSet, gpkg: Path, npz: Path, summary_json: Path, balance_csv: Path | None = None
+) -> None:
+    write_vector(gpkg, samples.table)
+    arrays = {
+        "sample_id": samples.table["sample_id"].to_numpy().astype("U"),
+        "patches": samples.patches,
+        "tabular": samples.tabular,
+        "channel_names": np.array(samples.channel_names),
+        "tabular_names": np.array(samples.tabular_names),
+        "sequence_names": np.array(samples.sequence_names),
+    }
+    if samples.sequences is not None:
+        arrays["sequences"] = samples.sequences
+    if samples.absences is not None:
+        a = samples.absences
+        arrays.update(
+            absence_id=a.table["absence_id"].to_numpy().astype("U"),
+            absence_row=a.table["row"].to_numpy(),
+            absence_col=a.table["col"].to_numpy(),
+            absence_x=a.table["x"].to_numpy(),
+            absence_y=a.table["y"].to_numpy(),
+            absence_patches=a.patches,
+            absence_tabular=a.tabular,
+        )
+    with atomic_path(npz) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)
+    write_json(summary_json, samples.summary)
+    if balance_csv is not None:
+        balance = negative_balance(samples.table, samples.sequences, samples.sequence_names)
+        write_text(balance_csv, balance.to_csv(index=False, float_format="%.6g"))
+
+
+def load_samples(gpkg: str | Path, npz: str | Path, summary_json: str | Path | None = None) -> SampleSet:
+    table = gpd.read_file(gpkg)
+    with np.load(npz, allow_pickle=False) as data:
+        if list(data["sample_id"]) != list(table["sample_id"]):
+            raise InputError(npz, "its samples do not match samples.gpkg", "rerun the samples rule")
+        absences = None
+        if "absence_id" in data.files:
+            absence_table = pd.DataFrame(
+                {
+                    "absence_id": data["absence_id"],
+                    **{key: data[f"absence_{key}"] for key in ("row", "col", "x", "y")},
+                }
+            )
+            absences = Absences(absence_table, data["absence_patches"], data["absence_tabular"], {})
+        return SampleSet(
+            table,
+            data["patches"],
+            data.get("sequences"),
+            data["tabular"],
+            list(data["channel_names"]),
+            list(data["sequence_names"]),
+            list(data["tabular_names"]),
+            json.loads(Path(summary_json).read_text()) if summary_json else {},
+            absences=absences,
+        )

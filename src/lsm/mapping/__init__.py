@@ -1,8 +1,0 @@
-"""Susceptibility maps at any size: exact dense inference streamed through raster windows.
-
-- :mod:`lsm.mapping.forcing`: reference dates and the 30-day sequences that end on them
-- :mod:`lsm.mapping.windows`: factor windows with a halo of the patch radius, ready for the models
-- :mod:`lsm.mapping.stream`: tiles mapped window by window, mosaicked into Cloud-Optimized GeoTIFFs
-- :mod:`lsm.mapping.classes`: low/medium/high classes, their shares, densities and rate curves
-- :mod:`lsm.mapping.style`: the QGIS style file of the class raster
-"""

@@ -1,0 +1,117 @@
+"""Susceptibility classes and what they say: area shares, landslide density per class, and the
+success- and prediction-rate curves (share of landslides against share of area, ranked by
+susceptibility), accumulated while the map streams past so that memory does not grow with area."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import auc
+
+CLASS_NAMES = ("low", "medium", "high")
+METHODS = ("natural_breaks", "quantiles")
+HISTOGRAM_BINS = 100_000  # probability resolution of the area shares behind the rate curves
+
+
+class Accumulator:
+    """Histogram of the mapped probabilities and a seeded random sample of them (for the breaks)."""
+
+    def __init__(self, expected_pixels: int, sample_size: int, seed: int = 0) -> None:
+        self.counts = np.zeros(HISTOGRAM_BINS, dtype=np.int64)
+        self.keep = min(1.0, sample_size / max(expected_pixels, 1))
+        self.rng = np.random.default_rng(seed)
+        self.samples: list[np.ndarray] = []
+
+    def add(self, values: np.ndarray) -> None:
+        values = values[np.isfinite(values)]
+        self.counts += np.bincount(bin_index(values), minlength=HISTOGRAM_BINS)
+        take = values if self.keep >= 1.0 else values[self.rng.random(values.size) < self.keep]
+        self.samples.append(take.astype("float64"))
+
+    @property
+    def total(self) -> int:
+        return int(self.counts.sum())
+
+    @property
+    def sample(self) -> np.ndarray:
+        return np.concatenate(self.samples) if self.samples else np.zeros(0)
+
+    def area_at_or_above(self, probabilities: np.ndarray) -> np.ndarray:
+        """Share of the mapped area whose probability is at least each value (to bin resolution)."""
+        above = np.cumsum(self.counts[::-1])[::-1]
+        return above[bin_index(np.asarray(probabilities))] / max(self.total, 1)
+
+
+def bin_index(values: np.ndarray) -> np.ndarray:
+    return np.clip((values * HISTOGRAM_BINS).astype(np.int64), 0, HISTOGRAM_BINS - 1)
+
+
+def class_breaks(sample: np.ndarray, method: str, classes: int = len(CLASS_NAMES)) -> np.ndarray:
+    """Upper bounds of all classes but the last: Fisher-Jenks natural breaks or quantiles."""
+    if method not in METHODS:
+        raise ValueError(f"unknown classification {method!r} (use one of {METHODS})")
+    if np.unique(sample).size < classes:
+        raise ValueError(f"the map has fewer than {classes} distinct values: cannot make classes")
+    from mapclassify import FisherJenks, Quantiles  # here: it compiles with numba on import (2 s)
+
+    scheme = FisherJenks(sample, k=classes) if method == "natural_breaks" else Quantiles(sample, k=classes)
+    return np.asarray(scheme.bins[:-1], dtype="float64")
+
+
+def classify(values: np.ndarray, breaks: np.ndarray) -> np.ndarray:
+    """Class 1..k (uint8; value <= breaks[0] is class 1, as in mapclassify), 0 where there is no value."""
+    out = (np.digitize(values, breaks, right=True) + 1).astype("uint8")
+    out[~np.isfinite(values)] = 0
+    return out
+
+
+def rate_curve(event_probabilities: np.ndarray, accumulator: Accumulator) -> tuple[pd.DataFrame, float]:
+    """Cumulative share of landslides against cumulative share of area, most susceptible first,
+    and its area under the curve (0.5: no better than chance; 1: every landslide in the top cell)."""
+    p = np.sort(np.asarray(event_probabilities, dtype="float64"))[::-1]
+    if p.size == 0:
+        return pd.DataFrame({"area_fraction": [0.0, 1.0], "event_fraction": [0.0, 1.0]}), float("nan")
+    area = np.concatenate([[0.0], accumulator.area_at_or_above(p), [1.0]])
+    events = np.concatenate([[0.0], np.arange(1, p.size + 1) / p.size, [1.0]])
+    curve = pd.DataFrame({"area_fraction": area, "event_fraction": events})
+    return curve, float(auc(area, events))
+
+
+def class_table(
+    class_pixels: np.ndarray, cell_area_km2: float, event_classes: np.ndarray, names=CLASS_NAMES
+) -> pd.DataFrame:
+    """Per class: pixels, area, share of the mapped area, landslides and their density."""
+    total = class_pixels.sum()
+    events = np.bincount(event_classes, minlength=len(names) + 1)[1:]
+    area = class_pixels * cell_area_km2
+    return pd.DataFrame(
+        {
+            "class": list(names),
+            "pixels": class_pixels,
+            "area_km2": area,
+            "share_percent": 100 * class_pixels / max(total, 1),
+            "landslides": events,
+            "density_per_km2": np.where(area > 0, events / np.where(area > 0, area, 1), np.nan),
+            "landslide_share_percent": 100 * events / max(events.sum(), 1),
+        }
+    )
+
+
+def class_share_table(
+    shares: pd.DataFrame, summary: pd.DataFrame, reported: dict[str, float]
+) -> pd.DataFrame:
+    """Table 3: per model, the class shares and densities and the rate-curve AUCs; the paper's
+    shares first (it states no densities or rate curves)."""
+    from lsm.learn.models import LABELS
+
+    rows = [{"model": "Teng et al. (2026), reported", **{f"{c} (%)": reported.get(c) for c in CLASS_NAMES}}]
+    for model, g in shares.groupby("model", sort=False):
+        g = g.set_index("class")
+        s = summary[summary["model"] == model].iloc[0]
+        row = {"model": LABELS.get(model, model)}
+        row.update({f"{c} (%)": round(float(g.loc[c, "share_percent"]), 1) for c in CLASS_NAMES})
+        row.update({f"{c} density (/km²)": round(float(g.loc[c, "density_per_km2"]), 3) for c in CLASS_NAMES})
+        row["success-rate AUC"] = round(float(s["success_rate_auc"]), 3)
+        row["prediction-rate AUC"] = round(float(s["prediction_rate_auc"]), 3)
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,20 @@
+"""Stage "publish" (workflow/rules/publish.smk): figures and tables (the artefact manifest), their
+notebooks, the manuscript, the report browser and the provenance of every results folder.
+
+Modules are loaded on first use (``lsm.publish.<module>``), so importing one stays cheap.
+"""
+
+from lsm import lazy_submodules
+
+__all__ = [
+    "artefacts",
+    "browser",
+    "notebooks",
+    "paper",
+    "plots",
+    "plots_maps",
+    "plots_realism",
+    "provenance",
+    "tables",
+]
+__getattr__ = lazy_submodules(__name__, __all__)

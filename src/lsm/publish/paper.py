@@ -1,0 +1,623 @@
+"""The replication manuscript (``paper/manuscript.tex``): its generated inputs and its build.
+
+- :func:`macros` turns the workflow's metrics into LaTeX macros (``results/<study>/paper/macros.tex``):
+  every number the manuscript's text states comes from there, none is typed.
+- :func:`artefacts_tex` writes the floats of the manifest's artefacts
+  (``results/<study>/paper/artefacts.tex``): the manuscript places them with ``\\Artefact{<id>}``,
+  and only what the manifest lists exists.
+- :func:`build_pdf` runs latexmk (TeX Live from the system) and returns the page count.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from lsm.data.io import read_yaml, write_text
+from lsm.errors import InputError
+from lsm.publish.artefacts import Artefact, latex_escape
+
+DIGIT_WORDS = ["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
+METRIC_NAMES = {
+    "accuracy": "Acc",
+    "precision": "Prec",
+    "recall": "Rec",
+    "f1": "Fscore",
+    "auc": "Auc",
+    "kappa": "Kappa",
+}
+TRADITIONAL = ("svm", "dt", "rf", "mlp")
+NOT_AVAILABLE = "n/a"
+
+
+def macro_name(*parts: object) -> str:
+    """A LaTeX command name from ``parts``: CamelCase letters only (digits spelled out)."""
+    words = []
+    for part in parts:
+        for word in re.split(r"[^A-Za-z0-9]+", str(part)):
+            word = "".join(DIGIT_WORDS[int(c)] if c.isdigit() else c for c in word)
+            if word:
+                words.append(word[0].upper() + word[1:])
+    name = "".join(words)
+    if not name.isalpha():
+        raise ValueError(f"cannot make a macro name of {parts!r}")
+    return name
+
+
+def number(value: float | int | None, digits: int = 3, sign: bool = False) -> str:
+    """A number for LaTeX text: fixed decimals, a true minus sign, thousands grouped with {,}."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return NOT_AVAILABLE
+    text = f"{abs(value):,.{digits}f}".replace(",", "{,}")
+    if value < 0 and float(text.replace("{,}", "")) != 0:
+        return "$-$" + text
+    return ("+" if sign else "") + text
+
+
+def p_value(p: float | None) -> str:
+    if p is None or not math.isfinite(p):
+        return NOT_AVAILABLE
+    return "$<$0.001" if p < 0.001 else number(p, 3)
+
+
+class Macros(dict):
+    """Macro name -> LaTeX text, refusing to define a name twice; ``flags`` become \\if switches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flags: dict[str, bool] = {}
+
+    def add(self, value: str, *name: object) -> None:
+        key = macro_name(*name)
+        if key in self:
+            raise ValueError(f"macro \\{key} defined twice")
+        self[key] = value
+
+    def tex(self, source: str, rule: str = "paper_macros") -> str:
+        lines = [
+            f"% Generated from {source}: macros the manuscript states.",
+            f"% Do not edit: the `{rule}` rule rewrites it.",
+        ]
+        for flag, value in self.flags.items():
+            lines += [f"\\newif\\if{flag}", f"\\{flag}{'true' if value else 'false'}"]
+        lines += [f"\\newcommand{{\\{k}}}{{{v}}}" for k, v in self.items()]
+        return "\n".join(lines) + "\n"
+
+
+def _read_csv(path: Path | None) -> pd.DataFrame:
+    if path is None or not Path(path).is_file() or Path(path).stat().st_size == 0:
+        return pd.DataFrame()
+    try:
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+
+
+def _label(model: str) -> str:
+    from lsm.learn.models import LABELS
+
+    return latex_escape(LABELS.get(model, model))
+
+
+def macros(inputs: Mapping[str, Path | None], config: Mapping[str, Any], study: str) -> Macros:
+    """Every number of the manuscript's text, from the workflow's outputs (see the `paper_macros`
+    rule for ``inputs``) and the configuration; what a study lacks reads "n/a"."""
+    from lsm.plan import ALL_MODELS, SCHEMES
+
+    m = Macros()
+    reported = read_yaml(inputs["reported"])
+    # Every scheme and model the manuscript may name; those a study lacks read "n/a".
+    schemes = list(dict.fromkeys([*config["models"]["schemes"], *SCHEMES]))
+    models = list(dict.fromkeys([*config["models"]["names"], *ALL_MODELS]))
+    truth_file = inputs.get("truth")
+    m.flags["Synthetic"] = bool(truth_file) and Path(truth_file).is_file()
+    paper_macros(m, reported)
+    judging_macros(m, config)
+    protocol_macros(m, inputs, config, study, schemes)
+    synthetic_macros(m, inputs)
+    realism_macros(m, inputs)
+    results = Results.read(inputs)
+    m.flags["Absences"] = not results.absences.empty
+    for scheme in schemes:
+        performance_macros(m, results, scheme, models)
+        reference_macros(m, results, scheme)
+        ablation_macros(m, results, scheme)
+        claim_macros(m, results, scheme, reported["claims"])
+    _map_macros(m, inputs, models)
+    tuning_macros(m, inputs)
+    return m
+
+
+def tuning_macros(m: Macros, inputs: Mapping[str, Path | None]) -> None:
+    """How many verdicts tuning changes (tab06), where the run tuned its models."""
+    table = _read_csv(inputs.get("claims_both_ways"))
+    m.add(str(int(table["changed"].sum())) if not table.empty else NOT_AVAILABLE, "NumClaimsChangedByTuning")
+
+
+def paper_macros(m: Macros, reported: Mapping[str, Any]) -> None:
+    """The paper's own numbers (paper/reported.yaml), labelled ``Paper...``."""
+    m.add(latex_escape(str(reported["reported_by"])), "PaperCitation")
+    m.add(latex_escape(str(reported["doi"])), "PaperDoi")
+    for model, values in reported["models"].items():
+        for metric, entry in values.items():
+            if metric in METRIC_NAMES:
+                m.add(number(entry["value"], 3), "Paper", METRIC_NAMES[metric], model)
+    auc = {model: reported["models"][model]["auc"]["value"] for model in ("cnn_lstm", "rf")}
+    m.add(number(100 * (auc["cnn_lstm"] - auc["rf"]), 0), "PaperGainPoints")
+    for name, entry in reported.get("class_shares_percent", {}).items():
+        m.add(number(entry["value"], 1), "PaperShare", name)
+    m.add(str(len(reported["claims"])), "NumClaims")
+
+
+def judging_macros(m: Macros, config: Mapping[str, Any]) -> None:
+    """How claims are judged: the settings of params.yaml ``evaluation:`` and the fixed protocol."""
+    from lsm.evaluate.metrics import THRESHOLD
+    from lsm.evaluate.scorecard import FEW_SEEDS
+    from lsm.evaluate.stats import INTERVAL_LEVEL
+
+    evaluation = config["evaluation"]
+    m.add(number(100 * evaluation["gain_needed"], 0), "GainNeededPoints")
+    m.add(f"{evaluation['alpha']:g}", "AlphaLevel")
+    m.add(number(config["tuning"]["trials"], 0), "TuningTrials")
+    m.flags["Tuned"] = config["tuning"]["trials"] > 0
+    m.add(number(evaluation["bootstrap"], 0), "BootstrapReplicates")
+    m.add(number(evaluation["reservoir_reach_m"], 0), "ReservoirReachM")
+    m.add(number(100 * INTERVAL_LEVEL, 0), "IntervalPercent")
+    m.add(f"{THRESHOLD:g}", "Threshold")
+    m.add(str(FEW_SEEDS), "FewSeeds")
+
+
+def protocol_macros(
+    m: Macros, inputs: Mapping[str, Path | None], config: Mapping[str, Any], study: str, schemes: list[str]
+) -> None:
+    """The study, its grid, the samples, the splits and the models' settings."""
+    sampling, torch_cfg = config["sampling"], config["models"]["torch"]
+    m.add(latex_escape(study), "StudyName")
+    grid = _grid(inputs.get("factors"))
+    cell = grid.get("cell") or config["grid"].get("resolution_m")
+    m.add(number(cell, 0), "CellSizeM")
+    m.add(number(grid.get("area_km2"), 0), "AreaKm")
+    m.add(number(grid.get("rows"), 0), "GridRows")
+    m.add(number(grid.get("cols"), 0), "GridCols")
+    for key, name in (("patch_size", "PatchSize"), ("window_days", "WindowDays")):
+        m.add(number(sampling[key], 0), name)
+    m.add(number(sampling["patch_size"] * cell, 0) if cell else NOT_AVAILABLE, "PatchSizeM")
+    m.add(number(sampling["negative_ratio"], 0), "NegativeRatio")
+    m.add(number(sampling["buffer_days"], 0), "BufferDays")
+    m.add(number(sampling["season_days"], 0), "SeasonDays")
+    m.add(number(100 * config["splits"]["test_fraction"], 0), "TestPercent")
+    m.add(number(config["splits"]["spatial_block_m"] / 1000, 1), "SpatialBlockKm")
+    m.add(str(len(config["models"]["names"])), "NumModels")
+    m.add(str(len(config["models"]["schemes"])), "NumSchemes")
+    m.add(str(len(config["models"]["seeds"])), "NumSeeds")
+    for key, name in (("epochs", "Epochs"), ("patience", "Patience"), ("batch_size", "BatchSize")):
+        m.add(number(torch_cfg[key], 0), name)
+    m.add(f"{torch_cfg['learning_rate']:g}", "LearningRate")
+    m.add(f"{torch_cfg['weight_decay']:g}", "WeightDecay")
+    m.add(number(100 * torch_cfg["validation_fraction"], 0), "ValidationPercent")
+    m.add(" and ".join(str(c) for c in torch_cfg["conv_channels"]), "ConvChannels")
+    m.add(str(len(torch_cfg["conv_channels"])), "NumConv")
+    m.add(number(torch_cfg["lstm_hidden"], 0), "LstmUnits")
+    m.add(number(torch_cfg["dense_units"], 0), "DenseUnits")
+    m.add(f"{torch_cfg['dropout']:g}", "Dropout")
+    m.add(number(config["models"]["rf"]["n_estimators"], 0), "RfTrees")
+    m.add(number(config["models"]["dt"]["max_depth"], 0), "DtDepth")
+    sample_macros(m, inputs, schemes)
+
+
+def sample_macros(m: Macros, inputs: Mapping[str, Path | None], schemes: list[str]) -> None:
+    """What sampling and splitting did (samples/summary.json, balance.csv, splits.json)."""
+    summary = json.loads(Path(inputs["samples_summary"]).read_text())
+    negatives = sum(summary.get("negatives_by_kind", {}).values())
+    m.add(str(len(summary.get("factors", []))), "NumFactors")
+    m.add(number(summary.get("buffer_m"), 0), "BufferM")
+    m.add(number(summary.get("samples"), 0), "NumSamples")
+    m.add(number(summary.get("positives"), 0), "NumPositives")
+    m.add(number(negatives, 0), "NumNegatives")
+    m.add(number(summary.get("landslides_in_inventory"), 0), "NumInventory")
+    m.add(number(sum(summary.get("landslides_left_out", {}).values()), 0), "NumLeftOut")
+    m.add(str(len(summary.get("channels", []))), "NumChannels")
+    m.add(str(len(summary.get("sequence_features", []))), "NumSeriesFeatures")
+    balance = _read_csv(inputs.get("balance")).set_index("kind") if inputs.get("balance") else pd.DataFrame()
+    wet = [f"month_{k:02d}_share" for k in (12, 1, 2, 3, 4)]  # the wet season of Kerman, Dec-Apr
+    for kind in ("positive", "same_place", "same_time", "random"):
+        row = balance.loc[kind] if kind in balance.index else None
+        share = None if row is None or row[wet].isna().all() else 100 * float(row[wet].sum())
+        m.add(number(share, 0), "WetSeasonPercent", kind)
+        rain = (
+            None if row is None or "rain_window_median_mm" not in row else float(row["rain_window_median_mm"])
+        )
+        m.add(number(rain, 0), "RainWindowMedianMm", kind)
+    splits = json.loads(Path(inputs["splits_info"]).read_text())
+    m.add(
+        number(100 * splits["tolerance"], 0) if "tolerance" in splits else NOT_AVAILABLE,
+        "SplitTolerancePoints",
+    )
+    for scheme in schemes:
+        part = splits.get(scheme, {})
+        for name in ("train", "test", "buffer"):
+            m.add(number(part.get(name), 0), "Split", scheme, name)
+        m.add(
+            number(
+                None if "test_fraction_positives" not in part else 100 * part["test_fraction_positives"], 0
+            ),
+            "SplitTestPercent",
+            scheme,
+        )
+    runs = _read_csv(inputs["runs"])
+    m.add(number(len(runs), 0), "NumRuns")
+    skipped = json.loads(Path(inputs["skipped"]).read_text()) if inputs.get("skipped") else {}
+    m.add(str(len(skipped.get("models", {}))), "NumSkippedModels")
+
+
+def synthetic_macros(m: Macros, inputs: Mapping[str, Path | None]) -> None:
+    """Facts of the generated study (truth/summary.json) and its realism report."""
+    truth_file = inputs.get("truth")
+    truth = json.loads(Path(truth_file).read_text()) if truth_file and Path(truth_file).is_file() else {}
+    for key, name in (
+        ("years", "SynthYears"),
+        ("true_events", "SynthTrueEvents"),
+        ("inventory_events", "SynthInventoryEvents"),
+        ("mean_annual_rain_mm", "SynthRainMm"),
+        ("rain_30d_mm_before_events", "SynthRainBeforeEventsMm"),
+        ("rain_30d_mm_climatology", "SynthRainClimatologyMm"),
+    ):
+        m.add(number(truth.get(key), 0), name)
+    rate = truth.get("detection_rate")
+    m.add(number(None if rate is None else 100 * rate, 0), "SynthDetectionPercent")
+
+
+def realism_macros(m: Macros, inputs: Mapping[str, Path | None]) -> None:
+    """The study's realism beside the first reference study and the published ranges."""
+    from lsm.data.realism import literature_ranges, metric_value
+
+    path, ranges_path = inputs.get("realism"), inputs.get("realism_ranges")
+    realism = json.loads(Path(path).read_text()) if path and Path(path).is_file() else {}
+    study = realism.get("study", {})
+    reference = next(iter(realism.get("references", {}).values()), {})
+    ranges = literature_ranges(ranges_path)["metrics"] if ranges_path else {}
+
+    def value(report: dict, key: str, scale: float = 1.0, digits: int = 2) -> str:
+        v = metric_value(report, key) if report else None
+        return number(None if v is None else scale * v, digits)
+
+    m.add(value(study, "factor_auc.slope.auc"), "RealismSlopeAuc")
+    m.add(value(reference, "factor_auc.slope.auc"), "RealismSlopeAucReference")
+    m.add(value(study, "truth.area_share_hazard_50", 100, 1), "RealismHazardFiftyPercent")
+    m.add(value(study, "truth.area_share_hazard_90", 100, 1), "RealismHazardNinetyPercent")
+    m.add(value(study, "nn_median_ratio"), "RealismNnRatio")
+    for key, name, scale, digits in (
+        ("slope_auc", "RangeSlopeAuc", 1, 2),
+        ("nn_median_ratio", "RangeNnRatio", 1, 2),
+        ("area_share_hazard_50", "RangeHazardFifty", 100, 1),
+        ("area_share_hazard_90", "RangeHazardNinety", 100, 0),
+    ):
+        entry = ranges.get(key)
+        low, high = entry["range"] if entry else (None, None)
+        text = (
+            NOT_AVAILABLE
+            if entry is None
+            else f"{number(scale * low, digits)}--{number(scale * high, digits)}"
+        )
+        m.add(text, name)
+
+
+@dataclass
+class Results:
+    """The evaluation's tables (metrics/), read once."""
+
+    summary: pd.DataFrame
+    comparisons: pd.DataFrame
+    references: pd.DataFrame
+    ablation: pd.DataFrame
+    where_when: pd.DataFrame
+    claims: pd.DataFrame
+    proximity: pd.DataFrame
+    absences: pd.DataFrame
+
+    @classmethod
+    def read(cls, inputs: Mapping[str, Path | None]) -> Results:
+        names = (
+            "summary",
+            "comparisons",
+            "references",
+            "ablation",
+            "where_when",
+            "claims",
+            "proximity",
+            "absences",
+        )
+        return cls(*(_read_csv(inputs.get(name)) for name in names))
+
+    def stat(self, scheme: str, model: str, metric: str) -> pd.Series | None:
+        return _row(self.summary, scheme=scheme, model=model, metric=metric)
+
+
+def performance_macros(m: Macros, results: Results, scheme: str, models: list[str]) -> None:
+    """Every model's metrics under one scheme, the best baseline and the gain over it."""
+    for model in models:
+        for metric, short in METRIC_NAMES.items():
+            s = results.stat(scheme, model, metric)
+            m.add(number(None if s is None else s["mean"]), short, scheme, model)
+        s = results.stat(scheme, model, "auc")
+        ci = NOT_AVAILABLE if s is None else f"{number(s['mean'])} [{number(s['lo'])}, {number(s['hi'])}]"
+        m.add(ci, "AucCI", scheme, model)
+        absences = results.absences
+        part = (
+            absences[(absences["scheme"] == scheme) & (absences["model"] == model)]
+            if not absences.empty
+            else absences
+        )
+        m.add(number(None if part.empty else float(part["auc_absences"].mean())), "AbsenceAuc", scheme, model)
+    aucs = {model: results.stat(scheme, model, "auc") for model in models}
+    aucs = {k: float(v["mean"]) for k, v in aucs.items() if v is not None}
+    baselines = {k: v for k, v in aucs.items() if k != "cnn_lstm"}
+    best = max(baselines, key=baselines.get) if baselines else None
+    m.add(_label(best) if best else NOT_AVAILABLE, "BestBaseline", scheme)
+    m.add(number(baselines.get(best)), "BestBaselineAuc", scheme)
+    top = max(aucs, key=aucs.get) if aucs else None
+    m.add(_label(top) if top else NOT_AVAILABLE, "TopModel", scheme)
+    traditional = {k: v for k, v in aucs.items() if k in TRADITIONAL}
+    best_t = max(traditional, key=traditional.get) if traditional else None
+    m.add(_label(best_t) if best_t else NOT_AVAILABLE, "BestTraditional", scheme)
+    gain = aucs["cnn_lstm"] - traditional[best_t] if best_t and "cnn_lstm" in aucs else None
+    m.add(number(None if gain is None else 100 * gain, 1, sign=True), "GainPoints", scheme)
+    comparison_macros(m, results, scheme, models)
+
+
+def comparison_macros(m: Macros, results: Results, scheme: str, models: list[str]) -> None:
+    """The tests of the CNN-LSTM against each baseline: the verdict's p and how many it beats."""
+    c = results.comparisons
+    part = c[c["scheme"] == scheme] if not c.empty else c
+    supported = 0
+    for model in (m_ for m_ in models if m_ != "cnn_lstm"):
+        row = _row(part, baseline=model)
+        m.add(p_value(None if row is None else float(row["p"])), "PTest", scheme, model)
+        m.add(p_value(None if row is None else float(row["delong_p_holm"])), "PDelong", scheme, model)
+        supported += row is not None and row["verdict"] == "supported"
+    m.add(str(supported) if not part.empty else NOT_AVAILABLE, "NumSignificantlyBeaten", scheme)
+    m.add(str(len(part)) if not part.empty else NOT_AVAILABLE, "NumBaselines", scheme)
+    prox = _row(results.proximity, scheme=scheme)
+    m.add(number(None if prox is None else float(prox["median_distance_m"]), 0), "TestNearestTrainM", scheme)
+    share = None if prox is None else 100 * float(prox["share_patch_overlaps_training_landslide"])
+    m.add(number(share, 0), "TestPatchOverlapPercent", scheme)
+
+
+def reference_macros(m: Macros, results: Results, scheme: str) -> None:
+    """The physics reference and the static ceiling (generated studies)."""
+    for column, name in (
+        ("physics_reference_auc", "PhysicsReferenceAuc"),
+        ("static_ceiling_auc", "StaticCeilingAuc"),
+    ):
+        row = _row(results.references, scheme=scheme)
+        m.add(number(None if row is None or column not in row else float(row[column])), name, scheme)
+    for model in ("cnn_lstm", "cnn", "rf"):
+        w = _row(results.where_when, scheme=scheme, model=model)
+        for column, name in (("when_auc_same_place", "WhenAuc"), ("where_auc_same_day", "WhereAuc")):
+            m.add(number(None if w is None else float(w[column])), name, scheme, model)
+
+
+ABLATIONS = {
+    "shuffled_rain_days": "ShuffledRain",
+    "shuffled_level_days": "ShuffledLevel",
+    "retrained_rain_totals_only": "RainTotals",
+    "retrained_level_totals_only": "LevelTotals",
+}
+
+
+def ablation_macros(m: Macros, results: Results, scheme: str) -> None:
+    """What the CNN-LSTM loses without the order of days of each series (AUC points, interval)."""
+    for variant, name in ABLATIONS.items():
+        a = _row(results.ablation, scheme=scheme, model="cnn_lstm", variant=variant)
+        points = {k: None if a is None else 100 * float(a[k]) for k in ("drop", "drop_lo", "drop_hi")}
+        m.add(number(points["drop"], 1), "Drop", name, scheme)
+        interval = f"[{number(points['drop_lo'], 1)}, {number(points['drop_hi'], 1)}]"
+        m.add(NOT_AVAILABLE if a is None else interval, "DropCI", name, scheme)
+
+
+def claim_macros(m: Macros, results: Results, scheme: str, claims: Mapping[str, str]) -> None:
+    """The verdict of every claim under one scheme and how many are supported."""
+    column = f"verdict_{scheme}"
+    supported = 0
+    for claim in claims:
+        row = _row(results.claims, claim=claim)
+        verdict = str(row[column]) if row is not None and column in row else NOT_AVAILABLE
+        supported += verdict == "supported"
+        m.add(latex_escape(verdict), "Verdict", claim, scheme)
+    m.add(str(supported) if column in results.claims else NOT_AVAILABLE, "NumClaimsSupported", scheme)
+
+
+def _row(frame: pd.DataFrame, **equal: object) -> pd.Series | None:
+    """The first row of ``frame`` whose columns equal ``equal``, or None."""
+    if frame.empty or any(k not in frame for k in equal):
+        return None
+    mask = pd.Series(True, index=frame.index)
+    for key, value in equal.items():
+        mask &= frame[key] == value
+    return None if not mask.any() else frame[mask].iloc[0]
+
+
+def _grid(factors: Path | None) -> dict[str, float]:
+    if not factors or not Path(factors).is_file():
+        return {}
+    import numpy as np
+    import rasterio
+
+    with rasterio.open(factors) as src:
+        valid = src.read_masks(1) > 0
+        cell = float(src.res[0])
+        return {
+            "cell": cell,
+            "rows": src.height,
+            "cols": src.width,
+            "area_km2": float(np.count_nonzero(valid)) * cell * float(src.res[1]) / 1e6,
+        }
+
+
+def _map_macros(m: Macros, inputs: Mapping[str, Path | None], models: list[str]) -> None:
+    """Class shares, rate-curve AUCs and importance of the maps (first reference date)."""
+    shares = _read_csv(inputs.get("map_shares"))
+    summary = _read_csv(inputs.get("map_summary"))
+    importance = _read_csv(inputs.get("importance"))
+    first = None if summary.empty else summary.iloc[0]
+    date_label = None if first is None else first["date_label"]
+    m.add(NOT_AVAILABLE if first is None else latex_escape(str(first["date"])), "MapDate")
+    for model in models:
+        s = _row(summary, model=model, date_label=date_label)
+        for column, name in (("success_rate_auc", "SuccessAuc"), ("prediction_rate_auc", "PredictionAuc")):
+            m.add(number(None if s is None else float(s[column])), name, model)
+        for cls in ("low", "medium", "high"):
+            row = _row(shares, model=model, date_label=date_label, **{"class": cls})
+            columns = ("share_percent", "landslide_share_percent", "density_per_km2")
+            value = {k: None if row is None else float(row[k]) for k in columns}
+            m.add(number(value["share_percent"], 1), "MapShare", cls, model)
+            m.add(number(value["landslide_share_percent"], 1), "MapLandslidePercent", cls, model)
+            m.add(number(value["density_per_km2"], 2), "MapDensity", cls, model)
+        imp = importance[importance["model"] == model] if not importance.empty else importance
+        top = None if imp.empty else imp.sort_values("drop_mean", ascending=False).iloc[0]
+        m.add(
+            NOT_AVAILABLE if top is None else latex_escape(str(top["group"]).replace("_", " ")),
+            "TopFactor",
+            model,
+        )
+        m.add(number(None if top is None else 100 * float(top["drop_mean"]), 1), "TopFactorDrop", model)
+        for group in ("slope", "rain", "reservoir_level", "erg"):
+            g = _row(importance, model=model, group=group)
+            m.add(
+                number(None if g is None else 100 * float(g["drop_mean"]), 1), "ImportanceDrop", group, model
+            )
+
+
+# -- the floats of the manifest's artefacts -------------------------------------------------------
+def artefacts_tex(
+    artefacts: Iterable[Artefact], root: str | Path, skipped: Mapping[str, str] | None = None
+) -> str:
+    """For every artefact of the manifest, the float the manuscript places with ``\\Artefact{id}``.
+
+    Figures include ``figures/<id>.pdf``, tables wrap ``tables/<id>.tex`` (a tabular) scaled down to
+    the text width if wider; captions come from the manifest's caption files. An artefact the study
+    cannot support (``skipped``: id -> reason, from the run plan) gets a sentence saying so instead.
+    """
+    skipped = dict(skipped or {})
+    artefacts = [a for a in artefacts if a.id not in skipped]
+    lines = [
+        "% Generated by lsm.publish.paper.artefacts_tex from workflow/manifest.yaml: one float per artefact.",
+        "% Do not edit: the `paper_artefacts` rule rewrites it.",
+    ]
+    for a in artefacts:
+        caption = a.caption_latex(root)
+        if a.kind == "figure":
+            body = [
+                r"\begin{figure}[tbp]",
+                r"\centering",
+                rf"\includegraphics[width=\linewidth]{{{a.manuscript_file()}}}",
+                rf"\caption{{{caption}}}",
+                rf"\label{{fig:{a.id}}}",
+                r"\end{figure}",
+            ]
+        else:
+            body = [
+                r"\begin{table}[tbp]",
+                r"\centering\footnotesize",
+                rf"\caption{{{caption}}}",
+                rf"\label{{tab:{a.id}}}",
+                r"\begin{adjustbox}{max width=\linewidth}",
+                rf"\input{{{a.manuscript_file()}}}",
+                r"\end{adjustbox}",
+                r"\end{table}",
+            ]
+        lines += [rf"\ArtefactDefine{{{a.id}}}{{%", *body, "}"]
+    for name, reason in skipped.items():
+        what = "Figure" if name.startswith("fig") else "Table"
+        text = f"{what} {latex_escape(name)} is not made for this study: {latex_escape(reason)}."
+        lines.append(rf"\ArtefactSkipped{{{name}}}{{{text}}}")
+    lines.append(rf"\ArtefactList{{{','.join(a.id for a in artefacts)}}}")
+    return "\n".join(lines) + "\n"
+
+
+# -- what the manuscript includes ------------------------------------------------------------------
+INCLUDE = re.compile(r"\\(input|include|includegraphics)(?:\[[^\]]*\])?\{([^}]+)\}")
+
+
+def strip_comments(tex: str) -> str:
+    return re.sub(r"(?<!\\)%.*", "", tex)
+
+
+def included_files(tex: str) -> list[tuple[str, str]]:
+    """(command, file) for every \\input, \\include and \\includegraphics in ``tex`` (comments off)."""
+    return [(m.group(1), m.group(2).strip()) for m in INCLUDE.finditer(strip_comments(tex))]
+
+
+def placed_artefacts(tex: str) -> list[str]:
+    """The ids the manuscript places with \\Artefact{...} (comments off)."""
+    return re.findall(r"\\Artefact\{([^}]+)\}", strip_comments(tex))
+
+
+# -- build -------------------------------------------------------------------------------------------
+def build_pdf(manuscript: str | Path, results: str | Path, pdf: str | Path, log_file: str | Path) -> int:
+    """Build ``manuscript`` with latexmk (pdflatex) into ``pdf``; inputs resolve against ``results``
+    (``results/<study>``) first. Returns the page count; latexmk's output goes to ``log_file``."""
+    latexmk = shutil.which("latexmk")
+    if latexmk is None or shutil.which("pdflatex") is None:
+        raise InputError(
+            "latexmk",
+            "latexmk or pdflatex not found",
+            "install TeX Live (Debian: apt-get install latexmk texlive-latex-base texlive-latex-recommended "
+            "texlive-latex-extra texlive-fonts-recommended lmodern)",
+        )
+    manuscript, results, pdf = Path(manuscript).resolve(), Path(results).resolve(), Path(pdf)
+    build = results / "paper" / "build"
+    build.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    # Search results/<study>/ first (figures/, tables/, paper/), then the manuscript's folder, then TeX's own.
+    env["TEXINPUTS"] = os.pathsep.join([str(results), str(manuscript.parent), ""])
+    command = [
+        latexmk,
+        "-pdf",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "-file-line-error",
+        f"-output-directory={build}",
+        "-jobname=paper",
+        str(manuscript),
+    ]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, cwd=results)
+    write_text(log_file, f"$ {' '.join(command)}\n{proc.stdout}\n{proc.stderr}")
+    tex_log = build / "paper.log"
+    if proc.returncode != 0:
+        problem = _first_error(tex_log) or f"latexmk exited {proc.returncode}"
+        raise InputError(manuscript, f"LaTeX failed: {problem}", f"see {log_file} and {tex_log}")
+    pages = pdf_pages(tex_log)
+    from lsm.data.io import atomic_path
+
+    with atomic_path(pdf) as tmp:
+        shutil.copyfile(build / "paper.pdf", tmp)
+    return pages
+
+
+def _first_error(tex_log: Path) -> str | None:
+    if not tex_log.is_file():
+        return None
+    for line in tex_log.read_text(errors="replace").splitlines():
+        if line.startswith("!") or re.match(r"^[^:]+:\d+: ", line):
+            return line.strip()
+    return None
+
+
+def pdf_pages(tex_log: str | Path) -> int:
+    """Pages of the PDF, from the "Output written on ... (N pages" line of the LaTeX log."""
+    text = Path(tex_log).read_text(errors="replace").replace("\n", "")
+    found = re.findall(r"Output written on .*?\((\d+) pages?", text)
+    if not found:
+        raise ValueError(f"{tex_log}: no 'Output written' line")
+    return int(found[-1])

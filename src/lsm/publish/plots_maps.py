@@ -1,0 +1,173 @@
+"""Figures of the susceptibility maps (same style as :mod:`lsm.publish.plots`): maps of every model, class
+maps with the class shares against the paper's, rate curves and feature importance.
+
+Maps are read decimated (``out_shape``), so a figure of a province-size map needs little memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import rasterio
+import seaborn as sns
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.patches import Patch
+from rasterio.enums import Resampling
+
+from lsm.learn.models import LABELS
+from lsm.maps.classes import CLASS_NAMES
+from lsm.maps.style import CLASS_COLOURS
+from lsm.publish.plots import FULL_WIDTH_IN, add_north_arrow, add_scale_bar, apply_style, model_colour
+
+MAX_PIXELS = 900  # longest side of a map as drawn
+
+
+def short_label(model: str) -> str:
+    return LABELS.get(model, model).replace(" (standalone)", "")
+
+
+def read_preview(path: str | Path, categorical: bool = False) -> tuple[np.ndarray, list[float]]:
+    """The raster decimated to at most MAX_PIXELS a side (NaN for nodata), and its extent."""
+    with rasterio.open(path) as src:
+        scale = max(1.0, max(src.width, src.height) / MAX_PIXELS)
+        shape = (max(1, round(src.height / scale)), max(1, round(src.width / scale)))
+        resampling = Resampling.nearest if categorical else Resampling.average
+        data = src.read(1, out_shape=shape, resampling=resampling, masked=True)
+        left, bottom, right, top = src.bounds
+    return data.astype("float32").filled(np.nan), [left, right, bottom, top]
+
+
+def _panel_grid(count: int, extra: int = 0) -> tuple[plt.Figure, np.ndarray]:
+    cols = 4
+    rows = int(np.ceil((count + extra) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(FULL_WIDTH_IN, 1.9 * rows + 0.4), squeeze=False)
+    return fig, axes.ravel()
+
+
+def _map_axes(ax: plt.Axes, title: str) -> None:
+    ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_aspect("equal")
+
+
+def susceptibility_maps(maps: dict[str, str], date: str) -> plt.Figure:
+    """Probability of landsliding from every model (seeds averaged), one shared colour scale."""
+    apply_style()
+    fig, axes = _panel_grid(len(maps))
+    image = None
+    for ax, (model, path) in zip(axes, maps.items(), strict=False):
+        values, extent = read_preview(path)
+        image = ax.imshow(values, extent=extent, cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+        _map_axes(ax, short_label(model))
+    first = axes[0]
+    add_north_arrow(first)
+    add_scale_bar(first, extent[1] - extent[0])
+    for ax in axes[len(maps) :]:
+        ax.axis("off")
+    fig.colorbar(image, ax=list(axes), shrink=0.6, label="Probability of a landslide (-)")
+    fig.suptitle(f"Susceptibility on {date}" if date else "Susceptibility", fontsize=10)
+    return fig
+
+
+def class_maps(maps: dict[str, str], shares: pd.DataFrame, reported_percent: dict[str, float]) -> plt.Figure:
+    """Low/medium/high classes of every model, and the share of the area in each class against the
+    paper's (last panel)."""
+    apply_style()
+    fig, axes = _panel_grid(len(maps), extra=1)
+    cmap = ListedColormap(CLASS_COLOURS[: len(CLASS_NAMES)])
+    norm = BoundaryNorm(np.arange(0.5, len(CLASS_NAMES) + 1), cmap.N)
+    extent = None
+    for ax, (model, path) in zip(axes, maps.items(), strict=False):
+        values, extent = read_preview(path, categorical=True)
+        values[values == 0] = np.nan
+        ax.imshow(values, extent=extent, cmap=cmap, norm=norm, interpolation="nearest")
+        _map_axes(ax, short_label(model))
+    add_north_arrow(axes[0])
+    add_scale_bar(axes[0], extent[1] - extent[0])
+    bars = axes[len(maps)]
+    table = shares.pivot_table(index="model", columns="class", values="share_percent")[list(CLASS_NAMES)]
+    table = table.reindex([m for m in maps if m in table.index])
+    rows = [("Paper", [reported_percent[c] for c in CLASS_NAMES])] + [
+        (short_label(m), list(table.loc[m])) for m in table.index
+    ]
+    y = np.arange(len(rows))
+    left = np.zeros(len(rows))
+    for k in range(len(CLASS_NAMES)):
+        widths = np.array([r[1][k] for r in rows])
+        bars.barh(y, widths, left=left, color=CLASS_COLOURS[k], edgecolor="black", linewidth=0.3)
+        left += widths
+    bars.set_yticks(y, [r[0] for r in rows], fontsize=6)
+    bars.invert_yaxis()
+    bars.set_xlim(0, 100)
+    bars.set_xlabel("Share of the area (%)")
+    bars.set_title("Class shares")
+    for ax in axes[len(maps) + 1 :]:
+        ax.axis("off")
+    handles = [
+        Patch(facecolor=c, edgecolor="black", label=n.capitalize())
+        for n, c in zip(CLASS_NAMES, CLASS_COLOURS, strict=False)
+    ]
+    fig.legend(
+        handles=handles, loc="lower center", ncol=len(CLASS_NAMES), frameon=False, bbox_to_anchor=(0.5, -0.02)
+    )
+    return fig
+
+
+def rate_curves(curves: pd.DataFrame, summary: pd.DataFrame) -> plt.Figure:
+    """Success-rate (training landslides) and prediction-rate (test landslides) curves per model."""
+    apply_style()
+    fig, axes = plt.subplots(1, 2, figsize=(FULL_WIDTH_IN, 3.2), sharey=True)
+    titles = {
+        "success_rate": "Success rate (training landslides)",
+        "prediction_rate": "Prediction rate (test landslides)",
+    }
+    models = list(dict.fromkeys(curves["model"]))
+    for ax, (curve, title) in zip(axes, titles.items(), strict=True):
+        for model in models:
+            c = curves[(curves["model"] == model) & (curves["curve"] == curve)]
+            value = summary.loc[summary["model"] == model, f"{curve}_auc"].iloc[0]
+            ax.plot(
+                100 * c["area_fraction"],
+                100 * c["event_fraction"],
+                color=model_colour(model),
+                label=f"{short_label(model)} ({value:.3f})",
+                drawstyle="steps-post",
+            )
+        ax.plot([0, 100], [0, 100], color="grey", ls=":", lw=0.8)
+        ax.set_title(title)
+        ax.set_xlabel("Area, most susceptible first (%)")
+        ax.set_xlim(0, 100)
+        ax.set_ylim(0, 100)
+        ax.legend(title="Model (AUC)", fontsize=6, title_fontsize=7, loc="lower right")
+    axes[0].set_ylabel("Landslides (%)")
+    return fig
+
+
+def importance_heatmap(importance: pd.DataFrame) -> plt.Figure:
+    """Mean AUC lost when a factor or series is permuted (AUC points; seeds averaged)."""
+    apply_style()
+    table = importance.pivot_table(index="group", columns="model", values="drop_mean", sort=False) * 100
+    table = table[[m for m in dict.fromkeys(importance["model"])]]
+    table.columns = [short_label(m) for m in table.columns]
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH_IN, 0.32 * len(table) + 1.2))
+    limit = float(np.nanmax(np.abs(table.to_numpy()))) or 1.0
+    sns.heatmap(
+        table,
+        ax=ax,
+        cmap="vlag",
+        center=0,
+        vmin=-limit,
+        vmax=limit,
+        annot=True,
+        fmt=".1f",
+        annot_kws={"fontsize": 6},
+        cbar_kws={"label": "AUC lost when permuted (points)"},
+    )
+    ax.set_xlabel("Model")
+    ax.set_ylabel("Factor or series")
+    ax.tick_params(axis="x", rotation=30)
+    return fig

@@ -1,0 +1,364 @@
+"""The scorecard: verdicts follow the tests, the tests compare the quantity the tables report, the
+ablations make windows that could occur, C4 is judged on the map, and the paper's values come from
+reported.yaml labelled as Kerman's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from sklearn.metrics import roc_auc_score
+
+from lsm.data.sampling import Absences, SampleSet, window_totals_only
+from lsm.data.splits import TEST, TRAIN
+from lsm.evaluate.reported import load_reported_metrics
+from lsm.evaluate.scorecard import (
+    PAPER_COLUMN,
+    EvaluationSettings,
+    HeldOut,
+    Runs,
+    absence_split,
+    compare,
+    judge_claims,
+    performance_table,
+    shuffle_series,
+    summarise_runs,
+)
+from lsm.evaluate.stats import CONTRADICTED, NOT_SIGNIFICANT, SUPPORTED, UNTESTABLE
+from lsm.maps.contrast import MapLayers, contrast
+from tests.conftest import REPO
+
+MODELS = ["cnn_lstm", "cnn", "lstm", "svm", "dt", "rf", "mlp"]
+SETTINGS = EvaluationSettings(bootstrap=500)
+NAMES = ["rain_mm", "rain_change_mm", "level_m", "level_change_m"]
+
+
+def crafted(aucs: dict[str, float], low: float, high: float, p: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A summary and comparisons as the evaluation writes them; every difference gets the bootstrap
+    interval [difference + low, difference + high] and the verdict's p."""
+    from lsm.evaluate.scorecard import verdict_of
+
+    summary = pd.DataFrame(
+        [
+            {"scheme": "random", "model": m, "metric": "auc", "mean": a, "lo": a - 0.01, "hi": a + 0.01}
+            for m, a in aucs.items()
+        ]
+    )
+    rows = []
+    for m, a in aucs.items():
+        if m == "cnn_lstm":
+            continue
+        d = aucs["cnn_lstm"] - a
+        rows.append(
+            {
+                "scheme": "random",
+                "baseline": m,
+                "auc_baseline": a,
+                "difference": d,
+                "boot_low": d + low,
+                "boot_high": d + high,
+                "p": p,
+                "verdict": verdict_of(d, p, 0.05),
+            }
+        )
+    return summary, pd.DataFrame(rows)
+
+
+def verdicts(claims) -> dict[str, str]:
+    return {c["claim"]: c["verdict"] for c in claims}
+
+
+MAP = pd.DataFrame(
+    {
+        "source": "model",
+        "quantity": ["slope_deg", "rain_window_mm", "reservoir_exposure_m"],
+        "mean_high": [33.0, 70.0, 2.0],
+        "mean_rest": [25.0, 15.0, 0.5],
+        "low": [5.0, 40.0, 0.8],
+        "high": [11.0, 70.0, 2.1],
+    }
+)
+
+
+def test_claims_are_supported_when_the_cnn_lstm_wins_clearly() -> None:
+    aucs = dict(zip(MODELS, [0.98, 0.85, 0.90, 0.88, 0.86, 0.92, 0.90], strict=True))
+    summary, comparisons = crafted(aucs, -0.01, 0.01, p=0.001)
+    v = verdicts(judge_claims(summary, comparisons, MAP, "random", SETTINGS))
+    assert v == {"C1": SUPPORTED, "C2": SUPPORTED, "C3": SUPPORTED, "C4": SUPPORTED}
+
+
+def test_significantly_lower_is_contradicted_and_higher_but_unclear_is_not_significant() -> None:
+    aucs = dict(zip(MODELS, [0.93, 0.85, 0.90, 0.88, 0.86, 0.95, 0.90], strict=True))  # RF beats it
+    summary, comparisons = crafted(aucs, -0.01, 0.01, p=0.001)
+    gentle = MAP.assign(low=[-9.0, 40.0, 0.8], high=[-1.0, 70.0, 2.1])  # high zones on gentler slopes
+    v = verdicts(judge_claims(summary, comparisons, gentle, "random", SETTINGS))
+    assert v["C1"] == CONTRADICTED and v["C2"] == CONTRADICTED and v["C4"] == CONTRADICTED
+    assert v["C3"] == SUPPORTED  # it still beats both branches
+    summary, comparisons = crafted(aucs | {"rf": 0.92}, -0.03, 0.03, p=0.2)
+    v = verdicts(judge_claims(summary, comparisons, MAP, "random", SETTINGS))
+    assert v["C1"] == NOT_SIGNIFICANT and v["C3"] == NOT_SIGNIFICANT
+    assert v["C2"] == NOT_SIGNIFICANT  # +1 point, interval [-2, +4]: straddles the +4 judged against
+
+
+def test_a_claim_without_its_models_says_why_it_cannot_be_tested() -> None:
+    aucs = dict(zip(MODELS[3:], [0.88, 0.86, 0.92, 0.90], strict=True))
+    summary = pd.DataFrame(
+        [
+            {"scheme": "random", "model": m, "metric": "auc", "mean": a, "lo": a, "hi": a}
+            for m, a in aucs.items()
+        ]
+    )
+    claims = judge_claims(
+        summary,
+        pd.DataFrame(),
+        None,
+        "random",
+        SETTINGS,
+        skipped={"cnn_lstm": "the study has no rainfall.nc"},
+    )
+    assert set(verdicts(claims).values()) == {UNTESTABLE}
+    assert all("the study has no rainfall.nc" in c["evidence"] for c in claims)
+    spatial = judge_claims(summary, pd.DataFrame(), MAP, "spatial", SETTINGS, map_scheme="random")
+    assert "maps are made from the random runs" in spatial[3]["evidence"]
+
+
+def seed_runs(tmp_path: Path, ids: np.ndarray, labels: np.ndarray, scores: dict[str, np.ndarray]) -> Runs:
+    rows = []
+    for model, matrix in scores.items():
+        for seed, row in enumerate(matrix, start=1):
+            folder = tmp_path / "random" / model / f"seed{seed}"
+            folder.mkdir(parents=True)
+            pd.DataFrame({"sample_id": ids, "probability": row, "label": labels}).to_csv(
+                folder / "predictions.csv", index=False
+            )
+            rows.append({"scheme": "random", "model": model, "seed": seed, "auc": roc_auc_score(labels, row)})
+    return Runs(pd.DataFrame(rows), tmp_path)
+
+
+def test_the_comparison_tests_the_seed_mean_auc_the_tables_report(tmp_path: Path) -> None:
+    """Seeds whose errors are independent make an ensemble better than each seed; seeds that share
+    their errors do not. So the ensemble of the first beats the second's, while the mean of its
+    per-seed AUCs (what tab01 reports) is lower: the test must compare the latter, with the sign the
+    tables show."""
+    rng = np.random.default_rng(0)
+    n = 4000
+    labels = np.r_[np.ones(n // 2), np.zeros(n // 2)].astype(int)
+    shared = rng.normal(0, 1.3, n)
+    steady = np.vstack([labels + shared + rng.normal(0, 0.05, n) for _ in range(2)])
+    erratic = np.vstack([labels + rng.normal(0, 1.5, n) for _ in range(2)])
+    ids = np.array([f"S{i:05d}" for i in range(n)])
+    runs = seed_runs(tmp_path, ids, labels, {"cnn_lstm": erratic, "svm": steady})
+    ensemble = roc_auc_score(labels, erratic.mean(0)) - roc_auc_score(labels, steady.mean(0))
+    seed_mean = np.mean([roc_auc_score(labels, r) for r in erratic]) - np.mean(
+        [roc_auc_score(labels, r) for r in steady]
+    )
+    assert ensemble > 0 > seed_mean  # the crafted case: the two objects disagree in sign
+    tests = HeldOut(pd.Index(ids), labels, np.arange(n) // 4)
+    row = compare(runs, tests, "random", "cnn_lstm", "svm", SETTINGS)
+    assert row["difference"] == pytest.approx(seed_mean, abs=1e-12)
+    summary = summarise_runs(
+        runs.table.assign(**{m: 0.5 for m in ("accuracy", "precision", "recall", "f1", "kappa")})
+    )
+    tab01 = summary[(summary["model"] == "cnn_lstm") & (summary["metric"] == "auc")]["mean"].iloc[0]
+    assert row["auc_reference"] == pytest.approx(tab01, abs=1e-12)
+
+
+def test_clustered_positives_widen_the_test_beyond_delong(tmp_path: Path) -> None:
+    """Positives in a few tight clusters whose scores share a cluster effect: DeLong, blind to the
+    clusters, calls a chance difference significant; the cluster bootstrap does not."""
+    rng = np.random.default_rng(3)
+    clusters_pos, per = 8, 40
+    labels = np.r_[np.ones(clusters_pos * per), np.zeros(clusters_pos * per)].astype(int)
+    cluster = np.r_[
+        np.repeat(np.arange(clusters_pos), per), clusters_pos + np.arange(clusters_pos * per) // 4
+    ]
+    effect_a, effect_b = rng.normal(0, 1, clusters_pos), rng.normal(0, 1, clusters_pos)
+    base = labels * 1.0
+    a = base + np.r_[np.repeat(effect_a, per), np.zeros(clusters_pos * per)] + rng.normal(0, 0.3, labels.size)
+    b = base + np.r_[np.repeat(effect_b, per), np.zeros(clusters_pos * per)] + rng.normal(0, 0.3, labels.size)
+    ids = np.array([f"S{i:04d}" for i in range(labels.size)])
+    runs = seed_runs(tmp_path, ids, labels, {"cnn_lstm": a[None], "rf": b[None]})
+    row = compare(runs, HeldOut(pd.Index(ids), labels, cluster), "random", "cnn_lstm", "rf", SETTINGS)
+    assert row["delong_p"] < 0.01
+    assert row["boot_p"] > 0.05
+    assert row["boot_high"] - row["boot_low"] > 2 * (abs(row["difference"]) / abs(row["delong_z"])) * 1.96
+
+
+def test_spatial_absences_count_where_their_nearest_sample_is_held_out() -> None:
+    """West half trained, east half tested: an absence counts under ``spatial`` by where it lies
+    (its own x, y), whatever its row and column say about the samples' grid."""
+    import geopandas as gpd
+
+    xs = np.array([100.0, 400.0, 1900.0, 2200.0])
+    table = gpd.GeoDataFrame({"sample_id": ["S1", "S2", "S3", "S4"]}, geometry=gpd.points_from_xy(xs, xs * 0))
+    absences = pd.DataFrame(
+        {"absence_id": ["A1", "A2", "A3"], "row": [0, 0, 0], "col": [0, 0, 0], "x": [150.0, 2000.0, 1200.0]}
+    ).assign(y=[10.0, -10.0, 0.0])
+    samples = SampleSet(
+        table,
+        np.zeros(0),
+        None,
+        np.zeros(0),
+        [],
+        [],
+        [],
+        {},
+        Absences(absences, np.zeros(0), np.zeros(0), {}),
+    )
+    splits = pd.DataFrame({"spatial": [TRAIN, TRAIN, TEST, TEST]})
+    assert absence_split(samples, splits, "spatial").tolist() == [False, True, True]
+    assert absence_split(samples, splits, "random").all()
+    assert not absence_split(samples, splits, "temporal").any()
+
+
+def test_shuffled_reservoir_days_keep_consistent_changes_and_the_rest() -> None:
+    rng = np.random.default_rng(1)
+    before = rng.normal(1500, 5, (6, 1))
+    level = before + np.cumsum(rng.normal(0, 1, (6, 30)), axis=1)
+    rain = rng.gamma(0.5, 5, (6, 31))
+    seq = np.stack(
+        [rain[:, 1:], np.diff(rain, axis=1), level, np.diff(np.concatenate([before, level], axis=1), axis=1)],
+        axis=-1,
+    )
+    shuffled = shuffle_series(seq, NAMES, "level", seed=2)
+    np.testing.assert_array_equal(shuffled[:, :, :2], seq[:, :, :2])  # rain untouched
+    np.testing.assert_allclose(np.sort(shuffled[:, :, 2], axis=1), np.sort(seq[:, :, 2], axis=1))
+    assert not np.allclose(shuffled[:, :, 2], seq[:, :, 2])
+    recomputed = np.diff(np.concatenate([before, shuffled[:, :, 2]], axis=1), axis=1)
+    np.testing.assert_allclose(shuffled[:, :, 3], recomputed, atol=1e-9)  # a trajectory that can occur
+    totals = window_totals_only(seq, NAMES, "rain")
+    np.testing.assert_allclose(totals[:, :, 0].sum(axis=1), seq[:, :, 0].sum(axis=1))
+    assert (totals[:, :, 1] == 0).all() and np.ptp(totals[:, :, 0], axis=1).max() == 0
+    np.testing.assert_array_equal(totals[:, :, 2:], seq[:, :, 2:])
+
+
+def test_c4_on_a_map_where_slope_decides_the_high_class() -> None:
+    rng = np.random.default_rng(4)
+    shape = (120, 120)
+    y, x = np.mgrid[0 : shape[0], 0 : shape[1]] * 30.0
+    slope = 10 + 30 * (x / x.max()) + rng.normal(0, 3, shape)  # steeper to the east
+    rain = rng.normal(80, 10, shape)  # unrelated to the classes
+    shore = x  # the reservoir lies west: the shore's reach holds only gentle, low-class ground
+    exposure = np.where(shore <= 600, 4.0, 0.0)
+    classes = np.where(slope > np.quantile(slope, 0.75), 3, np.where(slope > np.quantile(slope, 0.4), 2, 1))
+    layers = MapLayers(
+        classes, {"slope_deg": slope, "rain_window_mm": rain, "reservoir_exposure_m": exposure}, x, y
+    )
+    table = contrast(classes == 3, layers, block_m=450.0, source="model", n_boot=300).set_index("quantity")
+    assert table.loc["slope_deg", "low"] > 5
+    assert table.loc["rain_window_mm", "low"] < 0 < table.loc["rain_window_mm", "high"]
+    assert table.loc["reservoir_exposure_m", "high"] < 0
+    claims = judge_claims(
+        pd.DataFrame(), pd.DataFrame(), table.reset_index(), "random", SETTINGS, map_scheme="random"
+    )
+    assert claims[3]["verdict"] == CONTRADICTED and "slope_deg" in claims[3]["evidence"]
+
+
+def test_paper_values_are_kerman_s_and_intervals_are_clipped_and_flagged() -> None:
+    runs = pd.DataFrame(
+        [
+            {
+                "scheme": "random",
+                "model": "cnn_lstm",
+                "seed": s,
+                "accuracy": 0.9,
+                "precision": 0.9,
+                "recall": r,
+                "f1": 0.9,
+                "auc": a,
+                "kappa": 0.8,
+            }
+            for s, (a, r) in enumerate([(0.99, 0.5), (0.80, 0.99)], start=1)
+        ]
+        + [
+            {
+                "scheme": "random",
+                "model": "svm",
+                "seed": s,
+                "accuracy": 0.9,
+                "precision": 0.9,
+                "recall": 0.9,
+                "f1": 0.9,
+                "auc": 0.9,
+                "kappa": 0.8,
+            }
+            for s in range(1, 6)
+        ]
+    )
+    summary = summarise_runs(runs)
+    assert summary["hi"].max() <= 1.0 and summary["lo"].min() >= -1.0
+    table = performance_table(summary, REPO / "paper" / "reported.yaml", ["random"], "tiny").set_index(
+        ["model", "metric"]
+    )
+    reported = load_reported_metrics(REPO / "paper" / "reported.yaml").set_index(["model", "metric"])
+    assert table.loc[("CNN-LSTM", "auc"), PAPER_COLUMN] == f"{reported.loc[('cnn_lstm', 'auc'), 'value']:.3f}"
+    assert "Kerman" in PAPER_COLUMN and "ours: tiny, random" in table.columns
+    assert table.loc[("CNN-LSTM", "recall"), "ours: tiny, random"].endswith("1.000]")  # clipped
+    assert "only 2 seed(s)" in table.loc[("CNN-LSTM", "auc"), "note"]
+    assert "the same in every seed" in table.loc[("SVM", "auc"), "note"]
+
+
+@pytest.mark.integration
+def test_evaluation_of_the_tiny_run(tiny_results) -> None:
+    metrics = tiny_results / "metrics"
+    where_when = pd.read_csv(metrics / "where_when.csv")
+    cnn = where_when[where_when["model"] == "cnn"]
+    # A static model cannot tell days apart (NaN: a scheme whose test samples hold no same-place pair).
+    assert (cnn["when_auc_same_place"].dropna() == 0.5).all() and cnn["when_auc_same_place"].notna().any()
+    references = pd.read_csv(metrics / "references.csv")
+    for scheme, g in references.groupby("scheme"):
+        assert 0.5 < g["static_ceiling_auc"].iloc[0] < g["physics_reference_auc"].iloc[0], scheme
+    claims = pd.read_csv(tiny_results / "tables" / "tab02_claims.csv")
+    assert list(claims["claim"]) == ["C1", "C2", "C3", "C4"]
+    assert set(claims["verdict_random"]) <= {SUPPORTED, NOT_SIGNIFICANT, CONTRADICTED, UNTESTABLE}
+    comparisons = pd.read_csv(metrics / "comparisons.csv")
+    assert (comparisons["p"] >= comparisons["delong_p"]).all()
+    assert (comparisons["boot_p_holm"] >= comparisons["boot_p"]).all()
+    summary = pd.read_csv(metrics / "summary_by_model.csv").set_index(["scheme", "model", "metric"])
+    for row in comparisons.itertuples():
+        assert row.auc_reference == pytest.approx(
+            summary.loc[(row.scheme, "cnn_lstm", "auc"), "mean"], abs=1e-6
+        )
+    ablation = pd.read_csv(metrics / "time_ablation.csv")
+    assert {"shuffled_rain_days", "shuffled_level_days", "retrained_rain_totals_only"} <= set(
+        ablation["variant"]
+    )
+    c4 = pd.read_csv(metrics / "high_zone_map.csv")
+    assert set(c4["source"]) == {"model", "truth"}
+    proximity = pd.read_csv(metrics / "proximity.csv").set_index("scheme")
+    assert proximity.loc["random", "share_patch_overlaps_training_landslide"] > 0.5
+    assert proximity.loc["spatial", "share_patch_overlaps_training_landslide"] == 0
+    assert json.loads((metrics / "summary.json").read_text())["claims"]["random"].keys() == {
+        "C1",
+        "C2",
+        "C3",
+        "C4",
+    }
+
+
+def test_verdict_stability_counts_worlds_per_claim_and_scheme(tmp_path: Path) -> None:
+    from lsm.evaluate.stability import verdict_counts, world_config
+
+    config = yaml.safe_load((REPO / "params.yaml").read_text())
+    world = world_config(config, 103)
+    assert world["study"] == world["synthetic"]["name"] == f"{config['synthetic']['name']}_world103"
+    assert world["synthetic"]["seed"] == 103 and world["synthetic"]["preset"] == config["stability"]["preset"]
+    assert world["models"] == config["models"] and "stability" not in world
+    files = {}
+    for w, (random, spatial) in {
+        1: (SUPPORTED, CONTRADICTED),
+        2: (SUPPORTED, NOT_SIGNIFICANT),
+        3: (NOT_SIGNIFICANT, CONTRADICTED),
+    }.items():
+        files[w] = tmp_path / f"claims{w}.csv"
+        pd.DataFrame({"claim": ["C1"], "verdict_random": [random], "verdict_spatial": [spatial]}).to_csv(
+            files[w], index=False
+        )
+    table = verdict_counts(files).set_index(["claim", "scheme"])
+    assert table.loc[("C1", "random"), SUPPORTED] == 2 and table.loc[("C1", "random"), NOT_SIGNIFICANT] == 1
+    assert table.loc[("C1", "spatial"), CONTRADICTED] == 2 and table.loc[("C1", "spatial"), "worlds"] == 3
+    assert table.loc[("C1", "spatial"), f"worlds {CONTRADICTED}"] == "1,3"

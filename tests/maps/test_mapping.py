@@ -1,0 +1,302 @@
+"""Maps: dense inference equals patch-by-patch evaluation, tiles mosaic to the same map, outputs are
+valid COGs with classes, shares and rate curves that follow from the probabilities."""
+
+from __future__ import annotations
+
+import itertools
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+import torch
+from mapclassify import FisherJenks
+from rasterio.transform import from_origin
+from shapely.geometry import box
+
+from lsm.data.factors import FactorStack, channel_names
+from lsm.data.io import write_raster
+from lsm.data.io.study import AnalysisGrid, RainCube
+from lsm.data.sampling import Series, extract_patches, patch_fits
+from lsm.data.splits import Normaliser
+from lsm.errors import InputError
+from lsm.learn.models import LandslideNet, TorchSettings
+from lsm.learn.predictors import Ensemble, SampleInputs
+from lsm.learn.train import save_normaliser, save_torch_model
+from lsm.maps.classes import Accumulator, class_breaks, classify, rate_curve
+from lsm.maps.forcing import DayForcing, resolve_date, wettest_window_end
+from lsm.maps.stream import MapOutputs, assemble, map_tile, tile_rows, write_cog
+from lsm.maps.style import class_style
+from lsm.maps.windows import FactorRaster
+
+NAMES = ["elevation", "slope", "aspect", "landuse"]
+CLASSES = pd.DataFrame({"code": [1, 2, 3], "name": ["forest", "grass", "water"]})
+CRS = "EPSG:32640"
+CELL = 30.0
+SETTINGS = TorchSettings(conv_channels=(6, 8), lstm_hidden=5, dense_units=7, dropout=0.2)
+PATCH, WINDOW_DAYS, DAY = 7, 10, 40
+
+
+@pytest.fixture(scope="module")
+def landscape(tmp_path_factory) -> dict:
+    """A 70 x 53 factor raster with a no-data corner and a lake, plus rain and one reservoir."""
+    rng = np.random.default_rng(0)
+    rows, cols = 70, 53
+    data = np.stack(
+        [
+            1000 + 50 * rng.standard_normal((rows, cols)),
+            rng.uniform(0, 40, (rows, cols)),
+            rng.uniform(0, 360, (rows, cols)),
+            rng.integers(1, 3, (rows, cols)).astype(float),
+        ]
+    ).astype("float32")
+    data[:, :6, :9] = np.nan  # outside the study area
+    data[3, 30:36, 20:28] = 3  # a lake
+    transform = from_origin(500_000, 3_400_000, CELL, CELL)
+    folder = tmp_path_factory.mktemp("landscape")
+    tif = folder / "factors.tif"
+    write_raster(
+        tif,
+        data,
+        transform,
+        CRS,
+        float("nan"),
+        names=NAMES,
+        tags={"landuse_classes": "1=forest;2=grass;3=water"},
+    )
+    grid = AnalysisGrid(rasterio.crs.CRS.from_user_input(CRS), transform, cols, rows)
+    dates = pd.date_range("2020-01-01", periods=60, freq="D")
+    rain = rng.gamma(0.5, 4.0, (60, 3, 2)).astype("float32")
+    cube = RainCube(dates, rain, from_origin(500_000, 3_400_000, 800.0, 800.0), grid.crs)
+    reservoirs = gpd.GeoDataFrame(
+        {"reservoir_id": ["a", "b"]},
+        geometry=[box(500_000, 3_397_000, 500_300, 3_397_300), box(501_300, 3_398_500, 501_500, 3_398_800)],
+        crs=CRS,
+    )
+    levels = pd.DataFrame({"a": rng.normal(100, 2, 60), "b": rng.normal(50, 1, 60)}, index=dates)
+    return {
+        "tif": tif,
+        "data": data,
+        "grid": grid,
+        "series": Series(cube, reservoirs, levels),
+        "folder": folder,
+    }
+
+
+def torch_run(folder: Path, kind: str, landscape: dict, seed: int) -> Path:
+    """A torch run folder with random weights and a random (training-like) normaliser."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    channels = channel_names(NAMES, CLASSES)
+    net = LandslideNet(kind, len(channels), 4, SETTINGS)
+    run = folder / f"{kind}_seed{seed}"
+    save_torch_model(run, net, channels, ["rain_mm", "rain_change_mm", "level_m", "level_change_m"], PATCH)
+    normaliser = Normaliser(
+        np.array([1000, 20, 0, 0, 0.3, 0.3, 0.3], "float32") + rng.normal(0, 1, 7).astype("float32"),
+        np.array([50, 10, 0.7, 0.7, 0.5, 0.5, 0.5], "float32"),
+        np.zeros(3, "float32"),
+        np.ones(3, "float32"),
+        np.array([2, 0, 75, 0], "float32"),
+        np.array([4, 4, 25, 1], "float32"),
+    )
+    save_normaliser(run, normaliser)
+    return run
+
+
+def patchwise(ensemble: Ensemble, landscape: dict, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The reference: patches cut out one by one and run through the models as in training."""
+    stack = FactorStack(NAMES, landscape["data"], landscape["grid"], CLASSES)
+    patches = extract_patches(stack, rows, cols, PATCH // 2)
+    forcing = DayForcing(landscape["series"], landscape["grid"], DAY, WINDOW_DAYS)
+    sequences, _ = forcing.sequences(forcing.keys(rows, cols))
+    return ensemble.predict(SampleInputs(patches, sequences, np.zeros((len(rows), 0), "float32")))
+
+
+@pytest.mark.parametrize("kind", ["cnn_lstm", "cnn", "lstm"])
+def test_dense_map_equals_patch_by_patch(landscape, tmp_path, kind) -> None:
+    runs = [torch_run(tmp_path, kind, landscape, seed) for seed in (1, 2)]
+    ensemble = Ensemble(runs, [])
+    raster = FactorRaster.open(str(landscape["tif"]))
+    forcing = DayForcing(landscape["series"], landscape["grid"], DAY, WINDOW_DAYS)
+    out = tmp_path / "map.tif"
+    map_tile(raster, ensemble, forcing, PATCH // 2, out, window_size=32, progress=False)  # 6 windows
+    with rasterio.open(out) as src:
+        dense = src.read(1)
+    data = landscape["data"]
+    expected_mask = patch_fits(np.isfinite(data).all(axis=0), PATCH // 2) & (data[3] != 3)
+    assert np.array_equal(np.isfinite(dense), expected_mask)
+    rows, cols = np.nonzero(expected_mask)
+    reference = patchwise(ensemble, landscape, rows, cols)
+    assert np.abs(dense[rows, cols] - reference).max() <= 1e-5
+    assert dense[rows, cols].std() > 1e-3  # not a constant map
+
+
+def test_tiles_mosaic_to_the_single_tile_map(landscape, tmp_path) -> None:
+    ensemble = Ensemble([torch_run(tmp_path, "cnn_lstm", landscape, 3)], [])
+    raster = FactorRaster.open(str(landscape["tif"]))
+    forcing = DayForcing(landscape["series"], landscape["grid"], DAY, WINDOW_DAYS)
+    height = raster.grid.height
+    events = pd.DataFrame(
+        {"row": [20, 40, 50, 60], "col": [20, 30, 40, 45], "split": ["train", "train", "test", "test"]}
+    )
+    maps = {}
+    for tiles in (1, 3):
+        paths = []
+        for tile in range(tiles):
+            paths.append(tmp_path / f"t{tiles}_{tile}.tif")
+            map_tile(
+                raster, ensemble, forcing, PATCH // 2, paths[-1], tile, tiles, window_size=64, progress=False
+            )
+        out = MapOutputs(tmp_path / f"p{tiles}.tif", tmp_path / f"c{tiles}.tif", tmp_path / f"c{tiles}.qml")
+        summary = assemble(paths, height, events, "natural_breaks", out)
+        with rasterio.open(out.probability) as p, rasterio.open(out.classes) as c:
+            maps[tiles] = (p.read(1), c.read(1), summary, p.tags(ns="IMAGE_STRUCTURE"), p.crs, c.nodata)
+    (p1, c1, s1, layout, crs, class_nodata), (p3, c3, *_) = maps[1], maps[3]
+    # Windows of other shapes may sum the convolutions in another order: last-bit differences only.
+    assert np.array_equal(np.isnan(p1), np.isnan(p3))
+    assert np.nanmax(np.abs(p1 - p3)) <= 1e-6
+    assert (c1 != c3).mean() < 0.001
+    assert layout["LAYOUT"] == "COG" and crs == raster.grid.crs and class_nodata == 0
+    assert np.array_equal(c1, classify(p1, s1.breaks))
+    counts = np.bincount(c1.ravel(), minlength=4)[1:]
+    assert np.allclose(s1.classes["share_percent"], 100 * counts / counts.sum())
+    assert s1.classes["share_percent"].sum() == pytest.approx(100)
+    assert s1.events == {"train": 2, "test": 2, "unmapped": 0}
+
+
+def test_tile_rows_cover_the_raster_once() -> None:
+    spans = [tile_rows(101, 4, t) for t in range(4)]
+    assert spans[0][0] == 0 and spans[-1][1] == 101
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+    with pytest.raises(ValueError):
+        tile_rows(3, 4, 0)
+
+
+def test_cog_has_overviews_when_large(tmp_path) -> None:
+    source = tmp_path / "big.tif"
+    write_raster(
+        source,
+        np.random.default_rng(0).random((1500, 1300), dtype="float32"),
+        from_origin(0, 0, 30, 30),
+        CRS,
+        float("nan"),
+    )
+    write_cog(source, tmp_path / "cog.tif", "AVERAGE")
+    with rasterio.open(tmp_path / "cog.tif") as src:
+        assert src.overviews(1), "no overviews"
+        assert src.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
+        assert src.profile["compress"] == "deflate" and src.profile["tiled"]
+
+
+def test_natural_breaks_find_the_gaps_and_match_mapclassify() -> None:
+    rng = np.random.default_rng(1)
+    values = np.concatenate([rng.normal(m, 0.02, 300) for m in (0.1, 0.5, 0.9)])
+    breaks = class_breaks(values, "natural_breaks")
+    assert np.array_equal(classify(values, breaks), np.repeat([1, 2, 3], 300))  # one class per cluster
+    assert np.array_equal(classify(values, breaks) - 1, FisherJenks(values, k=3).yb)
+    thirds = np.bincount(classify(rng.random(9000), class_breaks(rng.random(9000), "quantiles")))[1:]
+    assert np.all(np.abs(thirds - 3000) < 200)
+    assert classify(np.array([np.nan]), breaks)[0] == 0
+
+
+def test_rate_curve_auc_rewards_ranking() -> None:
+    rng = np.random.default_rng(2)
+    values = rng.random(100_000)
+    acc = Accumulator(values.size, 1000)
+    acc.add(values)
+    top = np.sort(values)[-50:]  # events in the 0.05 % most susceptible pixels
+    curve, good = rate_curve(top, acc)
+    _, chance = rate_curve(rng.choice(values, 500), acc)
+    assert good > 0.99 and abs(chance - 0.5) < 0.05
+    assert curve["area_fraction"].is_monotonic_increasing and curve["event_fraction"].iloc[-1] == 1
+
+
+def test_wettest_window_and_date_checks(landscape) -> None:
+    from dataclasses import replace
+
+    rain = landscape["series"].rain
+    series = replace(landscape["series"], rain=replace(rain, values=rain.values.copy()))
+    series.rain.values[25:30] += 100.0  # a storm on days 25 to 29
+    end = wettest_window_end(series, 10)
+    assert pd.Timestamp("2020-01-30") <= end <= pd.Timestamp("2020-02-03")  # the storm is in the window
+    assert resolve_date("2020-02-20", series, 10) == (50, "2020-02-20")
+    with pytest.raises(InputError, match="no full 10-day window"):
+        resolve_date("2020-01-05", series, 10)
+    with pytest.raises(InputError, match="not a date"):
+        resolve_date("soon", series, 10)
+
+
+def test_class_style_is_a_paletted_qgis_style() -> None:
+    root = ET.fromstring(class_style(["low", "medium", "high"]).split("\n", 1)[1])
+    entries = root.findall("./pipe/rasterrenderer/colorPalette/paletteEntry")
+    assert root.find("./pipe/rasterrenderer").get("type") == "paletted"
+    assert [(e.get("value"), e.get("label")) for e in entries] == [
+        ("1", "Low"),
+        ("2", "Medium"),
+        ("3", "High"),
+    ]
+
+
+# -- on the tiny study's real runs -----------------------------------------------------------------
+def test_maps_reproduce_the_runs_predictions(tiny_results: Path) -> None:
+    """The map of one seed, on a test sample's day and at its pixel, is that run's prediction."""
+    from lsm.data.io.study import Study
+    from lsm.data.sampling import load_samples, read_series
+
+    root = tiny_results.parents[1]
+    samples = load_samples(
+        *(tiny_results / "samples" / n for n in ("samples.gpkg", "tensors.npz", "summary.json"))
+    )
+    study = Study(root / "data" / "raw" / tiny_results.name)
+    series = read_series(study)
+    raster = FactorRaster.open(str(tiny_results / "factors" / "factors.tif"))
+    table = samples.table.set_index("sample_id")
+    full = rasterio.windows.Window(0, 0, raster.grid.width, raster.grid.height)
+    from lsm.maps.windows import make_window, read_halo
+
+    for model in ("cnn_lstm", "cnn", "lstm", "svm", "dt", "rf", "mlp"):
+        run = tiny_results / "runs" / "random" / model / "seed1"
+        predictions = pd.read_csv(run / "predictions.csv")
+        ensemble = Ensemble([run], samples.tabular_names)
+        tested = table.loc[predictions["sample_id"]].assign(p=predictions["probability"].to_numpy())
+        for date, group in list(tested.groupby("date"))[:4]:
+            day, _ = resolve_date(date, series, 30)
+            forcing = DayForcing(series, raster.grid, day, 30)
+            with rasterio.open(raster.path) as src:
+                window = make_window(raster, read_halo(src, full, 7), full, 7, forcing)
+            mapped = ensemble.predict_window(window)[group["row"], group["col"]]
+            assert np.abs(mapped - group["p"].to_numpy()).max() < 1e-6, model
+
+
+def test_map_outputs_of_the_tiny_study(tiny_results: Path) -> None:
+    summary = pd.read_csv(tiny_results / "metrics" / "map_summary.csv", keep_default_na=False)
+    shares = pd.read_csv(tiny_results / "metrics" / "map_class_shares.csv", keep_default_na=False)
+    assert set(summary["model"]) == {"cnn_lstm", "cnn", "lstm", "svm", "dt", "rf", "mlp"}
+    assert (summary["date_label"] == "wettest").all() and summary["date"].str.match(
+        r"\d{4}-\d{2}-\d{2}"
+    ).all()
+    assert summary["success_rate_auc"].between(0.5, 1).all()
+    assert np.allclose(shares.groupby("model")["share_percent"].sum(), 100)
+    for model in summary["model"]:
+        with rasterio.open(tiny_results / "maps" / "wettest" / f"{model}_classes.tif") as src:
+            counts = np.bincount(src.read(1).ravel(), minlength=4)[1:]
+        own = shares[shares["model"] == model].set_index("class").loc[["low", "medium", "high"], "pixels"]
+        assert list(own) == list(counts)
+        assert (tiny_results / "maps" / "wettest" / f"{model}_classes.qml").is_file()
+    importance = pd.read_csv(tiny_results / "metrics" / "importance.csv")
+    assert set(importance["group"]) >= {"slope", "elevation", "rain", "reservoir_level"}
+    cnn_rain = importance[(importance["model"] == "cnn") & (importance["group"] == "rain")]
+    assert len(cnn_rain) == 1 and cnn_rain["drop_mean"].iloc[0] == 0  # the CNN never sees the rain
+    assert not list((tiny_results / "maps" / "wettest").glob("tiles/*.tif")), "tiles are temporary"
+
+
+def test_map_command_without_trained_runs_says_so(tmp_path, capsys) -> None:
+    from lsm.__main__ import main
+
+    code = main(["map", "--model", "cnn", "--params", "params.yaml", "--results", str(tmp_path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert "runs/random/cnn/seed1: no trained run here. Fix:" in err[0]

@@ -1,0 +1,153 @@
+"""The papermill notebook pattern, run through its Snakemake rule on the tiny study."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lsm.errors import InputError
+from lsm.publish.artefacts import load_manifest
+from lsm.publish.notebooks import run_notebook
+from tests.conftest import REPO, run_in_shared
+
+pytestmark = pytest.mark.integration
+
+
+def test_figure_rule_writes_png_pdf_and_executed_notebook(tiny_results) -> None:
+    png = tiny_results / "figures" / "fig00_paper_reported.png"
+    pdf = tiny_results / "figures" / "fig00_paper_reported.pdf"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    executed = json.loads((tiny_results / "notebooks" / "fig00_paper_reported.ipynb").read_text())
+    recorded = yaml.safe_load(
+        (tiny_results / "notebooks" / "fig00_paper_reported.parameters.yaml").read_text()
+    )
+    papermill = executed["metadata"]["papermill"]
+    assert papermill["parameters"] == recorded
+    assert papermill["parameters"]["dpi"] == 60  # the tiny study's value, not the default 200
+    assert papermill["parameters"]["outputs"]["png"].endswith("figures/fig00_paper_reported.png")
+    assert papermill["exception"] in (None, False)
+    injected = [c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert len(injected) == 1
+
+
+def test_png_resolution_follows_dpi(tiny_results) -> None:
+    from PIL import Image
+
+    with Image.open(tiny_results / "figures" / "fig00_paper_reported.png") as img:
+        width_in = img.size[0] / 60
+    assert 6.0 < width_in < 8.5  # the figure is about 7 in wide at the tiny study's 60 dpi
+
+
+def test_notebook_without_parameters_cell_is_rejected(tmp_path) -> None:
+    nb = tmp_path / "nb.py"
+    nb.write_text("# %%\nx = 1\n")
+    params = tmp_path / "p.yaml"
+    params.write_text("x: 2\n")
+    with pytest.raises(InputError, match="no cell tagged 'parameters'"):
+        run_notebook(nb, params, tmp_path / "out.ipynb")
+    assert not (tmp_path / "out.ipynb").exists()
+
+
+def test_failing_notebook_leaves_no_output(tmp_path) -> None:
+    nb = tmp_path / "nb.py"
+    nb.write_text('# %% tags=["parameters"]\nx = 1\n\n# %%\nraise ValueError(x)\n')
+    params = tmp_path / "p.yaml"
+    params.write_text("x: 2\n")
+    with pytest.raises(Exception, match="ValueError"):
+        run_notebook(nb, params, tmp_path / "out.ipynb", cwd=tmp_path)
+    assert not (tmp_path / "out.ipynb").exists()
+    assert (tmp_path / "out.failed.ipynb").exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["fig01_study_area", "fig03_forcing_series", "fig02_factors", "fig04_samples"]
+)
+def test_study_figures_are_made_from_the_study_files(tiny_results, name: str) -> None:
+    assert (tiny_results / "figures" / f"{name}.png").stat().st_size > 10_000
+    assert (tiny_results / "figures" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+    params = yaml.safe_load((tiny_results / "notebooks" / f"{name}.parameters.yaml").read_text())
+    assert all(path.startswith(("data/raw/tiny/", "results/tiny/")) for path in params["inputs"].values())
+
+
+def test_preparation_outputs_of_the_tiny_run(tiny_results) -> None:
+    import json
+
+    import rasterio
+
+    with rasterio.open(tiny_results / "factors" / "factors.tif") as src:
+        assert list(src.descriptions)[:3] == ["elevation", "slope", "aspect"]
+    summary = json.loads((tiny_results / "samples" / "summary.json").read_text())
+    assert summary["temporal"] is True and summary["positives"] > 20
+    splits = json.loads((tiny_results / "samples" / "splits.json").read_text())
+    assert splits["random"]["test"] > 0 and splits["temporal"]["test"] > 0
+
+
+# -- every artefact of the manifest, and what reruns when a parameter changes ----------------------
+MANIFEST = load_manifest(REPO / "workflow" / "manifest.yaml", REPO)
+
+
+def planned(results: Path) -> set[str]:
+    """The artefacts the run plan made for this study (the others are skipped with a reason)."""
+    return set(json.loads((results / "plan.json").read_text())["artefacts"])
+
+
+@pytest.mark.parametrize("artefact", MANIFEST, ids=[a.id for a in MANIFEST])
+def test_every_artefact_is_made_through_papermill(tiny_results, artefact) -> None:
+    plan = json.loads((tiny_results / "plan.json").read_text())
+    if artefact.id not in plan["artefacts"]:
+        assert artefact.id in plan["skipped_artefacts"] and artefact.id == "tab04_verdict_stability"
+        assert not any(Path(p).exists() for p in artefact.products(str(tiny_results)))
+        return
+    outputs = artefact.outputs(str(tiny_results))
+    for product in artefact.products(str(tiny_results)):
+        data = Path(product).read_bytes()
+        assert (data[:5] == b"%PDF-") if product.endswith(".pdf") else (len(data) > 100), product
+    executed = json.loads(Path(outputs["notebook"]).read_text())
+    recorded = yaml.safe_load(Path(outputs["parameters"]).read_text())
+    assert executed["metadata"]["papermill"]["parameters"] == recorded
+    assert executed["metadata"]["jupytext"]["source_file"] == artefact.notebook
+    assert set(recorded["outputs"]) == ({"png", "pdf"} if artefact.kind == "figure" else {"csv", "tex"})
+    html = Path(outputs["html"]).read_text()
+    code_cells = sum(c["cell_type"] == "code" for c in executed["cells"])
+    assert html.count("<div class='cell code'>") == code_cells
+    assert "parameters injected by papermill" in html
+
+
+def test_tables_are_tabulars_for_the_manuscript(tiny_results) -> None:
+    for artefact in (a for a in MANIFEST if a.kind == "table" and a.id in planned(tiny_results)):
+        tex = Path(artefact.outputs(str(tiny_results))["tex"]).read_text()
+        assert tex.startswith("% ") and "\\begin{tabular}" in tex and "\\begin{table}" not in tex
+    claims = (tiny_results / "tables" / "tab02_claims.tex").read_text()
+    assert claims.count("\\\\\n") == 1 + 4 * 3  # header + one row per claim and scheme
+
+
+PROVENANCE_JOBS = {"provenance", "provenance_table", "all"}
+
+
+def jobs_of_dry_run(repo, *args: str) -> set[str]:
+    """Rules of the jobs a dry run would run (from Snakemake's job stats table)."""
+    out = run_in_shared(repo, ["snakemake", "-n", "--cores", "2", *args])
+    table = re.search(r"Job stats:\njob\s+count\n[-\s]+\n(.*?)\ntotal", out.stdout + out.stderr, flags=re.S)
+    return {line.split()[0] for line in table.group(1).splitlines()} if table else set()
+
+
+@pytest.mark.integration
+def test_a_changed_parameter_reruns_only_what_depends_on_it(tiny_run, tmp_path) -> None:
+    assert jobs_of_dry_run(tiny_run) == set()  # the tiny run is complete
+    dpi = tmp_path / "dpi.yaml"
+    dpi.write_text("figures: {dpi: 61}\n")
+    figures = {name for name in jobs_of_dry_run(tiny_run, "--forceall") if name.startswith("fig")}
+    assert {a.rule for a in MANIFEST if a.kind == "figure"} <= figures
+    # The figures, and the provenance of their folders (figures/ and notebooks/) and its table.
+    assert jobs_of_dry_run(tiny_run, "--configfile", str(dpi)) == figures | PROVENANCE_JOBS
+    # The manuscript follows its figures, not its numbers: a dpi change leaves the macros alone.
+    study = yaml.safe_load((tiny_run / "params.yaml").read_text())["study"]
+    inputs = [f"results/{study}/paper/{name}" for name in ("macros.tex", "artefacts.tex")]
+    run_in_shared(tiny_run, ["snakemake", "--cores", "2", *inputs])
+    paper = jobs_of_dry_run(tiny_run, "paper", "--configfile", str(dpi))
+    assert "paper" in paper and "paper_macros" not in paper and "paper_artefacts" not in paper

@@ -1,0 +1,120 @@
+"""One plotting style: every figure function uses it, and numeric axes carry units."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+
+import matplotlib.pyplot as plt
+import pytest
+
+from lsm.publish import plots, plots_maps
+from lsm.publish.plots import MODEL_COLOURS, PALETTE, apply_style, axis_problems, roc_curves, save_figure
+
+
+def test_every_figure_function_applies_the_style() -> None:
+    for module in (plots, plots_maps):
+        tree = ast.parse(inspect.getsource(module))
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            returns_figure = isinstance(node.returns, ast.Attribute) and node.returns.attr == "Figure"
+            if returns_figure:
+                calls = {
+                    n.func.id
+                    for n in ast.walk(node)
+                    if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                }
+                assert "apply_style" in calls, f"{module.__name__}.{node.name} does not call apply_style()"
+
+
+def test_style_is_colour_blind_safe_and_fixed() -> None:
+    apply_style()
+    assert PALETTE[:3] == ["#0072B2", "#E69F00", "#009E73"]  # Okabe-Ito
+    assert plt.rcParams["axes.labelsize"] == 9 and plt.rcParams["pdf.fonttype"] == 42
+
+
+def test_numeric_axes_need_units(tmp_path) -> None:
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [2, 3])
+    ax.set_xlabel("Distance")
+    assert len(axis_problems(fig)) == 2  # x without units, y without label
+    with pytest.raises(ValueError, match="without units"):
+        save_figure(fig, [tmp_path / "f.png"])
+    assert not (tmp_path / "f.png").exists()
+    ax.set_xlabel("Distance (km)")
+    ax.set_ylabel("Score (dimensionless)")
+    assert axis_problems(fig) == []
+    save_figure(fig, [tmp_path / "f.png"])
+    assert (tmp_path / "f.png").stat().st_size > 0
+    plt.close(fig)
+
+
+def test_categorical_and_hidden_axes_need_no_units() -> None:
+    fig, (a, b) = plt.subplots(1, 2)
+    a.bar(["RF", "SVM"], [1, 2])
+    a.set_ylabel("Weights (count)")
+    b.imshow([[0, 1], [1, 0]])
+    b.axis("off")
+    assert axis_problems(fig) == []
+    plt.close(fig)
+
+
+def test_a_date_axis_with_year_ticks_needs_no_units() -> None:
+    """Nine years of days: matplotlib labels the ticks 2012, 2014, ... which read as numbers."""
+    import pandas as pd
+
+    fig, ax = plt.subplots()
+    days = pd.date_range("2012-01-01", "2020-12-31", freq="D")
+    ax.plot(days, range(len(days)))
+    ax.set_xlabel("Date")
+    ax.set_ylabel("Rain (mm/day)")
+    fig.canvas.draw()
+    assert all(t.get_text().isdigit() for t in ax.get_xticklabels() if t.get_text())  # years
+    assert axis_problems(fig) == []
+    plt.close(fig)
+    fig, ax = plt.subplots()  # the same labels on a plain numeric axis need units
+    ax.plot([2012, 2020], [0, 1])
+    ax.set_xlabel("Date")
+    ax.set_ylabel("Rain (mm/day)")
+    assert len(axis_problems(fig)) == 1
+    plt.close(fig)
+
+
+def test_a_model_has_one_colour_in_every_figure() -> None:
+    """The same model is drawn in the same colour whatever the figure and the order of its models."""
+    import pandas as pd
+    from matplotlib.colors import to_hex
+
+    from lsm.learn.models import LABELS
+
+    models = ["rf", "cnn_lstm", "svm"]  # not the order of MODEL_COLOURS
+    steps = [0.0, 0.5, 1.0]
+    curves = pd.DataFrame(
+        [
+            {"model": m, "curve": c, "area_fraction": x, "event_fraction": x}
+            for m in models
+            for c in ("success_rate", "prediction_rate")
+            for x in steps
+        ]
+    )
+    summary = pd.DataFrame({"model": models, "success_rate_auc": 0.8, "prediction_rate_auc": 0.7})
+    roc = pd.DataFrame(
+        [
+            {"scheme": "random", "model": m, "fpr": x, "tpr": x, "tpr_min": x, "tpr_max": x}
+            for m in models
+            for x in steps
+        ]
+    )
+    drawn = {}
+    for fig, name_of in (
+        (plots_maps.rate_curves(curves, summary), lambda label: label.split(" (")[0]),
+        (roc_curves(roc), lambda label: label),
+    ):
+        for line in fig.axes[0].get_lines():
+            name = name_of(line.get_label())
+            model = next((m for m in models if plots_maps.short_label(m) == name or LABELS[m] == name), None)
+            if model is not None:
+                drawn.setdefault(model, set()).add(to_hex(line.get_color()))
+        plt.close(fig)
+    assert drawn == {m: {MODEL_COLOURS[m].lower()} for m in models}

@@ -1,0 +1,323 @@
+"""No stale result: every module, key and raw file a job depends on is among its inputs or params,
+so the next `snakemake` or `dvc repro` rebuilds every output that depends on a change, and only those.
+
+The structure is tested here without running anything (scripts and notebooks never read the
+configuration behind their rule's back; each rule's code inputs are the import closure of what it
+runs); the mechanism is tested by dry runs on a finished tiny run (tests marked integration)."""
+
+from __future__ import annotations
+
+import ast
+import modulefinder
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lsm.codegraph import import_closure
+from tests.conftest import REPO
+
+SCRIPTS = sorted((REPO / "workflow" / "scripts").glob("*.py"))
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.py"))
+SRC = REPO / "src"
+RULE_FILES = sorted((REPO / "workflow" / "rules").glob("*.smk"))
+
+
+def config_reads(path: Path) -> list[str]:
+    """Where a script or notebook reads the configuration itself: ``snakemake.config`` (or
+    ``smk.config``), or the file params.yaml."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        reads = isinstance(node, ast.Attribute) and node.attr == "config" and isinstance(node.value, ast.Name)
+        if reads and node.value.id in ("snakemake", "smk"):
+            found.append(f"{path.name}:{node.lineno}: {node.value.id}.config")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "params.yaml" in node.value:
+            found.append(f"{path.name}:{node.lineno}: '{node.value}'")
+    return found
+
+
+@pytest.mark.parametrize("path", SCRIPTS + NOTEBOOKS, ids=lambda p: p.name)
+def test_scripts_and_notebooks_see_only_the_params_their_rule_declares(path: Path) -> None:
+    assert config_reads(path) == []
+
+
+def test_the_config_check_can_fail(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text('x = snakemake.config["models"]\ny = open("params.yaml")\n')
+    assert config_reads(bad) == ["bad.py:1: snakemake.config", "bad.py:2: 'params.yaml'"]
+
+
+def modulefinder_closure(path: Path) -> set[str]:
+    """The same closure by another method: the standard library's bytecode scan."""
+    finder = modulefinder.ModuleFinder(path=[str(SRC)])
+    finder.run_script(str(path))
+    return {
+        str(Path(m.__file__).resolve().relative_to(SRC.resolve()))
+        for name, m in finder.modules.items()
+        if name.split(".")[0] == "lsm" and m.__file__
+    }
+
+
+@pytest.mark.parametrize("path", SCRIPTS + NOTEBOOKS, ids=lambda p: p.name)
+def test_code_inputs_are_the_import_closure(path: Path) -> None:
+    mine = {str(p.relative_to(SRC.resolve())) for p in import_closure([path], SRC)}
+    assert mine == modulefinder_closure(path)
+    if path.parent.name == "scripts":
+        assert "lsm/logs.py" in mine or path.name in ("run_notebook.py",)
+
+
+def rule_blocks() -> dict[str, str]:
+    blocks = {}
+    for path in RULE_FILES:
+        for block in re.split(r"(?m)^(?=rule \w+:)", path.read_text()):
+            match = re.match(r"rule (\w+):", block)
+            if match:
+                blocks[match.group(1)] = block
+    return blocks
+
+
+def test_every_rule_that_runs_code_takes_its_closure_as_input() -> None:
+    for name, block in rule_blocks().items():
+        script = re.search(r'script:\s*\n\s*"\.\./scripts/([\w.]+)"', block)
+        if not script:
+            continue
+        if name == "stability_world":  # a whole run of the workflow: all of src/lsm is its code
+            assert 'Path("src/lsm").rglob("*.py")' in block
+            continue
+        call = re.search(r"code=code_of\(([^)]*)\)", block)
+        assert call, f"rule {name} runs {script.group(1)} without its code as input"
+        files = re.findall(r'"([^"]+)"', call.group(1))
+        assert f"workflow/scripts/{script.group(1)}" in files, name
+        notebook = re.search(r'notebook="(notebooks/[\w.]+)"', block)
+        if notebook:
+            assert notebook.group(1) in files, name
+
+
+def test_dvc_stages_depend_on_every_key_they_can_read() -> None:
+    stages = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"]
+    assert stages["replicate"]["params"] == [{"params.yaml": None}]  # the whole file
+    assert stages["synthesize"]["params"] == ["synthetic"]
+    assert "src/lsm" in stages["replicate"]["deps"] and "src/lsm" in stages["synthesize"]["deps"]
+
+
+# -- dry runs on a finished tiny run ----------------------------------------------------------------
+def dry_run(repo: Path, configfiles: tuple[Path, ...] = ()) -> tuple[set[str], dict[str, set[str]], dict]:
+    """In-process dry run (Snakemake's API; a fresh process per run would cost seconds each): the
+    jobs that would run (by their first output), the jobs downstream of each, and each job's params
+    and files (inputs and outputs).
+    Reads Snakemake's DAG through its private attributes (Snakemake is pinned in the lock)."""
+    import os
+
+    from snakemake.api import SnakemakeApi
+    from snakemake.settings.types import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings
+
+    cwd = Path.cwd()
+    os.chdir(repo)
+    try:
+        with SnakemakeApi(OutputSettings(dryrun=True, quiet={"all"})) as api:
+            workflow = api.workflow(
+                resource_settings=ResourceSettings(cores=1),
+                config_settings=ConfigSettings(configfiles=[Path(c) for c in configfiles]),
+                snakefile=repo / "Snakefile",
+                workdir=repo,
+            )
+            dag_api = workflow.dag(DAGSettings())
+            dag_api.execute_workflow(executor="dryrun")
+            dag = dag_api.workflow_api._workflow.dag
+            name = {job: f"{job.rule.name}:{job.output[0] if job.output else ''}" for job in dag.jobs}
+            needrun = {name[job] for job in dag._needrun}
+            downstream = {name[job]: {name[d] for d in dag.depending[job]} for job in dag.jobs}
+            params = {
+                name[job]: (
+                    repr(dict(job.params.items())),
+                    repr(sorted(map(str, job.input))) + repr(sorted(map(str, job.output))),
+                )
+                for job in dag.jobs
+            }
+    finally:
+        os.chdir(cwd)
+    return needrun, downstream, params
+
+
+def closure_of(jobs: set[str], downstream: dict[str, set[str]]) -> set[str]:
+    """The jobs and every job downstream of them."""
+    seen, queue = set(jobs), list(jobs)
+    while queue:
+        for nxt in downstream.get(queue.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def finished(tiny_run: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """A copy of the finished tiny run that these tests may edit, and its jobs and params."""
+    from tests.conftest import finished_copy
+
+    repo = finished_copy(tiny_run, tmp_path_factory.mktemp("stale") / "repo")
+    needrun, downstream, params = dry_run(repo)
+    assert needrun == set(), "the tiny run is not complete"
+    return repo, {"downstream": downstream, "params": params}
+
+
+def importing_rules() -> dict[str, set[str]]:
+    """For each rule that runs code, the modules of src/lsm its script or notebook imports (found
+    by the standard library's modulefinder, independently of lsm.codegraph)."""
+    out = {}
+    for name, block in rule_blocks().items():
+        files = [REPO / "workflow" / "scripts" / s for s in re.findall(r'"\.\./scripts/([\w.]+)"', block)]
+        files += [REPO / n for n in re.findall(r'notebook="(notebooks/[\w.]+)"', block)]
+        if name == "stability_world":
+            continue  # a whole run of the workflow: every module
+        out[name] = set().union(*(modulefinder_closure(f) for f in files)) if files else set()
+    return out
+
+
+@pytest.mark.integration
+def test_editing_a_module_reruns_exactly_the_jobs_that_run_it(finished) -> None:
+    import os
+
+    repo, known = finished
+    rules = importing_rules()
+    for module in sorted((repo / "src" / "lsm").rglob("*.py")):
+        relative = str(module.relative_to(repo / "src"))
+        users = {job for job in known["downstream"] if relative in rules.get(job.split(":")[0], set())}
+        text, stat = module.read_text(), module.stat()
+        module.write_text(text + "\n# edited by tests/workflow/test_no_stale.py\n")
+        try:
+            needrun, _, _ = dry_run(repo)
+        finally:
+            module.write_text(text)
+            os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert users <= needrun, f"{relative}: not rerun: {sorted(users - needrun)[:5]}"
+        extra = needrun - closure_of(users, known["downstream"])
+        assert not extra, f"{relative}: rerun without importing it or depending on a job that does: {extra}"
+
+
+def leaves(data: dict, prefix: tuple[str, ...] = ()):
+    """Every leaf key of a nested mapping (a list is a leaf), with its value."""
+    for key, value in data.items():
+        if isinstance(value, dict) and value:
+            yield from leaves(value, (*prefix, key))
+        else:
+            yield (*prefix, key), value
+
+
+def schema_of(schema: dict, key: tuple[str, ...]) -> dict:
+    """The schema node of a dotted key (following $ref and additionalProperties)."""
+    node = schema
+    for part in key:
+        while "$ref" in node:
+            node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
+        node = node.get("properties", {}).get(part) or node.get("additionalProperties") or {}
+    while "$ref" in node:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+SPECIAL = {  # keys whose valid other values the schema cannot suggest
+    ("grid", "crs"): "EPSG:32639",
+    ("factors", "names"): ["elevation", "slope", "aspect", "twi", "spi", "dist_river"],
+    ("sampling", "buffer_m"): 300.0,
+    ("sampling", "patch_size"): 13,  # odd
+    ("models", "names"): ["cnn_lstm", "cnn", "svm", "rf"],
+    ("models", "schemes"): ["random", "spatial"],
+    ("models", "seeds"): [1, 2, 3],
+    ("models", "svm", "gamma"): 0.1,
+    ("models", "device"): "cpu",
+    ("synthetic", "crs"): "EPSG:32639",
+    ("stability", "preset"): "tiny",
+    ("synthetic", "preset"): "small",
+    ("mapping", "dates"): ["2018-03-01"],
+    ("evaluation", "ablation_schemes"): ["random", "spatial"],
+    ("realism", "references"): ["../elsewhere"],
+}
+
+
+def changed_value(key: tuple[str, ...], value, node: dict):
+    """A valid value of ``key`` other than ``value``, from its schema."""
+    if key in SPECIAL:
+        return SPECIAL[key]
+    kinds = node.get("type", [])
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if "enum" in node:
+        return next(v for v in node["enum"] if v != value)
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int) and "integer" in kinds:
+        top = node.get("maximum", value + 2)
+        return value + 1 if value + 1 <= top else value - 1
+    if isinstance(value, float | int):
+        new = value * 0.9 if value else 0.1
+        return round(new, 6)
+    if isinstance(value, list) and value and all(isinstance(v, int | float) for v in value):
+        return [*value[:-1], value[-1] * 2 if value[-1] else 1]
+    if isinstance(value, list):  # choices of a search space
+        return value[:-1] if len(value) > 1 else value * 2
+    if isinstance(value, str) and node.get("pattern", "").startswith("^[0-9]{4}"):
+        return "2014-01-02" if value != "2014-01-02" else "2014-01-03"
+    raise ValueError(f"no changed value for {'.'.join(key)}={value!r}")
+
+
+# Keys that no job of the tiny study's default target reads, and why.
+READ_BY_NO_JOB = {
+    "stability": "only the separate stability target reads it",
+    "synthetic.presets": "only the chosen preset is read (the others are left out of the rule's params)",
+    "realism.references": "the test copy has no reference study beside it, so none is read",
+}
+
+
+RECORD_THE_CONFIGURATION = {"provenance", "provenance_table", "all"}
+
+
+def read_by_no_job(key: tuple[str, ...], chosen_preset: str) -> bool:
+    dotted = ".".join(key)
+    if dotted.startswith("synthetic.presets.") and key[2] == chosen_preset:
+        return False
+    return any(dotted == k or dotted.startswith(k + ".") for k in READ_BY_NO_JOB)
+
+
+@pytest.mark.integration
+def test_every_key_reruns_the_jobs_that_declare_it_and_no_other(finished, tmp_path: Path) -> None:
+    """For every leaf key of params.yaml, a valid other value: every job whose declared params change
+    reruns (with what depends on it), no other job does, and every key some job reads changes some
+    job's params or the jobs themselves."""
+    from lsm.config import validate_config
+
+    repo, known = finished
+    config = yaml.safe_load((repo / "params.yaml").read_text())
+    schema = yaml.safe_load((REPO / "workflow" / "schemas" / "params.schema.yaml").read_text())
+    for key, value in leaves(config):
+        if key == ("study",) or key == ("synthetic", "name"):
+            continue  # another study: every job is new (it has no results yet), nothing to compare
+        new = changed_value(key, value, schema_of(schema, key))
+        override: dict = {}
+        node = override
+        for part in key[:-1]:
+            node = node.setdefault(part, {})
+        node[key[-1]] = new
+        merged = yaml.safe_load(yaml.safe_dump(config))
+        target = merged
+        for part in key[:-1]:
+            target = target[part]
+        target[key[-1]] = new
+        validate_config(merged, source=f"changed {'.'.join(key)}")
+        path = tmp_path / "override.yaml"
+        path.write_text(yaml.safe_dump(override))
+        needrun, downstream, params = dry_run(repo, (path,))
+        old = known["params"]
+        changed = {job for job, (p, _) in params.items() if job in old and old[job][0] != p}
+        inputs = {job for job, (_, i) in params.items() if job in old and old[job][1] != i}
+        new_jobs = set(params) - set(old)
+        dotted = ".".join(key)
+        assert changed <= needrun, f"{dotted}: params changed but not rerun: {sorted(changed - needrun)[:3]}"
+        explained = closure_of(changed | inputs | new_jobs, downstream)
+        assert needrun <= explained, f"{dotted}: rerun without a reason: {sorted(needrun - explained)[:3]}"
+        rules = {job.split(":")[0] for job in needrun}
+        if read_by_no_job(key, config["synthetic"]["preset"]):
+            # only the folders' provenance, which records the digest of the whole configuration
+            assert rules <= RECORD_THE_CONFIGURATION, f"{dotted}: read by no job, yet {sorted(rules)} rerun"
+        else:
+            assert rules - RECORD_THE_CONFIGURATION, f"{dotted}: no job but the provenance declares it"

@@ -1,0 +1,121 @@
+"""A real public study that no one here wrote runs end to end: the default target and the report.
+
+``../shared/real/ecuador_sanfrancisco`` (CC0; a 10 m DEM of the Reserva Biologica San Francisco in
+southern Ecuador, 175 undated landslide points, the area where they were mapped and the authors' own
+absence points; nothing else) is read in place through a symbolic link, with nothing in its folder
+changed and no setting overridden but the study's name and the number of seeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from lsm.publish.artefacts import load_manifest
+from tests.conftest import ECUADOR, REPO, copy_repo, require_real_study, require_tool, run
+
+pytestmark = pytest.mark.integration
+ARTEFACTS = load_manifest(REPO / "workflow" / "manifest.yaml", REPO)
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def ecuador(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository that ran the default target and the report on the real study."""
+    require_real_study(ECUADOR)
+    before = digest(ECUADOR)
+    repo = copy_repo(tmp_path_factory.mktemp("ecuador"), tiny=False)
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    params["study"] = ECUADOR.name
+    params["models"]["seeds"] = [1, 2]  # two seeds keep CI within its time; the default is five
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    (repo / "data" / "raw").mkdir(parents=True, exist_ok=True)
+    (repo / "data" / "raw" / ECUADOR.name).symlink_to(ECUADOR.resolve(), target_is_directory=True)
+    run(["snakemake", "--cores", "2"], repo)
+    run(["snakemake", "--report", f"results/{ECUADOR.name}/report.html"], repo)
+    assert digest(ECUADOR) == before, "the workflow changed the study's own files"
+    return repo / "results" / ECUADOR.name
+
+
+def test_the_plan_takes_what_the_study_has_and_says_why_it_skips_the_rest(ecuador: Path) -> None:
+    plan = json.loads((ecuador / "plan.json").read_text())
+    assert plan["factors"] == ["elevation", "slope", "aspect", "twi", "spi", "dist_river"]
+    assert plan["omitted_factors"]["dist_road"] == "the study has no roads.gpkg"
+    assert not plan["temporal"] and plan["temporal_skip_reason"] == "the study has no rainfall.nc"
+    assert set(plan["skipped_models"]) == {"cnn_lstm", "lstm"} and plan["schemes"] == ["random", "spatial"]
+    assert set(plan["skipped_artefacts"]) == {"fig03_forcing_series", "tab04_verdict_stability"}
+    assert plan["skipped_artefacts"]["fig03_forcing_series"] == (
+        "the study has neither rainfall.nc nor reservoir_levels.csv"
+    )
+    assert "separate stability target" in plan["skipped_artefacts"]["tab04_verdict_stability"]
+    summary = json.loads((ecuador / "samples" / "summary.json").read_text())
+    assert summary["omitted_factors"] == plan["omitted_factors"]
+    assert summary["landslides_in_inventory"] == 175
+    assert summary["positives"] + sum(summary["landslides_left_out"].values()) == 175
+    assert summary["buffer_reason"].startswith("auto")
+
+
+def test_every_artefact_the_study_supports_and_the_report_exist(ecuador: Path) -> None:
+    plan = json.loads((ecuador / "plan.json").read_text())
+    for artefact in ARTEFACTS:
+        made = [Path(p) for p in artefact.products(str(ecuador))]
+        if artefact.id in plan["skipped_artefacts"]:
+            assert not any(p.exists() for p in made), artefact.id
+        else:
+            assert all(p.is_file() and p.stat().st_size > 0 for p in made), artefact.id
+    report = ecuador / "report.html"
+    assert report.stat().st_size > 100_000
+    require_tool("chromium", "chromium-browser")
+    from lsm.publish.browser import check_report
+
+    seen = check_report(report)
+    assert seen.app_rendered and not seen.broken_images and not seen.unlinked and not seen.errors
+
+
+def test_negatives_stay_on_mapped_ground_and_splits_keep_their_fraction(ecuador: Path) -> None:
+    samples = gpd.read_file(ecuador / "samples" / "samples.gpkg")
+    mapped = gpd.read_file(ECUADOR / "mapped_area.gpkg").to_crs(samples.crs).union_all()
+    negatives = samples[samples["label"] == 0]
+    assert negatives.within(mapped.buffer(1.0)).all()
+    splits = samples[["sample_id", "label"]].merge(
+        pd.read_csv(ecuador / "samples" / "splits.csv"), on="sample_id"
+    )
+    for scheme in ("random", "spatial"):
+        used = splits[splits[scheme] != "buffer"]
+        for part in (used, used[used["label"] == 1]):
+            assert abs((part[scheme] == "test").mean() - 0.3) <= 0.05, scheme
+
+
+def test_tables_label_kerman_and_score_the_authors_absences(ecuador: Path) -> None:
+    tab01 = pd.read_csv(ecuador / "tables" / "tab01_performance.csv")
+    assert "Teng et al. 2026 (Kerman)" in tab01.columns
+    assert f"ours: {ECUADOR.name}, spatial" in tab01.columns
+    absences = tab01[tab01["metric"] == "auc vs the study's own absences"]
+    assert set(absences["model"]) == {"CNN (standalone)", "SVM", "DT", "RF", "MLP"}
+    values = absences[f"ours: {ECUADOR.name}, random"].str.split(" ").str[0].astype(float)
+    assert (values > 0.5).all() and (values <= 1.0).all()
+    assert tab01["note"].fillna("").str.contains("only 2 seed").any()
+    claims = pd.read_csv(ecuador / "tables" / "tab02_claims.csv")
+    assert (claims["verdict_random"] == "cannot be tested").all()
+    assert claims["evidence_random"].str.contains("the study has no rainfall.nc").all()
+
+
+def test_maps_count_only_the_surveyed_ground(ecuador: Path) -> None:
+    shares = pd.read_csv(ecuador / "metrics" / "map_class_shares.csv")
+    assert shares["surveyed_only"].all()
+    for model, g in shares.groupby("model"):
+        assert np.isclose(g["share_percent"].sum(), 100.0), model
+        # the mapped area is 9.58 km2 of the 15.9 km2 DEM: shares count only the former
+        assert 8.5 < g["area_km2"].sum() < 10.5, model
