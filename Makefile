@@ -35,8 +35,9 @@ replicate: $(STAMP)  ## Full replication of the default study: runs, figures, ta
 	@echo "make: outputs are in $(STUDY_RESULTS)/ (figures/, tables/, metrics/, notebooks/, ...), the report in $(STUDY_RESULTS)/report.html"
 	@if [ -n "$(PAPER_TARGET)" ]; then echo "make: manuscript in $(STUDY_RESULTS)/paper.pdf"; else echo "make: latexmk not found, manuscript skipped (Debian: apt-get install latexmk texlive-latex-extra texlive-fonts-recommended lmodern)"; fi
 
-lint: $(STAMP)  ## ruff, snakefmt --check and snakemake --lint
+lint: $(STAMP)  ## ruff, mypy (src/lsm), snakefmt --check and snakemake --lint
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/ruff format --check src tests benchmarks workflow/scripts notebooks
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint

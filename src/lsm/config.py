@@ -6,7 +6,7 @@ one line naming the key, because a silent typo in a parameter would quietly chan
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ def _describe(error: jsonschema.ValidationError) -> tuple[str, str, str]:
     if error.validator == "type":
         wanted = error.validator_value
         wanted = wanted if isinstance(wanted, list) else [wanted]
-        names = " or ".join(_TYPE_NAMES.get(w, w) for w in wanted)
+        names = " or ".join(_TYPE_NAMES.get(w) or str(w) for w in wanted)
         return key, f"must be {names}, got {error.instance!r}", f"set '{key}' to {names}"
     if error.validator == "enum":
         choices = ", ".join(map(str, error.validator_value))
@@ -74,7 +74,7 @@ def _alternative(schema: dict[str, Any]) -> str:
         return repr(schema["const"])
     kinds = schema.get("type", "value")
     kinds = kinds if isinstance(kinds, list) else [kinds]
-    return " or ".join(_TYPE_NAMES.get(k, k) for k in kinds)
+    return " or ".join(_TYPE_NAMES.get(k) or str(k) for k in kinds)
 
 
 def validate_config(
@@ -177,7 +177,7 @@ def _check_consistency(config: Mapping[str, Any], source: str) -> None:
         )
 
 
-def load_config(path: str | Path, overrides: list[str | Path] = ()) -> dict[str, Any]:
+def load_config(path: str | Path, overrides: Sequence[str | Path] = ()) -> dict[str, Any]:
     """Load ``params.yaml`` plus override files (merged recursively, like Snakemake's --configfile)."""
     config = read_yaml(path) or {}
     for override in overrides:

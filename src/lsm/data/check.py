@@ -9,6 +9,7 @@ temporal models run), from the same run plan the workflow uses (:mod:`lsm.plan`)
 
 from __future__ import annotations
 
+from functools import partial
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,7 +80,7 @@ def check_study(study_dir: str | Path, config: dict[str, Any]) -> StudyCheck:
         return report  # everything else lies on the DEM's grid
     for name, (method, args) in READERS.items():
         if files.has(name) and not (name == "landuse.gpkg" and files.has("landuse.tif")):
-            report.attempt(lambda method=method, args=args: getattr(study, method)(*args))
+            report.attempt(partial(getattr(study, method), *args))
     if files.has("reservoirs.gpkg") and not files.has("reservoir_levels.csv"):
         report.problems.append(
             f"{study.path('reservoirs.gpkg')}: reservoirs without levels. Fix: add reservoir_levels.csv "

@@ -178,7 +178,7 @@ def negative_mix(settings: SamplingSettings, days: DayRange | None) -> dict[str,
 def propose_negative(
     kind: str,
     positives: pd.DataFrame,
-    candidates: tuple[np.ndarray, np.ndarray],
+    candidates: tuple[np.ndarray, ...],
     days: DayRange | None,
     settings: SamplingSettings,
     rng: np.random.Generator,
@@ -187,6 +187,7 @@ def propose_negative(
     if kind == "same_place":
         source = positives.iloc[int(rng.integers(len(positives)))]
         row, col = int(source["row"]), int(source["col"])
+        assert days is not None, "same-place negatives need dated landslides (see negative_mix)"
         day = days.same_season(int(source["day"]), settings.season_days, rng)
         return None if day is None else (row, col, day)
     i = int(rng.integers(candidates[0].size))
@@ -264,6 +265,7 @@ def extract_patches(
 
 def nearest_reservoir(series: Series, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Index (into series.reservoirs) of the reservoir nearest to each point."""
+    assert series.reservoirs is not None, "a study with reservoir levels has reservoirs"
     if len(series.reservoirs) == 1:  # nothing to choose (and maps call this for millions of pixels)
         return np.zeros(len(np.atleast_1d(x)), dtype=int)
     points = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=series.reservoirs.crs)
@@ -284,6 +286,7 @@ def build_sequences(
     features = [r[:, 1:], np.diff(r, axis=1)]
     names = ["rain_mm", "rain_change_mm"]
     if reservoir is not None:
+        assert series.levels is not None, "reservoirs come with their levels (read_series)"
         levels = series.levels.to_numpy(dtype="float64")
         lv = levels[take, reservoir[:, None]]
         features += [lv[:, 1:], np.diff(lv, axis=1)]
@@ -418,7 +421,7 @@ def build_samples(
     inventory = positives.inventory
     on_grid = inventory["left_out"] != OUTSIDE_DEM
     event_xy = np.column_stack([inventory.geometry.x, inventory.geometry.y])[on_grid.to_numpy()]
-    event_days = series.rain.dates.get_indexer(inventory.loc[on_grid, "date"]) if temporal else None
+    event_days = series.rain.dates.get_indexer(inventory.loc[on_grid, "date"]) if series is not None else None
     gaps = gaps_to_landslides(stack.grid, event_xy, candidates)
     buffer_m, buffer_reason = settings.buffer_metres(
         stack.grid.cell, float(np.median(gaps)) if gaps.size else 0.0
@@ -492,7 +495,8 @@ def sample_arrays(
     if "landuse" in stack.names:
         tabular.append(stack.band("landuse")[rows, cols][:, None])
         tab_names.append("landuse_code")
-    sequences, seq_names = None, []
+    sequences: np.ndarray | None = None
+    seq_names: list[str] = []
     if series is not None:
         days = table["day"].to_numpy()
         x, y = stack.grid.xy(rows, cols)

@@ -399,7 +399,7 @@ def retrained_ablation(
     like every comparison (seed-mean DeLong, cluster bootstrap)."""
     from lsm.plan import ABLATION_VARIANTS
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     if variants.empty:
         return pd.DataFrame(rows)
     both = Runs(pd.concat([runs.table, variants], ignore_index=True), runs.root)
@@ -506,12 +506,12 @@ def roc_bands(runs: Runs) -> pd.DataFrame:
     """Mean ROC curve over seeds with its range, on a fixed false-positive-rate grid."""
     rows = []
     for (scheme, model), _ in runs.table.groupby(["scheme", "model"], sort=False):
-        curves = []
+        per_seed = []
         for seed in runs.seeds(scheme, model):
             pred = runs.predictions(scheme, model, seed)
             fpr, tpr, _ = roc_curve(pred["label"], pred["probability"])
-            curves.append(np.interp(FPR_GRID, fpr, tpr))
-        curves = np.array(curves)
+            per_seed.append(np.interp(FPR_GRID, fpr, tpr))
+        curves = np.array(per_seed)
         rows += [
             {
                 "scheme": scheme,

@@ -60,8 +60,8 @@ def feature_groups(
         if not seq:
             continue
         prefix = SERIES_TABULAR_PREFIX[name]
-        tab = tuple(i for i, c in enumerate(tabular) if c.startswith(prefix) and c not in channels)
-        groups.append(FeatureGroup(name, "series", (), tab, seq))
+        columns = tuple(i for i, c in enumerate(tabular) if c.startswith(prefix) and c not in channels)
+        groups.append(FeatureGroup(name, "series", (), columns, seq))
     return groups
 
 
@@ -77,7 +77,7 @@ def permute(inputs: SampleInputs, group: FeatureGroup, order: np.ndarray) -> Sam
         tabular[:, cols] = inputs.tabular[order][:, cols]
     if group.sequence and sequences is not None:
         feats = list(group.sequence)
-        sequences[:, :, feats] = inputs.sequences[order][:, :, feats]
+        sequences[:, :, feats] = np.asarray(inputs.sequences)[order][:, :, feats]
     return SampleInputs(patches, sequences, tabular)
 
 

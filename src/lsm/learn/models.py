@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import torch
@@ -124,13 +124,14 @@ class LandslideNet(nn.Module):
         lstm_in = sequence_features + (channels if kind == "lstm" else 0)
         self.lstm = LSTMBranch(lstm_in, settings.lstm_hidden) if kind in ("cnn_lstm", "lstm") else None
         width = (self.cnn.out_features if self.cnn else 0) + (self.lstm.out_features if self.lstm else 0)
-        self.head = head(width, settings.dense_units, settings.dropout)
+        self.head: nn.Sequential = head(width, settings.dense_units, settings.dropout)
 
     def forward(self, patches: torch.Tensor, sequences: torch.Tensor | None) -> torch.Tensor:
         parts = []
         if self.cnn is not None:
             parts.append(self.cnn(patches))
         if self.lstm is not None:
+            assert sequences is not None, "an LSTM branch needs sequences"
             seq = sequences
             if self.kind == "lstm":
                 r = patches.shape[-1] // 2
@@ -226,6 +227,10 @@ def count_parameters(model: nn.Module) -> int:
     return int(sum(p.numel() for p in model.parameters()))
 
 
+@overload
+def to_tensor(array: np.ndarray, device: torch.device) -> torch.Tensor: ...
+@overload
+def to_tensor(array: None, device: torch.device) -> None: ...
 def to_tensor(array: np.ndarray | None, device: torch.device) -> torch.Tensor | None:
     return (
         None

@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
+from torch import nn
 
 from lsm.data.sampling import sequence_summaries
 from lsm.data.splits import Normaliser
@@ -67,7 +68,7 @@ class Ensemble:
         if (run_dir / "model.pt").exists():
             net, normaliser, architecture = load_torch_run(run_dir, self.device)
             # Channels-last convolutions run about twice as fast on CPUs (same numbers to 1e-7).
-            net = net.to(memory_format=torch.channels_last)
+            net = net.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # torch's stubs lack it
             return Member(architecture["kind"], normaliser, net=net)
         metrics = json.loads((run_dir / "metrics.json").read_text())
         kind = metrics["model"]
@@ -120,11 +121,12 @@ class Ensemble:
         """The head's first layer is linear, so each branch's share of it is computed where it is
         cheapest: per pixel for the CNN, once per distinct sequence for the CNN-LSTM's LSTM."""
         net, norm = member.net, member.normaliser
+        assert net is not None, "a torch member has its network"
         channels = (window.channels - norm.patch_mean[:, None, None]) / norm.patch_std[:, None, None]
         channels = np.nan_to_num(channels, nan=0.0).astype("float32")  # NaN pixels never reach `fits`
         r = window.radius
         flat = np.flatnonzero(window.fits)
-        first, rest = net.head[0], net.head[1:]
+        first, rest = cast(nn.Linear, net.head[0]), net.head[1:]
         weights = first.weight
         pre = first.bias.expand(len(flat), -1)
         used = 0
@@ -136,6 +138,7 @@ class Ensemble:
             pre = pre + per_pixel @ weights[:, :width].T
             used = width
         if net.lstm is not None:
+            assert window.unique_sequences is not None and window.sequence_index is not None
             sequences = to_tensor(norm.sequences(window.unique_sequences), self.device)
             inverse = torch.as_tensor(window.sequence_index.ravel()[flat])
             lstm_weights = weights[:, used : used + net.lstm.out_features]
@@ -181,6 +184,7 @@ class MapWindow:
         if self.landuse_code is not None:
             values["landuse_code"] = self.landuse_code[rows, cols]
         if self.unique_sequences is not None:
+            assert self.sequence_names is not None and self.sequence_index is not None
             summaries, summary_names = sequence_summaries(self.unique_sequences, self.sequence_names)
             index = self.sequence_index[rows, cols]
             values.update({name: summaries[index, j] for j, name in enumerate(summary_names)})

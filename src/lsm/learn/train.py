@@ -225,6 +225,7 @@ def _fit_torch(
             on_epoch(epoch, val_auc)
         if stopping.should_stop(epoch, val_loss, model):
             break
+    assert stopping.best_state is not None, "at least one epoch ran"
     model.load_state_dict(stopping.best_state)
     return stopping.best_epoch, pd.DataFrame(rows)
 
@@ -321,6 +322,7 @@ def run_training(
     split = splits[scheme].to_numpy()
     out_dir = Path(out_dir)
     if model in ABLATION_VARIANTS:  # the CNN-LSTM on one series' window totals only
+        assert samples.sequences is not None, "the ablation variants exist only with series (lsm.plan)"
         sequences = window_totals_only(samples.sequences, samples.sequence_names, ABLATION_VARIANTS[model])
         samples = replace(samples, sequences=sequences)
     if model in TORCH_MODELS or model in ABLATION_VARIANTS:
@@ -387,7 +389,7 @@ def save_torch_model(
 
 def save_normaliser(out_dir: Path, normaliser: Normaliser) -> None:
     with atomic_path(Path(out_dir) / "normaliser.npz") as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, **normaliser.to_arrays())
+        np.savez(fh, **normaliser.to_arrays())  # type: ignore[arg-type]  # numpy's stubs: keywords are arrays
 
 
 def load_torch_run(

@@ -180,7 +180,7 @@ def contrast_job(
 
     temporal = date_label != "static"
     series, day, iso = reference_day(study_dir, date_label, window_days, temporal)
-    forcing = WindowForcing(series, day, window_days) if series is not None else None
+    forcing = WindowForcing(series, day, window_days) if series is not None and day is not None else None
     layers = map_layers(classes_tif, factors_tif, forcing, reach_m)
     with rasterio.open(classes_tif) as src:
         block_m = CLUSTER_PATCHES * patch_size * abs(src.res[0])

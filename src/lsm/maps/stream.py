@@ -8,7 +8,7 @@ import logging
 import math
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,7 +156,7 @@ class SurveyedArea:
 
 
 def assemble(
-    tile_tifs: list[str | Path],
+    tile_tifs: Sequence[str | Path],
     grid_height: int,
     events: pd.DataFrame,
     method: str,

@@ -112,7 +112,7 @@ class Artefact:
 MADE_BY = re.compile(r"\s*Made by\s+``[^`]+``\.?\s*$")
 
 
-def _check_entry(raw: object, index: int, source: Path) -> dict[str, str]:
+def _check_entry(raw: object, index: int, source: Path) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise InputError(source, f"entry {index + 1} is not a mapping", "write '- id: ...' entries")
     unknown = set(raw) - FIELDS

@@ -109,7 +109,7 @@ def _label(model: str) -> str:
     return latex_escape(LABELS.get(model, model))
 
 
-def macros(inputs: Mapping[str, Path | None], config: Mapping[str, Any], study: str) -> Macros:
+def macros(inputs: Mapping[str, Any], config: Mapping[str, Any], study: str) -> Macros:
     """Every number of the manuscript's text, from the workflow's outputs (see the `paper_macros`
     rule for ``inputs``) and the configuration; what a study lacks reads "n/a"."""
     from lsm.plan import ALL_MODELS, SCHEMES
@@ -119,7 +119,7 @@ def macros(inputs: Mapping[str, Path | None], config: Mapping[str, Any], study: 
     # Every scheme and model the manuscript may name; those a study lacks read "n/a".
     schemes = list(dict.fromkeys([*config["models"]["schemes"], *SCHEMES]))
     models = list(dict.fromkeys([*config["models"]["names"], *ALL_MODELS]))
-    truth_file = inputs.get("truth")
+    truth_file: Any = inputs.get("truth")  # a path, or nothing (an empty list) for a real study
     m.flags["Synthetic"] = bool(truth_file) and Path(truth_file).is_file()
     paper_macros(m, reported)
     judging_macros(m, config)
@@ -138,7 +138,7 @@ def macros(inputs: Mapping[str, Path | None], config: Mapping[str, Any], study: 
     return m
 
 
-def tuning_macros(m: Macros, inputs: Mapping[str, Path | None]) -> None:
+def tuning_macros(m: Macros, inputs: Mapping[str, Any]) -> None:
     """How many verdicts tuning changes (tab06), where the run tuned its models."""
     table = _read_csv(inputs.get("claims_both_ways"))
     m.add(str(int(table["changed"].sum())) if not table.empty else NOT_AVAILABLE, "NumClaimsChangedByTuning")
@@ -178,7 +178,7 @@ def judging_macros(m: Macros, config: Mapping[str, Any]) -> None:
 
 
 def protocol_macros(
-    m: Macros, inputs: Mapping[str, Path | None], config: Mapping[str, Any], study: str, schemes: list[str]
+    m: Macros, inputs: Mapping[str, Any], config: Mapping[str, Any], study: str, schemes: list[str]
 ) -> None:
     """The study, its grid, the samples, the splits and the models' settings."""
     sampling, torch_cfg = config["sampling"], config["models"]["torch"]
@@ -215,7 +215,7 @@ def protocol_macros(
     sample_macros(m, inputs, schemes)
 
 
-def sample_macros(m: Macros, inputs: Mapping[str, Path | None], schemes: list[str]) -> None:
+def sample_macros(m: Macros, inputs: Mapping[str, Any], schemes: list[str]) -> None:
     """What sampling and splitting did (samples/summary.json, balance.csv, splits.json)."""
     summary = json.loads(Path(inputs["samples_summary"]).read_text())
     negatives = sum(summary.get("negatives_by_kind", {}).values())
@@ -260,9 +260,9 @@ def sample_macros(m: Macros, inputs: Mapping[str, Path | None], schemes: list[st
     m.add(str(len(skipped.get("models", {}))), "NumSkippedModels")
 
 
-def synthetic_macros(m: Macros, inputs: Mapping[str, Path | None]) -> None:
+def synthetic_macros(m: Macros, inputs: Mapping[str, Any]) -> None:
     """Facts of the generated study (truth/summary.json) and its realism report."""
-    truth_file = inputs.get("truth")
+    truth_file: Any = inputs.get("truth")  # a path, or nothing (an empty list) for a real study
     truth = json.loads(Path(truth_file).read_text()) if truth_file and Path(truth_file).is_file() else {}
     for key, name in (
         ("years", "SynthYears"),
@@ -277,14 +277,14 @@ def synthetic_macros(m: Macros, inputs: Mapping[str, Path | None]) -> None:
     m.add(number(None if rate is None else 100 * rate, 0), "SynthDetectionPercent")
 
 
-def realism_macros(m: Macros, inputs: Mapping[str, Path | None]) -> None:
+def realism_macros(m: Macros, inputs: Mapping[str, Any]) -> None:
     """The study's realism beside the first reference study and the published ranges."""
     from lsm.data.realism import literature_ranges, metric_value
 
     path, ranges_path = inputs.get("realism"), inputs.get("realism_ranges")
     realism = json.loads(Path(path).read_text()) if path and Path(path).is_file() else {}
     study = realism.get("study", {})
-    reference = next(iter(realism.get("references", {}).values()), {})
+    reference: dict[str, Any] = next(iter(realism.get("references", {}).values()), {})
     ranges = literature_ranges(ranges_path)["metrics"] if ranges_path else {}
 
     def value(report: dict, key: str, scale: float = 1.0, digits: int = 2) -> str:
@@ -303,12 +303,10 @@ def realism_macros(m: Macros, inputs: Mapping[str, Path | None]) -> None:
         ("area_share_hazard_90", "RangeHazardNinety", 100, 0),
     ):
         entry = ranges.get(key)
-        low, high = entry["range"] if entry else (None, None)
-        text = (
-            NOT_AVAILABLE
-            if entry is None
-            else f"{number(scale * low, digits)}--{number(scale * high, digits)}"
-        )
+        text = NOT_AVAILABLE
+        if entry is not None:
+            low, high = entry["range"]
+            text = f"{number(scale * low, digits)}--{number(scale * high, digits)}"
         m.add(text, name)
 
 
@@ -326,7 +324,7 @@ class Results:
     absences: pd.DataFrame
 
     @classmethod
-    def read(cls, inputs: Mapping[str, Path | None]) -> Results:
+    def read(cls, inputs: Mapping[str, Any]) -> Results:
         names = (
             "summary",
             "comparisons",
@@ -359,16 +357,16 @@ def performance_macros(m: Macros, results: Results, scheme: str, models: list[st
             else absences
         )
         m.add(number(None if part.empty else float(part["auc_absences"].mean())), "AbsenceAuc", scheme, model)
-    aucs = {model: results.stat(scheme, model, "auc") for model in models}
-    aucs = {k: float(v["mean"]) for k, v in aucs.items() if v is not None}
+    stats = {model: results.stat(scheme, model, "auc") for model in models}
+    aucs = {k: float(v["mean"]) for k, v in stats.items() if v is not None}
     baselines = {k: v for k, v in aucs.items() if k != "cnn_lstm"}
-    best = max(baselines, key=baselines.get) if baselines else None
+    best = max(baselines, key=baselines.__getitem__) if baselines else None
     m.add(_label(best) if best else NOT_AVAILABLE, "BestBaseline", scheme)
-    m.add(number(baselines.get(best)), "BestBaselineAuc", scheme)
-    top = max(aucs, key=aucs.get) if aucs else None
+    m.add(number(baselines[best] if best else None), "BestBaselineAuc", scheme)
+    top = max(aucs, key=aucs.__getitem__) if aucs else None
     m.add(_label(top) if top else NOT_AVAILABLE, "TopModel", scheme)
     traditional = {k: v for k, v in aucs.items() if k in TRADITIONAL}
-    best_t = max(traditional, key=traditional.get) if traditional else None
+    best_t = max(traditional, key=traditional.__getitem__) if traditional else None
     m.add(_label(best_t) if best_t else NOT_AVAILABLE, "BestTraditional", scheme)
     gain = aucs["cnn_lstm"] - traditional[best_t] if best_t and "cnn_lstm" in aucs else None
     m.add(number(None if gain is None else 100 * gain, 1, sign=True), "GainPoints", scheme)
@@ -464,7 +462,7 @@ def _grid(factors: Path | None) -> dict[str, float]:
         }
 
 
-def _map_macros(m: Macros, inputs: Mapping[str, Path | None], models: list[str]) -> None:
+def _map_macros(m: Macros, inputs: Mapping[str, Any], models: list[str]) -> None:
     """Class shares, rate-curve AUCs and importance of the maps (first reference date)."""
     shares = _read_csv(inputs.get("map_shares"))
     summary = _read_csv(inputs.get("map_summary"))

@@ -93,10 +93,7 @@ def axis_problems(fig: plt.Figure) -> list[str]:
     brackets ("(dimensionless)", "(share)", "(count)" for pure numbers). Colour bars count too.
     """
     fig.canvas.draw()
-    shared = {
-        "x": fig._supxlabel.get_text() if getattr(fig, "_supxlabel", None) else "",
-        "y": fig._supylabel.get_text() if getattr(fig, "_supylabel", None) else "",
-    }
+    shared = {"x": fig.get_supxlabel(), "y": fig.get_supylabel()}
     problems = []
     for index, ax in enumerate(fig.axes):
         if not ax.axison:
@@ -343,7 +340,7 @@ def _mark_landslides(
                 transform=ax.get_xaxis_transform(),
                 color=TRIGGER_COLOURS.get(trigger, "#F0E442"),
                 lw=0.8,
-                label=f"landslide ({trigger})" if ax is legend_ax else None,
+                label=f"landslide ({trigger})" if ax is legend_ax else "_nolegend_",
             )
 
 
@@ -414,9 +411,9 @@ def factor_panels(factors_tif: str | Path) -> plt.Figure:
             bar = fig.colorbar(image, ax=ax, shrink=0.8, ticks=codes)
             bar.ax.set_yticklabels(stack.landuse_classes["name"], fontsize=5)
         else:
-            cmap = "twilight" if name == "aspect" else "viridis"
+            colours = "twilight" if name == "aspect" else "viridis"
             lo, hi = np.nanpercentile(values, [1, 99])
-            image = ax.imshow(values, extent=extent, cmap=cmap, vmin=lo, vmax=hi)
+            image = ax.imshow(values, extent=extent, cmap=colours, vmin=lo, vmax=hi)
             fig.colorbar(image, ax=ax, shrink=0.8).set_label(f"({units})", fontsize=6)
         ax.set_title(name, fontsize=8)
         ax.tick_params(labelsize=5)

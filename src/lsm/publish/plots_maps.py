@@ -63,6 +63,7 @@ def susceptibility_maps(maps: dict[str, str], date: str) -> plt.Figure:
         values, extent = read_preview(path)
         image = ax.imshow(values, extent=extent, cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
         _map_axes(ax, short_label(model))
+    assert image is not None, "no maps to draw"
     first = axes[0]
     add_north_arrow(first)
     add_scale_bar(first, extent[1] - extent[0])
@@ -86,6 +87,7 @@ def class_maps(maps: dict[str, str], shares: pd.DataFrame, reported_percent: dic
         values[values == 0] = np.nan
         ax.imshow(values, extent=extent, cmap=cmap, norm=norm, interpolation="nearest")
         _map_axes(ax, short_label(model))
+    assert extent is not None, "no maps to draw"
     add_north_arrow(axes[0])
     add_scale_bar(axes[0], extent[1] - extent[0])
     bars = axes[len(maps)]

@@ -12,6 +12,7 @@ import textwrap
 from typing import Any
 
 import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
 
 from lsm.data.realism import metric_value
 from lsm.publish.plots import FULL_WIDTH_IN, PALETTE, apply_style
@@ -36,7 +37,7 @@ def realism_figure(reports: dict[str, dict[str, Any]], ranges: dict[str, Any]) -
             ax.tick_params(axis="y", labelleft=False)  # the study names stand once per row
     for ax in axes.ravel()[len(metrics) :]:
         ax.set_axis_off()
-    handles = [
+    handles: list[Artist] = [
         plt.Line2D([], [], marker="o", linestyle="", color=PALETTE[i % len(PALETTE)], label=name)
         for i, name in enumerate(names)
     ]

@@ -18,6 +18,7 @@ import json
 import platform
 import subprocess
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,10 @@ def summary_table(manifests: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _package_version(manifest: Mapping[str, Any], package: str) -> str | None:
+    return manifest.get("packages", {}).get(package)
+
+
 def _grouped(manifests: list[Mapping[str, Any]], value: Callable[[Mapping[str, Any]], Any]) -> str:
     """One value if every folder agrees, else each value with the folders that have it."""
     groups: dict[str, list[str]] = {}
@@ -207,7 +212,7 @@ def provenance_tex(manifests: Iterable[Mapping[str, Any]]) -> str:
     macros.add("SHA-256", "ProvDigestName")
     macros.add(latex_escape(_grouped(manifests, lambda m: m["python"])), "ProvPython")
     for package, name in (("torch", "Torch"), ("scikit-learn", "Sklearn"), ("snakemake", "Snakemake")):
-        version = _grouped(manifests, lambda m, package=package: m.get("packages", {}).get(package))
+        version = _grouped(manifests, partial(_package_version, package=package))
         macros.add(latex_escape(version), "ProvVersion", name)
     macros.add(latex_escape(", ".join(m["folder"] for m in manifests)), "ProvFolders")
     return macros.tex("the provenance.json of every results folder", rule="paper_provenance")

@@ -182,6 +182,8 @@ def place_reservoir(
             best = (score, lake, full, float(dem.flat[idx]) + 0.3 * dam_height, idx)
         if 0.005 < share < 0.03:
             break
+    if best is None:
+        raise RuntimeError("the synthetic terrain has no valley for a reservoir; try another seed")
     _, lake, full, minimum, idx = best
     x, y = cell_centres(grid.transform, *divmod(int(idx), cols))
     return lake, full, minimum, (float(x), float(y))

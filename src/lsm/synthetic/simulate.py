@@ -160,7 +160,7 @@ class ScarLedger:
     dependency, see :func:`lsm.synthetic.physics.scar_multiplier`)."""
 
     def __init__(self, active: np.ndarray, offsets: np.ndarray) -> None:
-        self.index = np.full(active.shape, -1, dtype=np.int64)
+        self.index: np.ndarray = np.full(active.shape, -1, dtype=np.int64)
         self.index[active] = np.arange(int(active.sum()))
         self.rows, self.cols = np.nonzero(active)
         self.offsets = offsets
@@ -215,7 +215,7 @@ def record_failures(
         failed = np.flatnonzero((rng.random(p.size) < p) & (stable_until < t))
         stable_until[failed] = t + settings.recovery_days
         for i in failed:
-            if np.ndim(k) > 0 and k[i] > 0.02:
+            if np.ndim(k) > 0 and np.asarray(k)[i] > 0.02:
                 trigger = "earthquake"
             else:
                 trigger = "reservoir" if drawdown[i] > 0.05 else "rainfall"

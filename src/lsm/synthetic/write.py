@@ -64,7 +64,7 @@ def write_rainfall(path: Path, forcing: Forcing, crs: str) -> None:
             "source": "seasonal wet/dry Markov chain, gamma amounts, orographic scaling, storms",
         },
     )
-    encoding = {
+    encoding: dict[str, dict[str, Any]] = {
         "precipitation": {"zlib": True, "complevel": 4, "dtype": "float32", "_FillValue": NODATA},
         "time": {
             "units": f"days since {forcing.dates[0]:%Y-%m-%d}",

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import rasterio
 import xarray as xr
+from numpy.typing import ArrayLike
 from affine import Affine
 from pyproj import CRS
 from rasterio import features
@@ -70,7 +71,7 @@ class AnalysisGrid:
         """Row and column of the cells containing the points (may fall outside the grid)."""
         return cells_containing(self.transform, x, y)
 
-    def xy(self, row: np.ndarray, col: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def xy(self, row: ArrayLike, col: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Coordinates of cell centres."""
         return cell_centres(self.transform, row, col)
 
@@ -197,7 +198,8 @@ def _checked_levels(levels: pd.DataFrame, path: Path) -> pd.DataFrame:
 def _landuse_table(pairs: list[tuple[Any, Any]], path: Path) -> pd.DataFrame:
     """(code, name) pairs checked: integer codes other than 0 (no data), unique codes and names
     (names become model channels), names without ';' or '=' (they are stored as code=name;...)."""
-    codes, names = [], []
+    codes: list[int] = []
+    names: list[str] = []
     for code, name in pairs:
         number = _integer_code(code)
         if number is None:
@@ -215,7 +217,8 @@ def _landuse_table(pairs: list[tuple[Any, Any]], path: Path) -> pd.DataFrame:
             )
         codes.append(number)
         names.append(text)
-    for label, items in (("code", codes), ("name", names)):
+    labelled: list[tuple[str, list[Any]]] = [("code", codes), ("name", names)]
+    for label, items in labelled:
         repeated = sorted({item for item in items if items.count(item) > 1}, key=str)
         if repeated:
             raise _fail(
