@@ -115,3 +115,40 @@ def test_rule_check_catches_missing_env_and_log() -> None:
     ]
     good = '    log:\n        "x.log"\n    conda:\n        "../../envs/geo.yaml"\n'
     assert rule_problems(smk, "x", good) == []
+
+
+def imported_distributions() -> dict[str, set[str]]:
+    """The distributions whose modules src/lsm imports (at any depth), with the importing files."""
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    providers = packages_distributions()
+    found: dict[str, set[str]] = {}
+    for path in sorted((REPO / "src" / "lsm").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            else:
+                continue
+            for top in {name.split(".")[0] for name in names}:
+                if top in sys.stdlib_module_names or top == "lsm":
+                    continue
+                for dist in providers.get(top, [f"<no distribution provides {top}>"]):
+                    found.setdefault(normalise(dist), set()).add(path.name)
+    return found
+
+
+def test_pyproject_declares_every_distribution_src_imports() -> None:
+    import tomllib
+
+    declared = {
+        normalise(re.split(r"[<>=!~ \[;]", dep, maxsplit=1)[0])
+        for dep in tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    }
+    imported = imported_distributions()
+    assert {"torch", "rasterio", "nbconvert"} <= set(imported)
+    undeclared = {dist: sorted(files) for dist, files in imported.items() if dist not in declared}
+    assert not undeclared, f"imported by src/lsm, not in pyproject.toml's dependencies: {undeclared}"
