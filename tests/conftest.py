@@ -184,6 +184,9 @@ def numeric_outputs(results: Path) -> dict[str, bytes]:
     keep = [
         *results.glob("runs*/*/*/seed*/predictions.csv"),
         *results.glob("runs*/*/*/seed*/metrics.json"),
+        # The networks' weights, byte for byte (model.skops is left out: skops stamps its zip
+        # entries with the time of writing, so the same fitted model differs in bytes).
+        *results.glob("runs*/*/*/seed*/model.pt"),
         *results.glob("tuning/*/*/best.yaml"),  # not trials.csv: it records how long each trial took
         *results.glob("tuning/*/*/samples.json"),
     ]

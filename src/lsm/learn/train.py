@@ -375,8 +375,10 @@ def save_torch_model(
     out_dir: Path, net: LandslideNet, channels: list[str], sequence_features: list[str], patch_size: int
 ) -> None:
     """``model.pt`` (the state dict) and ``model.json`` (what rebuilds the network around it)."""
-    with atomic_path(Path(out_dir) / "model.pt") as tmp:
-        torch.save(net.state_dict(), tmp)
+    # Through a file object: torch then names the archive's folder "archive", not after the
+    # temporary file, so the same weights give the same bytes in every run.
+    with atomic_path(Path(out_dir) / "model.pt") as tmp, open(tmp, "wb") as fh:
+        torch.save(net.state_dict(), fh)
     architecture = {
         "kind": net.kind,
         "channels": list(channels),
