@@ -116,6 +116,9 @@ pre { margin: 0; font-size: 0.8rem; white-space: pre-wrap; }
 img { max-width: 100%; }
 .output_stderr, .output_error { background: #fde8e8; }
 .meta { font-size: 0.8rem; color: #555; }
+.celltag_injected-parameters .input_area::after {
+  content: "parameters injected by papermill"; font-size: 0.8rem; color: #555;
+}
 table { border-collapse: collapse; font-size: 0.75rem; }
 td, th { border: 1px solid #ccc; padding: 0.1rem 0.4rem; }
 """
