@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,11 @@ def test_check_waits_for_the_app_not_its_div(tmp_path: Path) -> None:
 }}, 1500);</script></body></html>"""
     report = tmp_path / "report.html"
     report.write_text(page)
+    profiles = set(Path(tempfile.gettempdir()).glob("lsm-chromium-*"))
     seen = check_report(report, timeout=60)
+    # Chromium and its helpers are gone and its profile removed (helpers writing to it once made the
+    # removal fail in CI).
+    assert set(Path(tempfile.gettempdir()).glob("lsm-chromium-*")) <= profiles
     assert not seen.errors, seen.errors
     assert seen.images == {"figures/f.png": {"ok": True, "width": 1, "height": 1}}
     assert seen.notebooks["figures/f.png"]["ok"] is True

@@ -15,6 +15,7 @@ import asyncio
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -230,17 +231,35 @@ def check_report(report: str | Path, timeout: float = 120, chromium: str | None 
             f"--user-data-dir={profile}",
             "about:blank",
         ]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # Its own process group: Chromium's helpers (renderer, network, crash handler) outlive the
+        # main process for a moment and keep writing to the profile unless stopped with it.
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
         try:
             return asyncio.run(_check(report.as_uri(), Path(profile) / "DevToolsActivePort", timeout))
         except (TimeoutError, ConnectionError) as err:
-            process.terminate()
-            _, stderr = process.communicate(timeout=10)
+            _stop_group(process)
+            stderr = process.stderr.read() if process.stderr else ""
             raise RuntimeError(f"{err}; Chromium said: {stderr[-2000:]}") from err
         finally:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            _stop_group(process)
+
+
+def _stop_group(process: subprocess.Popen, grace: float = 10) -> None:
+    """Terminate Chromium and every helper it started, and wait until all of them are gone (so
+    that its profile folder can be removed)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            process.poll()  # reap the main process, else the group never empties
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+    process.wait(timeout=grace)
