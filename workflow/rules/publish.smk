@@ -26,6 +26,8 @@ for artefact in ARTEFACTS.values():
             "../scripts/run_notebook.py"
 
 
+# Verdict stability across generated worlds (tab04): not in the default target, it runs the whole
+# grid once per world: `snakemake --cores all verdict_stability`.
 rule verdict_stability:
     input:
         rules.tab04_verdict_stability.output,
