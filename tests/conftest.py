@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -196,6 +198,24 @@ def numeric_outputs(results: Path) -> dict[str, bytes]:
     # provenance.json records when it was written: its time differs between runs, by design.
     keep = [p for p in keep if p.name != "provenance.json"]
     return {str(p.relative_to(results)): p.read_bytes() for p in sorted(keep)}
+
+
+@contextlib.contextmanager
+def snakemake_workflow(repo: Path, configfiles: tuple[Path, ...] = ()) -> Iterator[Any]:
+    """The workflow of ``repo`` parsed in this process by Snakemake's API (a dry-run session; a
+    fresh process per look would cost seconds), with ``repo`` as the working directory meanwhile.
+    Yields the WorkflowApi: ``.dag(...)`` for jobs, ``._workflow.rules`` for the parsed rules
+    (private: Snakemake is pinned in the lock)."""
+    from snakemake.api import SnakemakeApi
+    from snakemake.settings.types import ConfigSettings, OutputSettings, ResourceSettings
+
+    with contextlib.chdir(repo), SnakemakeApi(OutputSettings(dryrun=True, quiet={"all"})) as api:
+        yield api.workflow(
+            resource_settings=ResourceSettings(cores=1),
+            config_settings=ConfigSettings(configfiles=[Path(c) for c in configfiles]),
+            snakefile=repo / "Snakefile",
+            workdir=repo,
+        )
 
 
 def snakemake_jobs(output: str) -> dict[str, int]:

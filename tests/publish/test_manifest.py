@@ -56,19 +56,22 @@ def test_artefact_rules_are_generated_from_the_manifest_not_written() -> None:
     assert notebooks - set(IDS) == set(), "notebooks without a manifest entry"
 
 
-def notebook_parameters(artefact) -> dict[str, ast.expr]:
-    """The names its parameters cell assigns (papermill overrides them), with their default values."""
-    nb = jupytext.read(REPO / artefact.notebook)
-    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    tree = ast.parse(cell.source)
-    return {t.targets[0].id: t.value for t in tree.body if isinstance(t, ast.Assign)}
+def parameters_cell(notebook):
+    """The notebook's cell tagged ``parameters`` (the defaults papermill overrides)."""
+    return next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+
+
+def parameter_names(artefact) -> set[str]:
+    """The names the artefact's parameters cell assigns."""
+    tree = ast.parse(parameters_cell(jupytext.read(REPO / artefact.notebook)).source)
+    return {t.targets[0].id for t in tree.body if isinstance(t, ast.Assign)}
 
 
 @pytest.mark.parametrize("artefact", ARTEFACTS, ids=IDS)
 def test_notebook_reads_only_what_its_entry_declares(artefact) -> None:
     """Its params are exactly the entry's, and every input it reads by name is declared (else the
     rule would not rerun when that file changes, or the notebook fails with a KeyError)."""
-    assert set(notebook_parameters(artefact)) - {"inputs", "outputs"} == set(artefact.params)
+    assert parameter_names(artefact) - {"inputs", "outputs"} == set(artefact.params)
     source = (REPO / artefact.notebook).read_text()
     read = set(re.findall(r"inputs(?:\[|\.get\()\s*[\"'](\w+)[\"']", source))
     declared = set(artefact.inputs) | {Path(name).stem for name in artefact.study_files}
@@ -113,7 +116,7 @@ def test_inputs_and_params_resolve_from_the_entry(tmp_path) -> None:
 def test_notebook_takes_parameters_and_writes_the_artefact(artefact) -> None:
     nb = jupytext.read(REPO / artefact.notebook)
     assert has_parameters_cell(nb)
-    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    params = parameters_cell(nb)
     keys = ("png", "pdf") if artefact.kind == "figure" else ("csv", "tex")
     assert all(f'"{k}"' in params.source for k in keys), (
         f"{artefact.notebook}: outputs {keys} not in parameters"

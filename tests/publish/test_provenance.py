@@ -20,7 +20,7 @@ from lsm.publish.provenance import (
     provenance_tex,
     write_folder_manifest,
 )
-from tests.conftest import REPO
+from tests.conftest import REPO, snakemake_workflow
 
 FOLDERS = ["factors", "samples", "runs", "metrics", "maps", "figures", "tables", "notebooks"]
 
@@ -133,38 +133,27 @@ def test_every_folder_manifest_waits_for_every_job_writing_into_its_folder() -> 
     """The manifest of a folder is written after every job that writes a file there (else it races
     them and misses their files, as runs/ once missed the ablation runs). Read from the DAG of the
     default study, every job forced."""
-    import os
+    from snakemake.settings.types import DAGSettings
 
-    from snakemake.api import SnakemakeApi
-    from snakemake.settings.types import DAGSettings, OutputSettings, ResourceSettings
-
-    cwd = Path.cwd()
-    os.chdir(REPO)
-    try:
-        with SnakemakeApi(OutputSettings(dryrun=True, quiet={"all"})) as api:
-            workflow = api.workflow(
-                resource_settings=ResourceSettings(cores=1), snakefile=REPO / "Snakefile", workdir=REPO
-            )
-            dag_api = workflow.dag(DAGSettings(forceall=True))
-            dag_api.execute_workflow(executor="dryrun")
-            dag = dag_api.workflow_api._workflow.dag  # private: Snakemake is pinned in the lock
-            jobs = list(dag.jobs)
-            manifests = {Path(str(j.output[0])).parent: j for j in jobs if j.rule.name == "provenance"}
-            assert sorted(folder.name for folder in manifests) == sorted(FOLDERS)
-            for folder, manifest_job in manifests.items():
-                upstream, queue = set(), [manifest_job]
-                while queue:
-                    for dep in dag.dependencies[queue.pop()]:
-                        if dep not in upstream:
-                            upstream.add(dep)
-                            queue.append(dep)
-                writers = {
-                    j.rule.name
-                    for j in jobs
-                    if j is not manifest_job
-                    and j not in upstream
-                    and any(folder in Path(str(path)).parents for path in j.output)
-                }
-                assert not writers, f"{folder.name}/provenance.json does not wait for {sorted(writers)}"
-    finally:
-        os.chdir(cwd)
+    with snakemake_workflow(REPO) as workflow:
+        dag_api = workflow.dag(DAGSettings(forceall=True))
+        dag_api.execute_workflow(executor="dryrun")
+        dag = dag_api.workflow_api._workflow.dag  # private: Snakemake is pinned in the lock
+        jobs = list(dag.jobs)
+    manifests = {Path(str(j.output[0])).parent: j for j in jobs if j.rule.name == "provenance"}
+    assert sorted(folder.name for folder in manifests) == sorted(FOLDERS)
+    for folder, manifest_job in manifests.items():
+        upstream, queue = set(), [manifest_job]
+        while queue:
+            for dep in dag.dependencies[queue.pop()]:
+                if dep not in upstream:
+                    upstream.add(dep)
+                    queue.append(dep)
+        writers = {
+            j.rule.name
+            for j in jobs
+            if j is not manifest_job
+            and j not in upstream
+            and any(folder in Path(str(path)).parents for path in j.output)
+        }
+        assert not writers, f"{folder.name}/provenance.json does not wait for {sorted(writers)}"

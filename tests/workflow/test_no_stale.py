@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from lsm.codegraph import import_closure
-from tests.conftest import REPO
+from tests.conftest import REPO, snakemake_workflow
 
 SCRIPTS = sorted((REPO / "workflow" / "scripts").glob("*.py"))
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.py"))
@@ -71,28 +71,15 @@ def test_code_inputs_are_the_import_closure(path: Path) -> None:
 def parsed_rules() -> dict[str, dict]:
     """Every rule as Snakemake parses it (the artefact rules are generated in a loop over the
     manifest, so the text of workflow/rules/ does not show them): its script, notebook and code."""
-    import os
-
-    from snakemake.api import SnakemakeApi
-    from snakemake.settings.types import OutputSettings, ResourceSettings
-
-    cwd = Path.cwd()
-    os.chdir(REPO)
-    try:
-        with SnakemakeApi(OutputSettings(dryrun=True, quiet={"all"})) as api:
-            workflow = api.workflow(
-                resource_settings=ResourceSettings(cores=1), snakefile=REPO / "Snakefile", workdir=REPO
-            )
-            return {
-                rule.name: {
-                    "script": rule.script and str(Path(rule.script).name),
-                    "notebook": rule.input.get("notebook"),
-                    "code": [str(path) for path in rule.input.get("code") or []],
-                }
-                for rule in workflow._workflow.rules  # private: Snakemake is pinned in the lock
+    with snakemake_workflow(REPO) as workflow:
+        return {
+            rule.name: {
+                "script": rule.script and str(Path(rule.script).name),
+                "notebook": rule.input.get("notebook"),
+                "code": [str(path) for path in rule.input.get("code") or []],
             }
-    finally:
-        os.chdir(cwd)
+            for rule in workflow._workflow.rules
+        }
 
 
 def test_every_rule_that_runs_code_takes_its_closure_as_input() -> None:
@@ -128,40 +115,25 @@ def test_dvc_stages_depend_on_every_key_they_can_read() -> None:
 
 # -- dry runs on a finished tiny run ----------------------------------------------------------------
 def dry_run(repo: Path, configfiles: tuple[Path, ...] = ()) -> tuple[set[str], dict[str, set[str]], dict]:
-    """In-process dry run (Snakemake's API; a fresh process per run would cost seconds each): the
-    jobs that would run (by their first output), the jobs downstream of each, and each job's params
-    and files (inputs and outputs).
-    Reads Snakemake's DAG through its private attributes (Snakemake is pinned in the lock)."""
-    import os
+    """In-process dry run: the jobs that would run (by their first output), the jobs downstream of
+    each, and each job's params and files (inputs and outputs). Reads Snakemake's DAG through its
+    private attributes (Snakemake is pinned in the lock)."""
+    from snakemake.settings.types import DAGSettings
 
-    from snakemake.api import SnakemakeApi
-    from snakemake.settings.types import ConfigSettings, DAGSettings, OutputSettings, ResourceSettings
-
-    cwd = Path.cwd()
-    os.chdir(repo)
-    try:
-        with SnakemakeApi(OutputSettings(dryrun=True, quiet={"all"})) as api:
-            workflow = api.workflow(
-                resource_settings=ResourceSettings(cores=1),
-                config_settings=ConfigSettings(configfiles=[Path(c) for c in configfiles]),
-                snakefile=repo / "Snakefile",
-                workdir=repo,
+    with snakemake_workflow(repo, configfiles) as workflow:
+        dag_api = workflow.dag(DAGSettings())
+        dag_api.execute_workflow(executor="dryrun")
+        dag = dag_api.workflow_api._workflow.dag
+        name = {job: f"{job.rule.name}:{job.output[0] if job.output else ''}" for job in dag.jobs}
+        needrun = {name[job] for job in dag._needrun}
+        downstream = {name[job]: {name[d] for d in dag.depending[job]} for job in dag.jobs}
+        params = {
+            name[job]: (
+                repr(dict(job.params.items())),
+                repr(sorted(map(str, job.input))) + repr(sorted(map(str, job.output))),
             )
-            dag_api = workflow.dag(DAGSettings())
-            dag_api.execute_workflow(executor="dryrun")
-            dag = dag_api.workflow_api._workflow.dag
-            name = {job: f"{job.rule.name}:{job.output[0] if job.output else ''}" for job in dag.jobs}
-            needrun = {name[job] for job in dag._needrun}
-            downstream = {name[job]: {name[d] for d in dag.depending[job]} for job in dag.jobs}
-            params = {
-                name[job]: (
-                    repr(dict(job.params.items())),
-                    repr(sorted(map(str, job.input))) + repr(sorted(map(str, job.output))),
-                )
-                for job in dag.jobs
-            }
-    finally:
-        os.chdir(cwd)
+            for job in dag.jobs
+        }
     return needrun, downstream, params
 
 

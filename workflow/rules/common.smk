@@ -308,33 +308,32 @@ def artefact_results(artefact):
     return STABILITY if "stability" in artefact.requires else RESULTS
 
 
-def artefact_values():
-    torch_models = [m for m in MODELS if m in TORCH_MODELS]
-    return {
-        "results": RESULTS,
-        "runs": RUNS,
-        "maps": MAPS,
-        "tuning": TUNING,
-        "stability": STABILITY,
-        "scheme": SCHEMES,
-        "model": MODELS,
-        "torch_model": torch_models,
-        "seed": [str(s) for s in SEEDS],
-        "world": [str(w) for w in WORLDS],
-        "first_scheme": SCHEMES[0],
-        "first_seed": str(SEEDS[0]),
-        "first_date": MAP_DATES[0] if MAP_DATES else "",
-        "models": MODELS,
-        "worlds": WORLDS,
-    }
+# What the placeholders of the manifest's patterns and plan.<name> params stand for.
+ARTEFACT_VALUES = {
+    "results": RESULTS,
+    "runs": RUNS,
+    "maps": MAPS,
+    "tuning": TUNING,
+    "stability": STABILITY,
+    "scheme": SCHEMES,
+    "model": MODELS,
+    "torch_model": [m for m in MODELS if m in TORCH_MODELS],
+    "seed": [str(s) for s in SEEDS],
+    "world": [str(w) for w in WORLDS],
+    "first_scheme": SCHEMES[0],
+    "first_seed": str(SEEDS[0]),
+    "first_date": MAP_DATES[0] if MAP_DATES else "",
+    "models": MODELS,
+    "worlds": WORLDS,
+}
 
 
 def artefact_inputs(artefact):
     """Input function: the artefact's study files (those the study has) and resolved patterns."""
-    patterns = resolve_inputs(artefact, artefact_values())
+    patterns = resolve_inputs(artefact, ARTEFACT_VALUES)
     study = study_files(*artefact.study_files)
     return lambda wildcards: {**study(wildcards), **patterns}
 
 
 def artefact_params(artefact):
-    return resolve_params(artefact, config, artefact_values())
+    return resolve_params(artefact, config, ARTEFACT_VALUES)

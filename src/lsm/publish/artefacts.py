@@ -215,7 +215,7 @@ def load_manifest(
     """Read and check the manifest; ``root`` is the repository (default: the manifest's grandparent).
 
     Checks: known fields, ids figNN_/tabNN_ unique and numbered upwards in list order per kind,
-    rule names unique, and (with ``check_files``) that each notebook and caption file exists.
+    and (with ``check_files``) that each notebook and caption file exists.
     """
     path = Path(path)
     root = Path(root) if root is not None else path.resolve().parents[1]
