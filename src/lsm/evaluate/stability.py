@@ -16,8 +16,6 @@ from typing import Any
 
 import pandas as pd
 
-from lsm.evaluate.stats import VERDICTS
-
 
 def world_name(config: Mapping[str, Any], world: int) -> str:
     return f"{config['synthetic']['name']}_world{world}"
@@ -36,6 +34,10 @@ def world_config(config: Mapping[str, Any], world: int) -> dict[str, Any]:
 
 def verdict_counts(claims_csvs: Mapping[int, str | Path]) -> pd.DataFrame:
     """For each claim and scheme: how many worlds give each verdict, and which worlds."""
+    # Imported here: the workflow imports world_config whenever it is parsed (every `snakemake`
+    # call, every SLURM job), and lsm.evaluate.stats loads scipy.stats, a second each time.
+    from lsm.evaluate.stats import VERDICTS
+
     rows = []
     for world, path in claims_csvs.items():
         claims = pd.read_csv(path)

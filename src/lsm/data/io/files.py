@@ -60,13 +60,18 @@ def write_yaml(target: str | Path, data: Any) -> None:
     write_text(target, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
+# libyaml's safe loader where PyYAML was built with it (the wheels are): the same documents, read
+# about ten times faster (the workflow reads its manifest and schema whenever it is parsed).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: str | Path) -> Any:
     """Read a YAML file, turning a missing or unparsable file into a one-line :class:`InputError`."""
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "file not found", "check the path or create the file")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
