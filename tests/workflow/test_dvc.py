@@ -1,7 +1,8 @@
 """DVC drives Snakemake, on a study brought as the README says (`dvc add data/raw/<study>`): `dvc repro`
-runs it, a param change reruns only what depends on it (checked on Snakemake's job list), a fresh
-clone pulls the results from a remote with nothing left to rerun, and a replaced raw input file
-reruns exactly the jobs that depend on it."""
+runs it, a param change reruns only what depends on it (checked on Snakemake's job list), every key
+of params.yaml makes the stage stale, an experiment reruns what its key touches, a fresh clone pulls
+the results from a remote with nothing left to rerun, and a replaced raw input file reruns exactly
+the jobs that depend on it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -95,8 +97,6 @@ def stale_keys(repo: Path) -> None:
 
 def shift_levels(path: Path, metres: float) -> None:
     """Replace the reservoir levels with the same series raised by ``metres`` (still valid input)."""
-    import pandas as pd
-
     levels = pd.read_csv(path)
     levels["level_m"] = levels["level_m"] + metres
     levels.to_csv(path, index=False)
@@ -124,21 +124,24 @@ def test_dvc_repro_param_change_clone_pull_and_replaced_input(tmp_path: Path, ti
     again = run(["dvc", "repro"], repo)
     assert snakemake_jobs(again.stdout + again.stderr) == {}
 
-    # The figures' dpi changes: every figure job reruns (they all take it) and nothing else does.
+    # One job's key changes (the importance's repeats): that job reruns with what depends on it (its
+    # figure, and the provenance of every results folder: each records the configuration's digest,
+    # so a changed key rewrites them all, small jobs), exactly the jobs of Snakemake's dry run of
+    # the change, and nothing upstream or beside it.
     params = yaml.safe_load((repo / "params.yaml").read_text())
-    params["figures"]["dpi"] = 72
+    params["mapping"]["importance_repeats"] += 1
     (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    expected = snakemake_jobs(run(["snakemake", "-n"], repo).stdout)
     changed = run(["dvc", "repro"], repo)
     rerun = snakemake_jobs(changed.stdout + changed.stderr)
-    assert "fig00_paper_reported" in rerun, rerun
-    figures = {name for name in first_jobs if name.startswith("fig")}
-    # ... and the provenance of every results folder (each records the configuration's digest, so a
-    # changed key rewrites them all: small jobs) with its table.
-    assert set(rerun) == figures | {"provenance", "provenance_table", "all"}, rerun
+    assert rerun == expected, (rerun, expected)
+    assert {"importance", "fig14_feature_importance", "provenance", "provenance_table"} <= set(rerun)
     assert rerun["provenance"] == first_jobs["provenance"], rerun
+    assert not {"samples", "train_torch", "train_sklearn", "evaluate", "map_tile"} & set(rerun), rerun
+    assert not {name for name in rerun if name.startswith(("fig", "tab"))} - {"fig14_feature_importance"}
     assert {"synthesize", "factors", "samples", "train_torch", "evaluate", "tab02_claims"} <= set(first_jobs)
-    executed = (results / "notebooks" / "fig00_paper_reported.parameters.yaml").read_text()
-    assert yaml.safe_load(executed)["dpi"] == 72
+    repeats = pd.read_csv(results / "metrics" / "importance_runs.csv")["repeat"]
+    assert repeats.nunique() == params["mapping"]["importance_repeats"]
     assert "up to date" in run(["dvc", "status"], repo).stdout
 
     # Every key of params.yaml is a dependency of the stage: changing any one makes it stale.
