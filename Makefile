@@ -43,7 +43,7 @@ lint: $(STAMP)  ## ruff, mypy (src/lsm), snakefmt --check and snakemake --lint
 	$(BIN)/snakemake --lint
 
 test: lint  ## The whole test suite, lint included
-	$(BIN)/python -m pytest -n auto --dist loadfile --durations=25
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25
 
 report: $(STAMP)  ## Snakemake HTML report of the default study (with the manuscript where latexmk exists)
 	$(BIN)/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default $(TARGETS)

@@ -20,8 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.conftest import copy_repo, numeric_outputs, run, snakemake_jobs  # noqa: E402
-from tests.local_slurm import local_slurm, missing, submitted_jobs  # noqa: E402
-from tests.workflow.test_slurm import SITE_OPTIONS  # noqa: E402
+from tests.local_slurm import SITE_OPTIONS, local_slurm, missing, submitted_jobs  # noqa: E402
 
 
 def timed(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,30 @@ TINY_PARAMS = REPO / ".test" / "params.yaml"
 # the repository.
 REAL_STUDIES = Path(os.environ.get("LSM_REAL_STUDIES", REPO.parent / "shared" / "real"))
 ECUADOR = REAL_STUDIES / "ecuador_sanfrancisco"
+
+
+# The order in which `make test` hands test files to its workers (`-n auto --dist loadfile
+# --no-loadscope-reorder`: each file goes whole to one worker, in collection order). The longest
+# files start first, so that none of them starts last while the other worker runs out of work; the
+# determinism test goes last, as its second run is the SLURM test's (see test_guarantees.py).
+# Measured with `pytest --durations`; every other file keeps its place between the two groups.
+FIRST = (
+    "workflow/test_slurm.py",
+    "workflow/test_dvc.py",
+    "workflow/test_real_study.py",
+    "workflow/test_no_stale.py",
+)
+LAST = ("workflow/test_guarantees.py",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.relative_to(REPO / "tests").as_posix()
+        if name in FIRST:
+            return FIRST.index(name)
+        return len(FIRST) + (1 + LAST.index(name) if name in LAST else 0)
+
+    items.sort(key=rank)
 
 
 def require_real_study(path: Path = ECUADOR) -> Path:
@@ -121,14 +148,65 @@ def run_in_shared(repo: Path, cmd: list[str], **kwargs) -> subprocess.CompletedP
 
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the repository in which the whole workflow has run once on the tiny study; one per
-    session, shared by every worker. Tests that change it copy it first (see finished_copy)."""
+    """A copy of the repository in which the whole workflow has run on the tiny study; one per
+    session, shared by every worker. The run was killed outright (SIGKILL) while it trained and
+    resumed the documented way, so it is also the run the kill-and-resume test inspects
+    (tests/workflow/test_guarantees.py). Tests that change it copy it first (see finished_copy)."""
 
     def build(repo: Path) -> None:
         copy_repo(repo)
-        run(["snakemake", "--cores", "2"], repo)
+        study = yaml.safe_load((repo / "params.yaml").read_text())["study"]
+        kill_while_training_then_resume(repo, repo / "results" / study, ["snakemake", "--cores", "2"])
 
     return shared(tmp_path_factory, "tiny_run", build)
+
+
+def kill_while_training_then_resume(repo: Path, results: Path, command: list[str]) -> None:
+    """Run ``command`` in ``repo``, kill it and every job at once (SIGKILL) when a few training runs
+    are done, then resume the documented way (``--unlock``, then ``--rerun-incomplete``)."""
+    proc = subprocess.Popen(
+        command,
+        cwd=repo,
+        env=tool_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.time() + 600
+    try:
+        while time.time() < deadline and len(list(results.glob("runs*/*/*/seed*/metrics.json"))) < 3:
+            assert proc.poll() is None, "the workflow ended before it could be killed"
+            time.sleep(0.5)
+        assert len(list(results.glob("runs*/*/*/seed*/metrics.json"))) >= 3
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert not (results / "metrics" / "summary.json").exists(), "killed too late to test resuming"
+    run(["snakemake", "--unlock"], repo)
+    run([*command, "--rerun-incomplete"], repo)
+
+
+@pytest.fixture(scope="session")
+def slurm_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny study up to the evaluation and one figure, run from a clean copy on a real one-node
+    SLURM cluster (tests/local_slurm.py) through the workflow's SLURM profile; once per session.
+    The SLURM test checks how it ran; the determinism test compares its numbers with the tiny run's
+    (one clean second run serves both). Returns the folder holding the copy (``repo``) and what the
+    cluster recorded (``slurm.json``). Skips (fails in CI) where a cluster cannot start."""
+    from tests.local_slurm import missing, run_on_slurm
+
+    reason = missing()
+    if reason:
+        skip_or_fail(reason)
+
+    def build(folder: Path) -> None:
+        repo = copy_repo(folder / "repo")
+        study = yaml.safe_load((repo / "params.yaml").read_text())["study"]
+        targets = [*evaluation_targets(study), f"results/{study}/figures/fig07_roc_curves.png"]
+        record = run_on_slurm(repo, folder / "cluster", targets)
+        (folder / "slurm.json").write_text(json.dumps(record))
+
+    return shared(tmp_path_factory, "slurm_run", build)
 
 
 def evaluation_targets(study: str) -> list[str]:

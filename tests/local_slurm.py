@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 DAEMONS = ("munged", "slurmctld", "slurmd")
 # Where srun looks for the configuration inside a job. snakemake-executor-plugin-slurm-jobstep
@@ -216,6 +217,34 @@ def stop(env: dict[str, str], pid_files: list[Path]) -> None:
             if _alive(pid):
                 os.kill(pid, sig)
                 time.sleep(1)
+
+
+# Options a site without an accounting database adds to the workflow's SLURM profile; the rest is
+# the profile as shipped (the first status check only brought forward, for a run of small jobs).
+SITE_OPTIONS = [
+    "--slurm-no-account",
+    "--slurm-status-command",
+    "squeue",
+    "--slurm-init-seconds-before-status-checks",
+    "2",
+    "--slurm-keep-successful-logs",
+    "--latency-wait",
+    "10",
+]
+
+
+def run_on_slurm(repo: Path, cluster: Path, targets: list[str]) -> dict[str, Any]:
+    """Make ``targets`` in ``repo`` through the workflow's SLURM profile on a local cluster under
+    ``cluster``. Returns what a test checks afterwards: the dry run's output before (the jobs
+    Snakemake planned), Snakemake's output, and every job the cluster ran (:func:`submitted_jobs`)."""
+    from tests.conftest import run
+
+    dry = run(["snakemake", "-n", "--cores", "2", *targets], repo)
+    command = ["snakemake", "--workflow-profile", "workflow/profiles/slurm", *SITE_OPTIONS, *targets]
+    with local_slurm(cluster) as env:
+        done = run(command, repo, extra_env={"SLURM_CONF": env["SLURM_CONF"]})
+        jobs = submitted_jobs(env)
+    return {"planned": dry.stdout + dry.stderr, "output": done.stdout + done.stderr, "jobs": jobs}
 
 
 def submitted_jobs(env: dict[str, str]) -> list[dict[str, str]]:
