@@ -229,11 +229,18 @@ MAP_SCHEME = PLAN.map_scheme
 MAP_DATES = list(PLAN.map_dates)
 MAP_TILES = list(range(config["mapping"]["tiles"]))
 MAPS = f"{RESULTS}/maps"
-MAPPING = {
-    **config["mapping"],
+# The settings each map job reads, and only those (a key of `mapping` that a job does not read, such
+# as importance_repeats, must not rerun it).
+MAP_TILE_SETTINGS = {
+    "tiles": config["mapping"]["tiles"],
+    "window": config["mapping"]["window"],
     "window_days": config["sampling"]["window_days"],
     "device": config["models"]["device"],
 }
+MAP_GATHER_SETTINGS = {
+    key: config["mapping"][key]
+    for key in ("scheme", "classes", "breaks_sample", "seed")
+} | {"window_days": config["sampling"]["window_days"]}
 
 
 def map_contrast_outputs():

@@ -30,7 +30,7 @@ rule map_tile:
     params:
         run_dirs=map_run_dirs,
         study_dir=lambda wildcards: RAW,
-        mapping=MAPPING,
+        mapping=MAP_TILE_SETTINGS,
     message:
         "Map {wildcards.model} at {wildcards.date}, tile {wildcards.tile}"
     script:
@@ -66,7 +66,7 @@ rule map_gather:
         runtime=30,
     params:
         study_dir=lambda wildcards: RAW,
-        mapping=MAPPING,
+        mapping=MAP_GATHER_SETTINGS,
     message:
         "Mosaic, classes and rate curves of the {wildcards.model} map at {wildcards.date}"
     script:
