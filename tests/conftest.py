@@ -30,13 +30,16 @@ ECUADOR = REAL_STUDIES / "ecuador_sanfrancisco"
 
 
 # The order in which `make test` hands test files to its workers (`-n auto --dist loadfile
-# --no-loadscope-reorder`: each file goes whole to one worker, in collection order). The longest
-# files start first, so that none of them starts last while the other worker runs out of work; the
+# --no-loadscope-reorder`: each file goes whole to one worker, in collection order, two files to
+# each worker at the start). The longest files start first, so that none of them starts last while
+# the other worker runs out of work: the SLURM file (it builds the tiny run, then the SLURM run) with
+# a short file behind it on the first worker, the DVC and real-study files on the second. The
 # determinism test goes last, as its second run is the SLURM test's (see test_guarantees.py).
 # Measured with `pytest --durations`; every other file keeps its place between the two groups.
 FIRST = (
     "workflow/test_slurm.py",
     "workflow/test_dvc.py",
+    "workflow/test_logs.py",
     "workflow/test_real_study.py",
     "workflow/test_no_stale.py",
 )

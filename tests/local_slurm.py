@@ -38,16 +38,25 @@ class SlurmUnavailable(RuntimeError):
 
 
 def missing() -> str | None:
-    """Why a local cluster cannot start here, or None if it can."""
+    """Why a local cluster cannot run here (tools, root, the host's own configuration), or None if it
+    can. A test cluster of ours that runs now (another worker's) does not count: it ends."""
     absent = [name for name in (*DAEMONS, *CLIENTS) if shutil.which(name) is None]
     if absent:
         return f"{', '.join(absent)} not installed (Debian packages slurm-wlm and munge)"
     if os.geteuid() != 0:
         return "a local SLURM needs root (slurmd starts jobs as their user)"
     remove_stale_link()
-    if DEFAULT_CONF.exists() or DEFAULT_CONF.is_symlink():
+    if (DEFAULT_CONF.exists() or DEFAULT_CONF.is_symlink()) and not _ours(DEFAULT_CONF):
         return f"this host has its own {DEFAULT_CONF}: a throw-away test cluster will not replace it"
     return None
+
+
+def _ours(link: Path) -> bool:
+    """True if ``link`` points to the configuration of one of our test clusters (see slurm_conf):
+    while one runs (another worker's test), SLURM is still available to this one."""
+    target = link.readlink() if link.is_symlink() else None
+    text = target.read_text(errors="replace") if target is not None and target.exists() else ""
+    return re.search(r"^ClusterName=lsm\d+$", text, re.MULTILINE) is not None
 
 
 def remove_stale_link() -> None:
@@ -60,9 +69,8 @@ def remove_stale_link() -> None:
     if not target.exists():
         DEFAULT_CONF.unlink()
         return
-    ours = re.search(r"^ClusterName=lsm\d+$", target.read_text(errors="replace"), re.MULTILINE)
     starting = time.time() - target.stat().st_mtime < 120  # linked, daemons not started yet
-    if ours and not starting and not _alive(_pid(target.parent / "slurmctld.pid")):
+    if _ours(DEFAULT_CONF) and not starting and not _alive(_pid(target.parent / "slurmctld.pid")):
         DEFAULT_CONF.unlink()
 
 
@@ -156,6 +164,8 @@ def local_slurm(root: str | Path, memory_share: float = 0.8) -> Iterator[dict[st
     reason = missing()
     if reason:
         raise SlurmUnavailable(reason)
+    if DEFAULT_CONF.is_symlink():
+        raise SlurmUnavailable(f"another test cluster runs ({DEFAULT_CONF} -> {DEFAULT_CONF.readlink()})")
     root = Path(root).resolve()
     for sub in ("munge/key", "munge/run", "state", "spool", "log"):
         (root / sub).mkdir(parents=True, exist_ok=True)
