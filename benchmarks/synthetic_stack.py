@@ -22,8 +22,10 @@ from lsm.data.io import atomic_path
 from lsm.data.io.study import AnalysisGrid, RainCube
 from lsm.data.sampling import Series
 from lsm.data.splits import Normaliser
-from lsm.learn.models import LandslideNet, TorchSettings
-from lsm.learn.train import save_normaliser, save_torch_model
+from lsm.learn.models import TorchSettings
+from lsm.learn.networks import LandslideNet
+from lsm.learn.train import save_normaliser
+from lsm.learn.train_torch import save_torch_model
 
 CRS = "EPSG:32640"
 CELL = 30.0

@@ -18,7 +18,8 @@ import pandas as pd
 import torch
 import yaml
 
-from lsm.learn.models import TORCH_MODELS, LandslideNet, TorchSettings
+from lsm.learn.models import TORCH_MODELS, TorchSettings
+from lsm.learn.networks import LandslideNet
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt
 import pytest
 
 from lsm.learn.architecture import trace
-from lsm.learn.models import LandslideNet, TorchSettings, count_parameters
+from lsm.learn.models import TorchSettings
+from lsm.learn.networks import LandslideNet, count_parameters
 from lsm.publish.plots import architecture_diagram
 
 

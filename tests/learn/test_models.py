@@ -12,8 +12,10 @@ from sklearn.metrics import roc_auc_score
 
 from lsm.data.sampling import SampleSet
 from lsm.data.splits import TEST, TRAIN
-from lsm.learn.models import ALL_MODELS, CNNBranch, LandslideNet, TorchSettings, tabular_columns
-from lsm.learn.train import load_torch_run, predict_torch, run_training
+from lsm.learn.models import ALL_MODELS, TorchSettings, tabular_columns
+from lsm.learn.networks import CNNBranch, LandslideNet
+from lsm.learn.train import run_training
+from lsm.learn.train_torch import load_torch_run, predict_torch
 
 CONFIG = {
     "device": "cpu",

@@ -23,9 +23,11 @@ from lsm.data.io.study import AnalysisGrid, RainCube
 from lsm.data.sampling import Series, extract_patches, patch_fits
 from lsm.data.splits import Normaliser
 from lsm.errors import InputError
-from lsm.learn.models import LandslideNet, TorchSettings
+from lsm.learn.models import TorchSettings
+from lsm.learn.networks import LandslideNet
 from lsm.learn.predictors import Ensemble, SampleInputs
-from lsm.learn.train import save_normaliser, save_torch_model
+from lsm.learn.train import save_normaliser
+from lsm.learn.train_torch import save_torch_model
 from lsm.maps.classes import Accumulator, class_breaks, classify, rate_curve
 from lsm.maps.forcing import DayForcing, resolve_date, wettest_window_end
 from lsm.maps.stream import MapOutputs, assemble, map_tile, tile_rows, write_cog

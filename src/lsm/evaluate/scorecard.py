@@ -333,7 +333,7 @@ def time_ablation(runs: Runs, samples: SampleSet, splits: pd.DataFrame) -> pd.Da
     """Test AUC of the sequence models with the days of one series shuffled (changes recomputed)."""
     import torch
 
-    from lsm.learn.train import load_torch_run, predict_torch
+    from lsm.learn.train_torch import load_torch_run, predict_torch
 
     rows = []
     device = torch.device("cpu")

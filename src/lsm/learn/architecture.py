@@ -1,6 +1,6 @@
 """The torch models' architecture, read off the model itself for the architecture figure.
 
-:func:`trace` runs one dummy sample through a :class:`lsm.learn.models.LandslideNet` with forward hooks on
+:func:`trace` runs one dummy sample through a :class:`lsm.learn.networks.LandslideNet` with forward hooks on
 every module and returns the layers in call order with their output shapes and parameter counts,
 grouped by branch (CNN, LSTM, head). Nothing here is typed by hand: change ``models.torch`` in
 params.yaml and the figure changes with it.
@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from lsm.learn.models import LandslideNet
+from lsm.learn.networks import LandslideNet
 
 
 @dataclass
@@ -170,7 +170,7 @@ def trace(
 
 def trace_run(run_dir: str | Path, window_days: int) -> Trace:
     """The trace of a trained run's model (``model.json`` and ``model.pt`` of a run folder)."""
-    from lsm.learn.train import load_torch_run
+    from lsm.learn.train_torch import load_torch_run
 
     net, _, architecture = load_torch_run(Path(run_dir))
     return trace(

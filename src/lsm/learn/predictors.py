@@ -4,7 +4,7 @@ One :class:`Ensemble` holds the seeds of one model and validation scheme and ave
 probabilities, so a map or an importance score belongs to the model, not to a lucky seed.
 
 Dense windows (maps) give the same numbers as the patch-by-patch path (:meth:`Ensemble.predict`):
-the CNN runs convolutionally over the window (:meth:`lsm.learn.models.CNNBranch.dense`), the LSTM once
+the CNN runs convolutionally over the window (:meth:`lsm.learn.networks.CNNBranch.dense`), the LSTM once
 per distinct sequence (one per rain cell and nearest reservoir on the reference day), and the head
 per pixel. The standalone LSTM sees each pixel's static channels at every step, so it runs per
 pixel, in batches.
@@ -23,8 +23,9 @@ from torch import nn
 
 from lsm.data.sampling import sequence_summaries
 from lsm.data.splits import Normaliser
-from lsm.learn.models import SKLEARN_MODELS, LandslideNet, load_estimator, tabular_columns, to_tensor
-from lsm.learn.train import load_torch_run, predict_torch, resolve_device
+from lsm.learn.models import SKLEARN_MODELS, load_estimator, tabular_columns
+from lsm.learn.networks import LandslideNet, to_tensor
+from lsm.learn.train_torch import load_torch_run, predict_torch, resolve_device
 
 LSTM_BATCH = 16_384  # pixels per batch of the per-pixel LSTM
 

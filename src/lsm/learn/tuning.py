@@ -112,7 +112,8 @@ def objective(
     import torch
 
     from lsm.learn.models import TorchSettings
-    from lsm.learn.train import train_sklearn, train_torch
+    from lsm.learn.train import train_sklearn
+    from lsm.learn.train_torch import train_torch
 
     def run(trial) -> float:
         chosen = trial_settings(trial, model, base_settings(model, models_config), settings.spaces)
