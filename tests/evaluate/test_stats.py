@@ -3,8 +3,6 @@ bootstraps, spatial clusters, the cluster bootstrap, verdict words, Holm, within
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
@@ -262,18 +260,6 @@ def test_cluster_bootstrap_keeps_both_classes_and_needs_two_clusters_of_each() -
         cluster_bootstrap(labels, ref, base, np.where(labels, 0, clusters), n_boot=10)
     with pytest.raises(ValueError, match="label each"):
         cluster_bootstrap(labels, ref, base, clusters[:-1], n_boot=10)
-
-
-def test_cluster_bootstrap_is_fast_enough_to_run_for_every_comparison() -> None:
-    """2 models x 5 seeds x 600 samples x 2000 replicates: budget ~1 s (measured ~0.1 s on 2 cores);
-    the bound is loose so that a busy machine does not fail it."""
-    rng = np.random.default_rng(8)
-    labels = rng.random(600) < 1 / 3
-    ref, base = _seeded_scores(rng, labels, 1.0, 5), _seeded_scores(rng, labels, 0.9, 5)
-    clusters = rng.integers(0, 150, labels.size)
-    start = time.perf_counter()
-    cluster_bootstrap(labels, ref, base, clusters, n_boot=2000)
-    assert time.perf_counter() - start < 3.0
 
 
 def test_verdict_has_three_words_and_cannot_be_tested() -> None:
