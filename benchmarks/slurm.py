@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.conftest import copy_repo, numeric_outputs, run, snakemake_jobs  # noqa: E402
-from tests.local_slurm import SITE_OPTIONS, local_slurm, missing, submitted_jobs  # noqa: E402
+from tests.local_slurm import local_slurm, missing, slurm_command, submitted_jobs  # noqa: E402
 
 
 def timed(
@@ -47,8 +47,7 @@ def main() -> None:
         local_s, local_jobs = timed(["snakemake", "--cores", "2"], local_repo)
         print("tiny study, SLURM run (workflow/profiles/slurm) ...", flush=True)
         with local_slurm(tmp / "cluster") as env:
-            command = ["snakemake", "--workflow-profile", "workflow/profiles/slurm", *SITE_OPTIONS]
-            slurm_s, slurm_jobs = timed(command, slurm_repo, {"SLURM_CONF": env["SLURM_CONF"]})
+            slurm_s, slurm_jobs = timed(slurm_command(), slurm_repo, {"SLURM_CONF": env["SLURM_CONF"]})
             sbatch_jobs = len(submitted_jobs(env))
         study = next((local_repo / "results").iterdir()).name
         same = numeric_outputs(local_repo / "results" / study) == numeric_outputs(

@@ -243,6 +243,11 @@ SITE_OPTIONS = [
 ]
 
 
+def slurm_command(*targets: str) -> list[str]:
+    """Snakemake through the workflow's SLURM profile, with :data:`SITE_OPTIONS`."""
+    return ["snakemake", "--workflow-profile", "workflow/profiles/slurm", *SITE_OPTIONS, *targets]
+
+
 def run_on_slurm(repo: Path, cluster: Path, targets: list[str]) -> dict[str, Any]:
     """Make ``targets`` in ``repo`` through the workflow's SLURM profile on a local cluster under
     ``cluster``. Returns what a test checks afterwards: the dry run's output before (the jobs
@@ -250,9 +255,8 @@ def run_on_slurm(repo: Path, cluster: Path, targets: list[str]) -> dict[str, Any
     from tests.conftest import run
 
     dry = run(["snakemake", "-n", "--cores", "2", *targets], repo)
-    command = ["snakemake", "--workflow-profile", "workflow/profiles/slurm", *SITE_OPTIONS, *targets]
     with local_slurm(cluster) as env:
-        done = run(command, repo, extra_env={"SLURM_CONF": env["SLURM_CONF"]})
+        done = run(slurm_command(*targets), repo, extra_env={"SLURM_CONF": env["SLURM_CONF"]})
         jobs = submitted_jobs(env)
     return {"planned": dry.stdout + dry.stderr, "output": done.stdout + done.stderr, "jobs": jobs}
 

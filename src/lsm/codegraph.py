@@ -17,10 +17,16 @@ from pathlib import Path
 PACKAGE = "lsm"
 
 
+def _module_of(src: Path, path: Path) -> str:
+    """``src/lsm/maps/jobs.py`` -> ``lsm.maps.jobs``; ``src/lsm/maps/__init__.py`` -> ``lsm.maps``."""
+    parts = path.relative_to(src).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
 def _package_of(src: Path, path: Path) -> str:
     """The dotted package a file of ``src`` belongs to (for relative imports)."""
-    parts = list(path.relative_to(src).with_suffix("").parts)
-    return ".".join(parts if path.name == "__init__.py" else parts[:-1]).removesuffix(".__init__")
+    module = _module_of(src, path)
+    return module if path.name == "__init__.py" else module.rpartition(".")[0]
 
 
 @cache
@@ -79,18 +85,18 @@ def _package_state(src: Path) -> tuple[tuple[Path, int, int], ...]:
 
 
 @cache
+def _package_modules(src: Path, state: tuple[tuple[Path, int, int], ...]) -> dict[str, Path]:
+    """Module name -> file, for every file of the package in ``state``."""
+    return {_module_of(src, path): path for path, _, _ in state}
+
+
+@cache
 def _package_imports(src: Path, state: tuple[tuple[Path, int, int], ...]) -> dict[Path, frozenset[Path]]:
     """For every file of the package in ``state``: the package files it imports directly (with the
     ``__init__`` of every package on the way). Computed once per state of the package, so the ~150
     rules of a workflow share one reading of it."""
-    modules = {_module_of(src, path): path for path, _, _ in state}
+    modules = _package_modules(src, state)
     return {path: _resolve(_module_names(src, path), modules) for path, _, _ in state}
-
-
-def _module_of(src: Path, path: Path) -> str:
-    """``src/lsm/maps/jobs.py`` -> ``lsm.maps.jobs``; ``src/lsm/maps/__init__.py`` -> ``lsm.maps``."""
-    parts = path.relative_to(src).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def _resolve(names: set[str], modules: dict[str, Path]) -> frozenset[Path]:
@@ -102,8 +108,7 @@ def import_closure(files: list[str | Path], src: str | Path) -> list[Path]:
     package ``__init__`` files included; sorted."""
     src = Path(src).resolve()
     state = _package_state(src)
-    graph = _package_imports(src, state)
-    modules = {_module_of(src, path): path for path in graph}
+    graph, modules = _package_imports(src, state), _package_modules(src, state)
     seen: set[Path] = set()
     queue = [_resolve(_module_names(src, Path(f).resolve()), modules) for f in files]
     while queue:
