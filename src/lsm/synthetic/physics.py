@@ -257,6 +257,10 @@ class DailyState:
         self.wet_base = as64["wet_base"]
         self.wet_per_mm = as64["wetness_gain"] / as64["storage_mm"]
         self.shore = as64["shore_factor"]
+        # A drawdown reaches only the banks (shore_factor is exactly 0 beyond shore_reach_m): its
+        # term is computed there alone; elsewhere it adds exactly 0.
+        self.banks = np.flatnonzero(self.shore)
+        self.bank_shore = self.shore[self.banks]
         beta = np.deg2rad(as64["slope_deg"])
         weight = as64["unit_weight_kn_m3"] * as64["soil_depth_m"]
         driving = weight * np.sin(beta) * np.cos(beta)
@@ -277,18 +281,38 @@ class DailyState:
         self.slow = self.slow * self.keep_slow + rain
         self.fast = self.fast * self.keep_fast + np.maximum(rain - self.c.intense_rain_mm, 0.0)
         self.drawdown = self.drawdown * self.keep_drawdown + max(level_drop_m - self.c.bank_drain_m_day, 0.0)
-        drawdown_part = (self.c.drawdown_strength * self.drawdown / self.c.drawdown_reference_m) * self.shore
-        store = (self.slow + self.fast)[self.group_of_cell]
-        wet = np.clip(self.wet_base + self.wet_per_mm * store, 0.0, 1.0)
-        return wet + np.minimum(drawdown_part, self.c.drawdown_strength), drawdown_part
+        # In place, on new arrays: the same operations as wet_base + wet_per_mm * store (clipped)
+        # plus the drawdown part, without a temporary array per operation over every cell.
+        pore = (self.slow + self.fast)[self.group_of_cell]
+        pore *= self.wet_per_mm
+        pore += self.wet_base
+        np.clip(pore, 0.0, 1.0, out=pore)
+        drawdown_part = np.zeros_like(pore)
+        bank_part = (self.c.drawdown_strength * self.drawdown / self.c.drawdown_reference_m) * self.bank_shore
+        drawdown_part[self.banks] = bank_part
+        pore[self.banks] += np.minimum(bank_part, self.c.drawdown_strength)
+        return pore, drawdown_part
 
     def relative_hazard(self, fs: np.ndarray) -> np.ndarray:
-        """:func:`relative_hazard` of the day's factors of safety against the cells' still state."""
-        return np.maximum(failure_shape(fs, self.c) - self.still_shape, 0.0)
+        """:func:`relative_hazard` of the day's factors of safety against the cells' still state
+        (the same operations as :func:`failure_shape`, in place on one new array)."""
+        relative = np.subtract(1.0, fs)
+        relative /= self.c.hazard_sigma
+        np.minimum(relative, 50, out=relative)
+        with np.errstate(over="ignore"):
+            np.exp(relative, out=relative)
+        np.copyto(relative, 0.0, where=fs >= self.c.fs_cut)
+        relative -= self.still_shape
+        return np.maximum(relative, 0.0, out=relative)
 
     def factor_of_safety(self, pore_ratio: np.ndarray, k_h: np.ndarray | float) -> np.ndarray:
-        if np.ndim(k_h) == 0 and k_h == 0:
-            return self.fs_cohesion + self.fs_friction * np.maximum(1.0 - self.water_ratio * pore_ratio, 0.0)
+        if np.ndim(k_h) == 0 and k_h == 0:  # A + B max(1 - (gamma_w / gamma) m, 0), in place
+            fs = self.water_ratio * pore_ratio
+            np.subtract(1.0, fs, out=fs)
+            np.maximum(fs, 0.0, out=fs)
+            fs *= self.fs_friction
+            fs += self.fs_cohesion
+            return fs
         cells = self.cells
         return factor_of_safety(
             cells["slope_deg"],

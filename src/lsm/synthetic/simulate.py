@@ -208,10 +208,13 @@ def record_failures(
     for t, relative, drawdown, k in iterate_days(cells, rain_index, forcing, constants, seismic, progress):
         if t < SPIN_UP_DAYS:
             continue
-        hazard = constants.hazard_scale * relative
+        hazard = relative  # a new array each day: scaled in place
+        hazard *= constants.hazard_scale
         ledger.boost(hazard, t, constants)
         yearly += hazard
-        p = -np.expm1(-hazard)
+        p = np.negative(hazard)
+        np.expm1(p, out=p)
+        np.negative(p, out=p)
         failed = np.flatnonzero((rng.random(p.size) < p) & (stable_until < t))
         stable_until[failed] = t + settings.recovery_days
         for i in failed:
