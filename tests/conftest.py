@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -32,9 +33,9 @@ ECUADOR = REAL_STUDIES / "ecuador_sanfrancisco"
 # The order in which `make test` hands test files to its workers (`-n auto --dist loadfile
 # --no-loadscope-reorder`: each file goes whole to one worker, in collection order, two files to
 # each worker at the start). The longest files start first, so that none of them starts last while
-# the other worker runs out of work: the SLURM file (it builds the tiny run, then the SLURM run) with
-# a short file behind it on the first worker, the DVC and real-study files on the second. The
-# determinism test goes last, as its second run is the SLURM test's (see test_guarantees.py).
+# the other worker runs out of work: the SLURM file (it builds the tiny run, then the second run,
+# partly on SLURM) with a short file behind it on the first worker, the DVC and real-study files on
+# the second. The determinism test goes last, as its second run is the SLURM test's (see second_run).
 # Measured with `pytest --durations`; every other file keeps its place between the two groups.
 FIRST = (
     "workflow/test_slurm.py",
@@ -190,31 +191,67 @@ def kill_while_training_then_resume(repo: Path, results: Path, command: list[str
 
 
 @pytest.fixture(scope="session")
-def slurm_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny study up to the evaluation and one figure, run from a clean copy on a real one-node
-    SLURM cluster (tests/local_slurm.py) through the workflow's SLURM profile; once per session.
-    The SLURM test checks how it ran; the determinism test compares its numbers with the tiny run's
-    (one clean second run serves both). Returns the folder holding the copy (``repo``) and what the
-    cluster recorded (``slurm.json``). Skips (fails in CI) where a cluster cannot start."""
-    from tests.local_slurm import missing, run_on_slurm
+def second_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second run of the tiny study from a clean copy, up to the evaluation (:func:`evaluation_targets`)
+    and one figure; once per session. The determinism test compares its numbers with the tiny run's.
 
-    reason = missing()
-    if reason:
-        skip_or_fail(reason)
+    Where a local SLURM cluster can start (CI; tests/local_slurm.py), every kind of job of that run
+    goes through the workflow's SLURM profile on it at least once, and the SLURM test checks how:
+    first one job of each kind on the way to a tuned CNN-LSTM, its map, an untuned scikit-learn run
+    and a figure (:func:`slurm_targets`); then the rest of the tuning and training grid locally
+    (sbatch, a job step and squeue polling cost every job seconds, 65 such jobs minutes); then the
+    evaluation, the tables of runs, the map contrast and a figure on SLURM again. What the cluster
+    recorded is written to ``slurm.json`` (with the digest of every numeric file its jobs made).
+    Elsewhere the whole run is local. Returns the folder holding the copy (``repo``)."""
+    from tests.local_slurm import missing, slurm_session
 
     def build(folder: Path) -> None:
         repo = copy_repo(folder / "repo")
         study = yaml.safe_load((repo / "params.yaml").read_text())["study"]
-        targets = [*evaluation_targets(study), f"results/{study}/figures/fig07_roc_curves.png"]
-        record = run_on_slurm(repo, folder / "cluster", targets)
-        (folder / "slurm.json").write_text(json.dumps(record))
+        results = repo / "results" / study
+        last = [*evaluation_targets(study), f"results/{study}/figures/fig07_roc_curves.png"]
+        if missing() is not None:
+            run(["snakemake", "--cores", "2", *last], repo)
+            return
+        with slurm_session(repo, folder / "cluster") as slurm:
+            slurm.make(slurm_targets(study))
+            made = digests(results)
+            run(["snakemake", "--cores", "2", *last, "--omit-from", *EVALUATION_RULES], repo)
+            before = digests(results)
+            slurm.make(last)
+            made |= {name: sha for name, sha in digests(results).items() if before.get(name) != sha}
+            record = slurm.record()
+        (folder / "slurm.json").write_text(json.dumps({**record, "outputs": made}))
 
-    return shared(tmp_path_factory, "slurm_run", build)
+    return shared(tmp_path_factory, "second_run", build)
+
+
+# The rules of the evaluation: downstream of every run of both grids, they run on SLURM once the
+# grid is complete (see second_run).
+EVALUATION_RULES = ["runs_table", "runs_table_untuned", "evaluate", "evaluate_untuned", "map_contrast"]
+
+
+def slurm_targets(study: str) -> list[str]:
+    """One job of each kind on the way to a tuned CNN-LSTM's map (synthesis, factors, samples, splits,
+    tuning, torch training, map tiles and mosaic), an untuned scikit-learn run, a figure through
+    papermill and the samples' provenance (a local rule)."""
+    results = f"results/{study}"
+    return [
+        f"{results}/maps/wettest/cnn_lstm_probability.tif",
+        f"{results}/runs_untuned/random/rf/seed1/metrics.json",
+        f"{results}/figures/fig04_samples.png",
+        f"{results}/samples/provenance.json",
+    ]
+
+
+def digests(results: Path) -> dict[str, str]:
+    """The SHA-256 of every numeric file of a run (:func:`numeric_outputs`)."""
+    return {name: hashlib.sha256(data).hexdigest() for name, data in numeric_outputs(results).items()}
 
 
 def evaluation_targets(study: str) -> list[str]:
     """The targets of a run up to the evaluation, tuned and untuned (tuning, both grids, the
-    CNN-LSTM's map, every metric): what the second-run tests (kill-and-resume, SLURM) make."""
+    CNN-LSTM's map, every metric): what the second run makes (see second_run)."""
     return [f"results/{study}/metrics/summary.json", f"results/{study}/metrics/untuned/claims.csv"]
 
 

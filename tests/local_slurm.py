@@ -230,13 +230,16 @@ def stop(env: dict[str, str], pid_files: list[Path]) -> None:
 
 
 # Options a site without an accounting database adds to the workflow's SLURM profile; the rest is
-# the profile as shipped (the first status check only brought forward, for a run of small jobs).
+# the profile as shipped (the status checks only brought forward, for a run of small jobs on a
+# cluster of one user: the queue is asked every 5 s instead of every 30 s).
 SITE_OPTIONS = [
     "--slurm-no-account",
     "--slurm-status-command",
     "squeue",
     "--slurm-init-seconds-before-status-checks",
     "2",
+    "--seconds-between-status-checks",
+    "5",
     "--slurm-keep-successful-logs",
     "--latency-wait",
     "10",
@@ -248,17 +251,39 @@ def slurm_command(*targets: str) -> list[str]:
     return ["snakemake", "--workflow-profile", "workflow/profiles/slurm", *SITE_OPTIONS, *targets]
 
 
-def run_on_slurm(repo: Path, cluster: Path, targets: list[str]) -> dict[str, Any]:
-    """Make ``targets`` in ``repo`` through the workflow's SLURM profile on a local cluster under
-    ``cluster``. Returns what a test checks afterwards: the dry run's output before (the jobs
-    Snakemake planned), Snakemake's output, and every job the cluster ran (:func:`submitted_jobs`)."""
-    from tests.conftest import run
+class SlurmSession:
+    """Snakemake runs through the workflow's SLURM profile on a running local cluster, recorded for a
+    test to check afterwards (:meth:`record`): the jobs each run planned (its dry run), what Snakemake
+    printed, and every job the cluster ran (:func:`submitted_jobs`)."""
 
-    dry = run(["snakemake", "-n", "--cores", "2", *targets], repo)
+    def __init__(self, repo: Path, env: dict[str, str]) -> None:
+        self.repo, self.env = repo, env
+        self.planned: list[str] = []
+        self.output: list[str] = []
+
+    def make(self, targets: list[str]) -> None:
+        """Make ``targets`` in the repository through SLURM (after a dry run that records the plan)."""
+        from tests.conftest import run
+
+        dry = run(["snakemake", "-n", "--cores", "2", *targets], self.repo)
+        self.planned.append(dry.stdout + dry.stderr)
+        done = run(slurm_command(*targets), self.repo, extra_env={"SLURM_CONF": self.env["SLURM_CONF"]})
+        self.output.append(done.stdout + done.stderr)
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "planned": "\n".join(self.planned),
+            "output": "\n".join(self.output),
+            "jobs": submitted_jobs(self.env),
+        }
+
+
+@contextmanager
+def slurm_session(repo: Path, cluster: Path) -> Iterator[SlurmSession]:
+    """A local cluster under ``cluster`` for the duration of the block, and a :class:`SlurmSession`
+    that runs Snakemake in ``repo`` on it (local runs in between are up to the caller)."""
     with local_slurm(cluster) as env:
-        done = run(slurm_command(*targets), repo, extra_env={"SLURM_CONF": env["SLURM_CONF"]})
-        jobs = submitted_jobs(env)
-    return {"planned": dry.stdout + dry.stderr, "output": done.stdout + done.stderr, "jobs": jobs}
+        yield SlurmSession(repo, env)
 
 
 def submitted_jobs(env: dict[str, str]) -> list[dict[str, str]]:

@@ -4,8 +4,9 @@ trains resumes to the same results with no truncated file left behind.
 The session's tiny run is the killed one (tests/conftest.py, ``tiny_run``: SIGKILL while it trains,
 then ``--unlock`` and ``--rerun-incomplete``). The second run starts from a clean copy and runs up to
 the evaluation (tuning, both grids, the CNN-LSTM's map, every metric; the figures and the other maps
-add time, not kinds of numbers): where a local SLURM cluster can start (CI), it is the SLURM test's
-run, so that one clean second run serves both tests; elsewhere a local run. Identical numbers
+add time, not kinds of numbers). It is the session's ``second_run``: where a local SLURM cluster can
+start (CI), some of its jobs of every kind run on that cluster and the SLURM test checks them, so
+that one clean second run serves both tests; elsewhere a local run. Identical numbers
 therefore show both that runs are repeatable and that resuming a killed run changes nothing."""
 
 from __future__ import annotations
@@ -18,26 +19,19 @@ import pandas as pd
 import pytest
 import torch
 
-from tests.conftest import copy_repo, evaluation_targets, numeric_outputs, run
-from tests.local_slurm import missing
+from tests.conftest import numeric_outputs
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def second_run(
-    tiny_results: Path, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """The results of a second clean run up to the evaluation (see the module's docstring)."""
-    if missing() is None:
-        return request.getfixturevalue("slurm_run") / "repo" / "results" / tiny_results.name
-    repo = copy_repo(tmp_path_factory.mktemp("second"))
-    run(["snakemake", "--cores", "2", *evaluation_targets(tiny_results.name)], repo)
-    return repo / "results" / tiny_results.name
+def second_results(tiny_results: Path, second_run: Path) -> Path:
+    """The results of the session's second clean run (see the module's docstring)."""
+    return second_run / "repo" / "results" / tiny_results.name
 
 
-def test_two_runs_give_identical_numbers(tiny_results: Path, second_run: Path) -> None:
-    first, second = numeric_outputs(tiny_results), numeric_outputs(second_run)
+def test_two_runs_give_identical_numbers(tiny_results: Path, second_results: Path) -> None:
+    first, second = numeric_outputs(tiny_results), numeric_outputs(second_results)
     assert len(second) > 40
     assert second.keys() <= first.keys()
     for kind in ("runs/", "runs_untuned/", "tuning/", "metrics/", "maps/", "samples/"):

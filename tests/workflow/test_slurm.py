@@ -1,22 +1,47 @@
 """The tiny study on a real one-node SLURM cluster (tests/local_slurm.py) through the workflow's SLURM
 profile: every job is an sbatch job, job states come from squeue (no accounting database), and the
-numbers equal those of a local run. It runs the study up to the evaluation (samples, tuning, both
-grids, the CNN-LSTM's map, every metric) and one figure through papermill, not the other maps and
-figures (sbatch and squeue polling cost seconds per job); the run is the session's `slurm_run`
-(tests/conftest.py), which the determinism test also compares. Skipped where SLURM is not installed
-or not root; CI installs it (.ci/run) and sets LSM_REQUIRE_TOOLS, so there it never skips."""
+numbers equal those of a local run.
+
+The run is the session's second run (``second_run``, tests/conftest.py), which the determinism test
+also compares: every kind of job it has goes through SLURM at least once (synthesis, factors,
+samples, splits, tuning, torch and scikit-learn training, map tiles and mosaic, the evaluation of
+both grids, the tables of runs, the map contrast, two figures through papermill), while the other 62
+jobs of the tuning and training grid run locally in between (sbatch, a job step and squeue polling
+cost every job seconds; `benchmarks/slurm.py` runs the whole tiny study through SLURM). Skipped where
+SLURM is not installed or not root; CI installs it (.ci/run) and sets LSM_REQUIRE_TOOLS, so there it
+never skips."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import numeric_outputs, snakemake_jobs
+from tests.conftest import numeric_outputs, skip_or_fail, snakemake_jobs
 
 pytestmark = pytest.mark.integration
+
+# Every rule of the second run that is not a local rule: each must have gone through sbatch.
+REMOTE_RULES = {
+    "synthesize",
+    "factors",
+    "samples",
+    "splits",
+    "tune",
+    "train_torch",
+    "train_sklearn",
+    "map_tile",
+    "map_gather",
+    "map_contrast",
+    "runs_table_untuned",
+    "evaluate",
+    "evaluate_untuned",
+    "fig04_samples",
+    "fig07_roc_curves",
+}
 
 
 def local_rules(snakefile: Path) -> set[str]:
@@ -26,26 +51,38 @@ def local_rules(snakefile: Path) -> set[str]:
     return {name.strip(" ,") for name in block.group(1).split()}
 
 
-def test_tiny_study_on_slurm_equals_the_local_run(tiny_results: Path, slurm_run: Path) -> None:
-    repo = slurm_run / "repo"
-    record = json.loads((slurm_run / "slurm.json").read_text())
-    results = repo / "results" / tiny_results.name
+def test_tiny_study_on_slurm_equals_the_local_run(tiny_results: Path, second_run: Path) -> None:
+    from tests.local_slurm import missing
+
+    reason = missing()
+    if reason:
+        skip_or_fail(reason)
+    repo = second_run / "repo"
+    record = json.loads((second_run / "slurm.json").read_text())
     planned = snakemake_jobs(record["planned"])
     beside_snakemake = local_rules(repo / "Snakefile")
-    # Every job but those of the local rules went through sbatch and completed there.
+    # Every job but those of the local rules went through sbatch and completed there, and every
+    # kind of job of the run is among them.
     remote = {rule: count for rule, count in planned.items() if rule not in beside_snakemake}
     submitted: dict[str, int] = {}
     for job in record["jobs"]:
         rule = job["comment"].removeprefix("rule_").split("_wildcards_")[0]
         submitted[rule] = submitted.get(rule, 0) + 1
     assert submitted == remote, (submitted, remote)
+    assert set(submitted) == REMOTE_RULES, set(submitted) ^ REMOTE_RULES
+    assert set(planned) & beside_snakemake, "no local rule was planned"
     assert {job["state"] for job in record["jobs"]} == {"COMPLETED"}, record["jobs"]
     assert "Nothing to be done" not in record["output"]
-    # The numbers are those of the local run, byte for byte.
-    local, cluster = numeric_outputs(tiny_results), numeric_outputs(results)
-    assert cluster.keys() <= local.keys() and len(cluster) > 40
-    assert (results / "figures" / "fig07_roc_curves.png").stat().st_size > 0
+    # The numbers its jobs made are those of the local run, byte for byte.
+    local = {name: hashlib.sha256(data).hexdigest() for name, data in numeric_outputs(tiny_results).items()}
+    cluster = record["outputs"]
+    for kind in ("samples/", "factors/", "tuning/", "runs/", "runs_untuned/", "maps/", "metrics/"):
+        assert any(name.startswith(kind) for name in cluster), f"no {kind} file was made on SLURM"
+    assert cluster.keys() <= local.keys(), sorted(cluster.keys() - local.keys())
     assert [name for name in cluster if local[name] != cluster[name]] == []
+    results = repo / "results" / tiny_results.name
+    for figure in ("fig04_samples", "fig07_roc_curves"):
+        assert (results / "figures" / f"{figure}.png").stat().st_size > 0
     # Each job's SLURM log is kept (--slurm-keep-successful-logs): one per submitted job.
     logs = list((repo / ".snakemake" / "slurm_logs").rglob("*.log"))
     assert len(logs) == len(record["jobs"])
