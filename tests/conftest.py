@@ -33,16 +33,17 @@ ECUADOR = REAL_STUDIES / "ecuador_sanfrancisco"
 # The order in which `make test` hands test files to its workers (`-n auto --dist loadfile
 # --no-loadscope-reorder`: each file goes whole to one worker, in collection order, two files to
 # each worker at the start). The longest files start first, so that none of them starts last while
-# the other worker runs out of work: the SLURM file (it builds the tiny run, then the second run,
-# partly on SLURM) with a short file behind it on the first worker, the DVC and real-study files on
-# the second. The determinism test goes last, as its second run is the SLURM test's (see second_run).
+# the other worker runs out of work, and the two runs of the tiny study are made side by side: the
+# no-stale file (it makes the tiny run, then its dry runs) with a short file behind it on the first
+# worker, the SLURM file (it makes the second run, partly on SLURM) and the DVC file on the second,
+# then the real study. The determinism test goes last: it compares the two runs (see second_run).
 # Measured with `pytest --durations`; every other file keeps its place between the two groups.
 FIRST = (
-    "workflow/test_slurm.py",
-    "workflow/test_dvc.py",
-    "workflow/test_logs.py",
-    "workflow/test_real_study.py",
     "workflow/test_no_stale.py",
+    "workflow/test_slurm.py",
+    "workflow/test_logs.py",
+    "workflow/test_dvc.py",
+    "workflow/test_real_study.py",
 )
 LAST = ("workflow/test_guarantees.py",)
 

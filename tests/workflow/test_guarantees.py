@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import torch
 
-from tests.conftest import numeric_outputs
+from tests.conftest import digests, numeric_outputs, skip_or_fail
 
 pytestmark = pytest.mark.integration
 
@@ -38,6 +38,22 @@ def test_two_runs_give_identical_numbers(tiny_results: Path, second_results: Pat
         assert any(name.startswith(kind) for name in second), f"the second run made no {kind} file"
     different = [name for name in second if first[name] != second[name]]
     assert not different, different
+
+
+def test_jobs_run_on_slurm_made_the_numbers_of_the_local_run(tiny_results: Path, second_run: Path) -> None:
+    """The numeric files the SLURM jobs of the second run made (their digests, recorded after each
+    SLURM step, as the map tiles are deleted once mosaicked; tests/workflow/test_slurm.py) equal the
+    tiny run's, byte for byte."""
+    from tests.local_slurm import missing
+
+    reason = missing()
+    if reason:
+        skip_or_fail(reason)
+    made = json.loads((second_run / "slurm.json").read_text())["outputs"]
+    local = digests(tiny_results)
+    assert len(made) > 20
+    assert made.keys() <= local.keys(), sorted(made.keys() - local.keys())
+    assert [name for name in made if local[name] != made[name]] == []
 
 
 def readable(path: Path) -> None:

@@ -1,6 +1,7 @@
 """The tiny study on a real one-node SLURM cluster (tests/local_slurm.py) through the workflow's SLURM
 profile: every job is an sbatch job, job states come from squeue (no accounting database), and the
-numbers equal those of a local run.
+numbers equal those of a local run (that comparison is in test_guarantees.py, which runs last: this
+file needs only the second run, so that it can start while another worker makes the tiny run).
 
 The run is the session's second run (``second_run``, tests/conftest.py), which the determinism test
 also compares: every kind of job it has goes through SLURM at least once (synthesis, factors,
@@ -13,14 +14,14 @@ never skips."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.conftest import numeric_outputs, skip_or_fail, snakemake_jobs
+from tests.conftest import skip_or_fail, snakemake_jobs
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +52,7 @@ def local_rules(snakefile: Path) -> set[str]:
     return {name.strip(" ,") for name in block.group(1).split()}
 
 
-def test_tiny_study_on_slurm_equals_the_local_run(tiny_results: Path, second_run: Path) -> None:
+def test_every_kind_of_job_went_through_sbatch_and_completed(second_run: Path) -> None:
     from tests.local_slurm import missing
 
     reason = missing()
@@ -73,14 +74,9 @@ def test_tiny_study_on_slurm_equals_the_local_run(tiny_results: Path, second_run
     assert set(planned) & beside_snakemake, "no local rule was planned"
     assert {job["state"] for job in record["jobs"]} == {"COMPLETED"}, record["jobs"]
     assert "Nothing to be done" not in record["output"]
-    # The numbers its jobs made are those of the local run, byte for byte.
-    local = {name: hashlib.sha256(data).hexdigest() for name, data in numeric_outputs(tiny_results).items()}
-    cluster = record["outputs"]
     for kind in ("samples/", "factors/", "tuning/", "runs/", "runs_untuned/", "maps/", "metrics/"):
-        assert any(name.startswith(kind) for name in cluster), f"no {kind} file was made on SLURM"
-    assert cluster.keys() <= local.keys(), sorted(cluster.keys() - local.keys())
-    assert [name for name in cluster if local[name] != cluster[name]] == []
-    results = repo / "results" / tiny_results.name
+        assert any(name.startswith(kind) for name in record["outputs"]), f"no {kind} file was made on SLURM"
+    results = repo / "results" / yaml.safe_load((repo / "params.yaml").read_text())["study"]
     for figure in ("fig04_samples", "fig07_roc_curves"):
         assert (results / "figures" / f"{figure}.png").stat().st_size > 0
     # Each job's SLURM log is kept (--slurm-keep-successful-logs): one per submitted job.
