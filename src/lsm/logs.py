@@ -34,6 +34,25 @@ def stderr_to(stream: TextIO) -> Iterator[None]:
         os.close(saved)
 
 
+@contextlib.contextmanager
+def logging_to(stream: TextIO) -> Iterator[None]:
+    """Send every log record (INFO and above) to ``stream`` alone for the duration of the block, then
+    give the root logger back its own handlers and level: a handler left on the closed log file would
+    turn every later record of the process into a "Logging error" on stderr."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root.handlers = [handler]
+    root.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        handler.flush()
+        root.handlers = handlers
+        root.setLevel(level)
+
+
 def run_logged(log_path: str | Path, step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run ``step`` with logging and stderr going to ``log_path``.
 
@@ -43,8 +62,7 @@ def run_logged(log_path: str | Path, step: Callable[..., T], *args: Any, **kwarg
     log_path = Path(log_path)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     error: InputError | None = None
-    with open(log_path, "a", encoding="utf-8") as stream, stderr_to(stream):
-        logging.basicConfig(stream=stream, level=logging.INFO, format=LOG_FORMAT, force=True)
+    with open(log_path, "a", encoding="utf-8") as stream, stderr_to(stream), logging_to(stream):
         try:
             return step(*args, **kwargs)
         except InputError as err:
