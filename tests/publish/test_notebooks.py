@@ -64,6 +64,26 @@ def test_failing_notebook_leaves_no_output(tmp_path) -> None:
     assert (tmp_path / "out.failed.ipynb").exists()
 
 
+def test_the_kernel_talks_over_unix_sockets_that_are_removed_afterwards(tmp_path) -> None:
+    """Over TCP a port the client picked can be taken before the kernel binds it (seen here: a
+    figure job died with "Address already in use" while other notebooks ran beside it)."""
+    nb = tmp_path / "nb.py"
+    nb.write_text(
+        '# %% tags=["parameters"]\nx = 1\n\n# %%\n'
+        "from ipykernel.connect import get_connection_info\n"
+        "info = get_connection_info(unpack=True)\n"
+        "print(info['transport'], info['ip'])\n"
+    )
+    params = tmp_path / "p.yaml"
+    params.write_text("x: 2\n")
+    run_notebook(nb, params, tmp_path / "out.ipynb", cwd=tmp_path)
+    executed = json.loads((tmp_path / "out.ipynb").read_text())
+    transport, prefix = "".join(executed["cells"][-1]["outputs"][0]["text"]).split()
+    assert transport == "ipc"
+    assert Path(prefix).name == "kernel" and Path(prefix).parent.name.startswith("lsm-kernel-")
+    assert not Path(prefix).parent.exists()
+
+
 @pytest.mark.parametrize(
     "name", ["fig01_study_area", "fig03_forcing_series", "fig02_factors", "fig04_samples"]
 )

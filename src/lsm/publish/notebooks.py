@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import jupytext
 import papermill
+from traitlets.config import Config
 
 from lsm.data.io import atomic_path, read_yaml, write_text, write_yaml
 from lsm.errors import InputError
@@ -27,6 +30,33 @@ log = logging.getLogger(__name__)
 def has_parameters_cell(notebook: Any) -> bool:
     """True if a code cell is tagged ``parameters`` (papermill injects after it)."""
     return any("parameters" in cell.get("metadata", {}).get("tags", []) for cell in notebook.cells)
+
+
+# A Unix socket path holds at most 107 bytes (Linux; 103 on macOS); the kernel adds "-<n>" to ours.
+SOCKET_PATH_LIMIT = 100
+
+
+@contextmanager
+def kernel_transport() -> Iterator[Config]:
+    """The kernel's channels as Unix sockets in a private directory, removed afterwards.
+
+    Over TCP (jupyter's default) the client picks five free ports, closes them and lets the kernel
+    bind them a moment later; with notebooks running side by side (every figure job of the
+    workflow) another process can take one of those ports in between and the kernel dies with
+    "Address already in use". Unix sockets named after a fresh directory cannot collide. Where
+    they are not available (Windows) or the temporary directory's path is too long for a socket,
+    the default TCP transport is kept.
+    """
+    if os.name == "nt":
+        yield Config()
+        return
+    with tempfile.TemporaryDirectory(prefix="lsm-kernel-") as folder:
+        prefix = str(Path(folder) / "kernel")
+        if len(prefix) + 4 > SOCKET_PATH_LIMIT:
+            log.warning("temporary directory %s too long for kernel sockets; using TCP", folder)
+            yield Config()
+        else:
+            yield Config({"KernelManager": {"transport": "ipc", "ip": prefix}})
 
 
 def run_notebook(
@@ -55,7 +85,7 @@ def run_notebook(
     nb.metadata["kernelspec"] = {"name": kernel_name, "display_name": "Python 3", "language": "python"}
     nb.metadata.setdefault("jupytext", {})["source_file"] = str(notebook)
     log.info("running %s with %s", notebook, parameters_yaml)
-    with atomic_path(output) as tmp:
+    with atomic_path(output) as tmp, kernel_transport() as transport:
         try:
             papermill.execute_notebook(
                 nb,
@@ -66,6 +96,7 @@ def run_notebook(
                 log_output=True,
                 progress_bar=False,
                 report_mode=False,
+                config=transport,
             )
         except Exception:
             failed = output.with_suffix(".failed.ipynb")
