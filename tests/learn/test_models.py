@@ -164,6 +164,32 @@ def test_trees_get_codes_and_other_models_one_hot() -> None:
     assert roc_auc_score([0, 1], [0.2, 0.8]) == 1.0
 
 
+def test_skops_trusts_by_default_only_the_estimators_these_models_are_made_of() -> None:
+    """skops.io as the jobs import it (lsm.learn.models.skops_io, in a fresh interpreter): its default
+    trusted estimators are the six classes the models use, scikit-learn's scan of every module is
+    not run (modules no model imports stay unloaded) and the scan is given back afterwards."""
+    import json
+    import subprocess
+    import sys
+
+    from lsm.learn.models import SKLEARN_ESTIMATOR_TYPES
+
+    code = (
+        "import json, sys, sklearn.utils, sklearn.utils.discovery\n"
+        "from lsm.learn.models import skops_io\n"
+        "skops_io()\n"
+        "from skops.io._trusted_types import SKLEARN_ESTIMATOR_TYPE_NAMES as names\n"
+        "print(json.dumps({'names': names, 'restored': sklearn.utils.all_estimators is "
+        "sklearn.utils.discovery.all_estimators, 'loaded': [m for m in ('sklearn.cross_decomposition', "
+        "'sklearn.semi_supervised', 'sklearn.gaussian_process') if m in sys.modules]}))\n"
+    )
+    found = json.loads(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    )
+    assert sorted(found["names"]) == sorted(SKLEARN_ESTIMATOR_TYPES)
+    assert found["restored"] and found["loaded"] == []
+
+
 def test_a_planted_pickle_is_refused_in_one_line_and_never_run(tmp_path: Path) -> None:
     """A scikit-learn model pulled from a DVC remote is loaded with skops and trusted types only: a
     pickle planted where a model would be is refused, and its payload never runs."""

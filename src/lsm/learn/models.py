@@ -6,8 +6,10 @@ load PyTorch (a second per job).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 TORCH_MODELS = ("cnn_lstm", "cnn", "lstm")
@@ -92,8 +94,17 @@ def tabular_columns(kind: str, names: list[str]) -> list[int]:
 
 # Trained scikit-learn models are stored with skops (a zip of JSON schemas and arrays, no pickle):
 # whoever can write to a DVC remote must not be able to run code on the machines that pull from it.
-# Loading accepts only the types these models are made of, beside those skops trusts itself.
+# Loading accepts the types these models are made of and nothing else of scikit-learn.
+SKLEARN_ESTIMATOR_TYPES = (
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.ensemble._forest.RandomForestClassifier",
+    "sklearn.neural_network._multilayer_perceptron.MLPClassifier",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.svm._classes.SVC",
+    "sklearn.tree._classes.DecisionTreeClassifier",
+)
 TRUSTED_SKLEARN_TYPES = (
+    *SKLEARN_ESTIMATOR_TYPES,
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.model_selection._split.StratifiedKFold",
@@ -102,14 +113,45 @@ TRUSTED_SKLEARN_TYPES = (
 )
 
 
+def skops_io() -> ModuleType:
+    """``skops.io``, whose default trust in scikit-learn is limited to :data:`SKLEARN_ESTIMATOR_TYPES`.
+
+    On import skops makes every estimator of scikit-learn a default trusted type, found with
+    ``sklearn.utils.all_estimators()``, which imports every module of scikit-learn: 1.1 s of CPU in
+    each job that writes or reads a model (about 30 jobs per run). During that import the scan is
+    given the classes these models are made of instead, so the import costs 0.1 s and skops trusts
+    by default exactly what :data:`TRUSTED_SKLEARN_TYPES` lists (skops is pinned in the lock; a test
+    checks its default list after this import).
+    """
+    import importlib
+
+    import sklearn.utils
+
+    if "skops.io" in sys.modules:
+        return sys.modules["skops.io"]
+
+    def workflow_estimators(type_filter: Any = None) -> list[tuple[str, type]]:
+        classes = []
+        for dotted in SKLEARN_ESTIMATOR_TYPES:
+            module, name = dotted.rsplit(".", 1)
+            classes.append((name, getattr(importlib.import_module(module), name)))
+        return classes
+
+    scan = sklearn.utils.all_estimators
+    sklearn.utils.all_estimators = workflow_estimators
+    try:
+        import skops.io
+    finally:
+        sklearn.utils.all_estimators = scan
+    return skops.io
+
+
 def save_estimator(estimator: Any, path: str | Path) -> None:
     """Write a fitted scikit-learn model with skops, atomically."""
-    import skops.io
-
     from lsm.data.io import atomic_path
 
     with atomic_path(path) as tmp:
-        skops.io.dump(estimator, tmp)
+        skops_io().dump(estimator, tmp)
 
 
 def load_estimator(path: str | Path) -> Any:
@@ -117,17 +159,17 @@ def load_estimator(path: str | Path) -> Any:
     a skops file or holds a type outside :data:`TRUSTED_SKLEARN_TYPES` (nothing of it is run)."""
     import zipfile
 
-    import skops.io
-
     from lsm.errors import InputError
+
+    skops = skops_io()
 
     fix = "retrain it here (snakemake --forcerun train_sklearn) or pull results only from a remote you trust"
     try:
-        untrusted = sorted(set(skops.io.get_untrusted_types(file=path)) - set(TRUSTED_SKLEARN_TYPES))
+        untrusted = sorted(set(skops.get_untrusted_types(file=path)) - set(TRUSTED_SKLEARN_TYPES))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
         raise InputError(
             path, f"is not a model file written by this workflow ({type(err).__name__})", fix
         ) from err
     if untrusted:
         raise InputError(path, f"holds types this workflow never writes ({', '.join(untrusted[:3])})", fix)
-    return skops.io.load(path, trusted=list(TRUSTED_SKLEARN_TYPES))
+    return skops.load(path, trusted=list(TRUSTED_SKLEARN_TYPES))
