@@ -84,6 +84,28 @@ def test_the_kernel_talks_over_unix_sockets_that_are_removed_afterwards(tmp_path
     assert not Path(prefix).parent.exists()
 
 
+def test_where_no_unix_socket_can_be_made_the_kernel_keeps_tcp(tmp_path, monkeypatch) -> None:
+    """A temporary directory whose path is too long for a socket (as on some clusters): the probe
+    fails, the notebook still runs, over TCP."""
+    import tempfile
+
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    nb = tmp_path / "nb.py"
+    nb.write_text(
+        '# %% tags=["parameters"]\nx = 1\n\n# %%\n'
+        "from ipykernel.connect import get_connection_info\n"
+        "print(get_connection_info(unpack=True)['transport'])\n"
+    )
+    params = tmp_path / "p.yaml"
+    params.write_text("x: 2\n")
+    run_notebook(nb, params, tmp_path / "out.ipynb", cwd=tmp_path)
+    executed = json.loads((tmp_path / "out.ipynb").read_text())
+    assert "".join(executed["cells"][-1]["outputs"][0]["text"]).strip() == "tcp"
+    assert list(deep.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "name", ["fig01_study_area", "fig03_forcing_series", "fig02_factors", "fig04_samples"]
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -32,10 +33,6 @@ def has_parameters_cell(notebook: Any) -> bool:
     return any("parameters" in cell.get("metadata", {}).get("tags", []) for cell in notebook.cells)
 
 
-# A Unix socket path holds at most 107 bytes (Linux; 103 on macOS); the kernel adds "-<n>" to ours.
-SOCKET_PATH_LIMIT = 100
-
-
 @contextmanager
 def kernel_transport() -> Iterator[Config]:
     """The kernel's channels as Unix sockets in a private directory, removed afterwards.
@@ -43,20 +40,31 @@ def kernel_transport() -> Iterator[Config]:
     Over TCP (jupyter's default) the client picks five free ports, closes them and lets the kernel
     bind them a moment later; with notebooks running side by side (every figure job of the
     workflow) another process can take one of those ports in between and the kernel dies with
-    "Address already in use". Unix sockets named after a fresh directory cannot collide. Where
-    they are not available (Windows) or the temporary directory's path is too long for a socket,
-    the default TCP transport is kept.
+    "Address already in use". Unix sockets named after a fresh directory cannot collide. Where a
+    socket cannot be made there (Windows, a temporary directory on a file system without sockets,
+    or a path too long for one) the default TCP transport is kept.
     """
-    if os.name == "nt":
-        yield Config()
-        return
     with tempfile.TemporaryDirectory(prefix="lsm-kernel-") as folder:
         prefix = str(Path(folder) / "kernel")
-        if len(prefix) + 4 > SOCKET_PATH_LIMIT:
-            log.warning("temporary directory %s too long for kernel sockets; using TCP", folder)
-            yield Config()
-        else:
+        if can_bind_unix_socket(f"{prefix}-99999"):  # the longest name the kernel gives a channel
             yield Config({"KernelManager": {"transport": "ipc", "ip": prefix}})
+        else:
+            log.warning("no Unix socket can be made in %s; the kernel uses TCP", folder)
+            yield Config()
+
+
+def can_bind_unix_socket(path: str) -> bool:
+    """True if a Unix socket can be bound at ``path`` (it is removed again)."""
+    if not hasattr(socket, "AF_UNIX"):
+        return False
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.bind(path)
+    except OSError:
+        return False
+    finally:
+        Path(path).unlink(missing_ok=True)
+    return True
 
 
 def run_notebook(
