@@ -64,9 +64,8 @@ def test_failing_notebook_leaves_no_output(tmp_path) -> None:
     assert (tmp_path / "out.failed.ipynb").exists()
 
 
-def test_the_kernel_talks_over_unix_sockets_that_are_removed_afterwards(tmp_path) -> None:
-    """Over TCP a port the client picked can be taken before the kernel binds it (seen here: a
-    figure job died with "Address already in use" while other notebooks ran beside it)."""
+def kernel_connection(tmp_path: Path) -> tuple[str, str]:
+    """Run a notebook that prints its kernel's transport and address (as the kernel sees them)."""
     nb = tmp_path / "nb.py"
     nb.write_text(
         '# %% tags=["parameters"]\nx = 1\n\n# %%\n'
@@ -78,7 +77,14 @@ def test_the_kernel_talks_over_unix_sockets_that_are_removed_afterwards(tmp_path
     params.write_text("x: 2\n")
     run_notebook(nb, params, tmp_path / "out.ipynb", cwd=tmp_path)
     executed = json.loads((tmp_path / "out.ipynb").read_text())
-    transport, prefix = "".join(executed["cells"][-1]["outputs"][0]["text"]).split()
+    transport, address = "".join(executed["cells"][-1]["outputs"][0]["text"]).split()
+    return transport, address
+
+
+def test_the_kernel_talks_over_unix_sockets_that_are_removed_afterwards(tmp_path) -> None:
+    """Over TCP a port the client picked can be taken before the kernel binds it (seen here: a
+    figure job died with "Address already in use" while other notebooks ran beside it)."""
+    transport, prefix = kernel_connection(tmp_path)
     assert transport == "ipc"
     assert Path(prefix).name == "kernel" and Path(prefix).parent.name.startswith("lsm-kernel-")
     assert not Path(prefix).parent.exists()
@@ -92,17 +98,8 @@ def test_where_no_unix_socket_can_be_made_the_kernel_keeps_tcp(tmp_path, monkeyp
     deep = tmp_path / ("d" * 60) / ("e" * 60)
     deep.mkdir(parents=True)
     monkeypatch.setattr(tempfile, "tempdir", str(deep))
-    nb = tmp_path / "nb.py"
-    nb.write_text(
-        '# %% tags=["parameters"]\nx = 1\n\n# %%\n'
-        "from ipykernel.connect import get_connection_info\n"
-        "print(get_connection_info(unpack=True)['transport'])\n"
-    )
-    params = tmp_path / "p.yaml"
-    params.write_text("x: 2\n")
-    run_notebook(nb, params, tmp_path / "out.ipynb", cwd=tmp_path)
-    executed = json.loads((tmp_path / "out.ipynb").read_text())
-    assert "".join(executed["cells"][-1]["outputs"][0]["text"]).strip() == "tcp"
+    transport, _ = kernel_connection(tmp_path)
+    assert transport == "tcp"
     assert list(deep.iterdir()) == []
 
 

@@ -119,7 +119,7 @@ def skops_io() -> ModuleType:
     On import skops makes every estimator of scikit-learn a default trusted type, found with
     ``sklearn.utils.all_estimators()``, which imports every module of scikit-learn: 1.1 s of CPU in
     each job that writes or reads a model (about 30 jobs per run). During that import the scan is
-    given the classes these models are made of instead, so the import costs 0.1 s and skops trusts
+    given the classes these models are made of instead, so skops' own import costs 0.1 s and it trusts
     by default exactly what :data:`TRUSTED_SKLEARN_TYPES` lists (skops is pinned in the lock; a test
     checks its default list after this import).
     """
