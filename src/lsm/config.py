@@ -6,6 +6,7 @@ one line naming the key, because a silent typo in a parameter would quietly chan
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -83,12 +84,25 @@ def validate_config(
     """Raise :class:`ConfigError` (one line, naming the key) if ``config`` breaks the schema."""
     schema = read_yaml(schema_path)
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(dict(config)), key=lambda e: (len(e.absolute_path), str(e.path)))
+    errors = sorted(
+        validator.iter_errors(_dates_as_text(dict(config))), key=lambda e: (len(e.absolute_path), str(e.path))
+    )
     if errors:
         key, problem, fix = _describe(errors[0])
         extra = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
         raise ConfigError(source, f"key '{key}': {problem}{extra}", fix)
     _check_consistency(config, source)
+
+
+def _dates_as_text(value: Any) -> Any:
+    """YAML reads an unquoted 2005-01-01 as a date: the schema checks it as the ISO text it stands for."""
+    if isinstance(value, Mapping):
+        return {key: _dates_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(item) for item in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()[:10]
+    return value
 
 
 def _check_crs(config: Mapping[str, Any], source: str) -> None:

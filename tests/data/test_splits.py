@@ -4,12 +4,14 @@ split with one line naming the scheme."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from lsm.data.factors import ALL_FACTORS, compute_factors
 from lsm.data.io.study import Study
@@ -26,6 +28,7 @@ from lsm.data.splits import (
     temporal_split,
 )
 from lsm.errors import InputError
+from tests.conftest import REPO
 
 CELL, PATCH = 30.0, 15
 SCHEMES = ("random", "spatial", "temporal")
@@ -235,3 +238,46 @@ def test_a_split_without_landslides_on_one_side_is_refused() -> None:
     assert "the spatial split leaves no landslide in test" in refusal(
         lambda: check_split("spatial", part, labels, 0.3)
     )
+
+
+@pytest.mark.parametrize("first_test_day", ["2016-01-01", datetime.date(2016, 1, 1)])
+def test_a_temporal_split_by_date_tests_on_and_after_that_day(first_test_day) -> None:
+    """``splits.temporal_from``: a YAML date or a quoted string; the day, not a fraction, decides."""
+    table = clustered_corner()
+    splits, info = make_splits(
+        table, CELL, PATCH, True, SplitSettings(temporal_from=first_test_day), ("random", "temporal")
+    )
+    days = pd.to_datetime(table["date"])
+    part = splits["temporal"]
+    assert (part[days < "2016-01-01"] != "test").all() and (part[days >= "2016-01-01"] != "train").all()
+    positives = table["label"] == 1
+    share = (days[positives] >= "2016-01-01").mean()
+    assert info["temporal"]["cutoff"] == "2016-01-01" and info["temporal_cutoff"] == "2016-01-01"
+    assert info["temporal"]["test_fraction_positives"] == pytest.approx(share, abs=1e-4)
+    # negatives balanced to the landslides' share: the same class balance on both sides
+    used = part != "buffer"
+    assert abs((part[used] == "test").mean() - share) <= 0.05
+    assert (part[positives] != "buffer").all()
+
+
+def test_a_temporal_split_by_date_refuses_a_day_that_empties_a_side() -> None:
+    table = clustered_corner()
+    for day, side in (("2010-01-01", "before"), ("2030-01-01", "on or after")):
+        message = refusal(
+            lambda day=day: make_splits(table, CELL, PATCH, True, SplitSettings(temporal_from=day))
+        )
+        assert message.startswith(f"params.yaml: the temporal split from {day} leaves no landslide {side}")
+        assert "splits.temporal_from" in message
+
+
+def test_the_schema_takes_a_yaml_date_or_a_quoted_day_and_refuses_other_text() -> None:
+    from lsm.config import validate_config
+    from lsm.errors import ConfigError
+
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    for value in (datetime.date(2005, 1, 1), "2005-01-01", None):
+        params["splits"]["temporal_from"] = value
+        validate_config(params)
+    params["splits"]["temporal_from"] = "1st of May"
+    with pytest.raises(ConfigError, match=r"splits\.temporal_from"):
+        validate_config(params)

@@ -238,6 +238,7 @@ SPECIAL = {  # keys whose valid other values the schema cannot suggest
     ("synthetic", "crs"): "EPSG:32639",
     ("stability", "preset"): "tiny",
     ("synthetic", "preset"): "small",
+    ("splits", "temporal_from"): "2018-06-01",  # inside the tiny study's record
     ("mapping", "dates"): ["2018-03-01"],
     ("evaluation", "ablation_schemes"): ["random", "spatial"],
     ("realism", "references"): ["../elsewhere"],

@@ -51,6 +51,11 @@ class SplitSettings:
     test_fraction: float = 0.3
     spatial_block_m: float = 3000.0
     seed: int = 0
+    temporal_from: str | None = None  # the temporal split by date: test on and after this day
+
+    def __post_init__(self) -> None:
+        if self.temporal_from is not None:  # a YAML date or a quoted string
+            object.__setattr__(self, "temporal_from", f"{pd.Timestamp(str(self.temporal_from)):%Y-%m-%d}")
 
     @classmethod
     def from_config(cls, block: dict[str, Any]) -> SplitSettings:
@@ -414,6 +419,39 @@ def temporal_split(
     return part, cutoff, {"cutoff": f"{cutoff:%Y-%m-%d}", "balanced": balanced}
 
 
+def temporal_split_from(
+    dates: pd.Series | np.ndarray, labels: np.ndarray, first_test_day: str, seed: int
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """A prospective test: samples before ``first_test_day`` train, those on or after it test
+    (``splits.temporal_from``). The day, not a fraction, decides the landslides' test share; the
+    negatives are then balanced to that share, so that both sides hold the same class balance."""
+    _require_landslides("temporal", labels)
+    days = _sample_days(dates)
+    cutoff = pd.Timestamp(first_test_day)
+    part = np.where(days < np.datetime64(cutoff), TRAIN, TEST).astype(PART)
+    positive_days = days[labels == 1]
+    before, after = int((positive_days < np.datetime64(cutoff)).sum()), int(
+        (positive_days >= np.datetime64(cutoff)).sum()
+    )
+    if before == 0 or after == 0:
+        side = "before" if before == 0 else "on or after"
+        raise _refuse(
+            "temporal",
+            f"from {cutoff:%Y-%m-%d} leaves no landslide {side} that day (landslides from "
+            f"{pd.Timestamp(positive_days.min()):%Y-%m-%d} to {pd.Timestamp(positive_days.max()):%Y-%m-%d})",
+            "set splits.temporal_from in params.yaml to a day between the first and the last landslide",
+            "params.yaml",
+        )
+    share = after / (before + after)
+    part, balanced = _balance_negatives("temporal", part, labels, share, np.random.default_rng(seed))
+    return part, {
+        "cutoff": f"{cutoff:%Y-%m-%d}",
+        "cutoff_from": "splits.temporal_from",
+        "test_fraction_asked": share,
+        "balanced": balanced,
+    }
+
+
 # -- all schemes -----------------------------------------------------------------------------------
 def make_splits(
     table: pd.DataFrame,
@@ -446,11 +484,19 @@ def make_splits(
             x, y, labels, block_m, overlap_m, target, settings.seed
         )
         info["spatial_block_m"] = details["spatial"]["block_m"]
-    if temporal and "temporal" in schemes:
+    targets = dict.fromkeys(details, target)
+    if temporal and "temporal" in schemes and settings.temporal_from is not None:
+        out["temporal"], details["temporal"] = temporal_split_from(
+            table["date"], labels, settings.temporal_from, settings.seed
+        )
+        targets["temporal"] = details["temporal"]["test_fraction_asked"]
+        info["temporal_cutoff"] = details["temporal"]["cutoff"]
+    elif temporal and "temporal" in schemes:
         out["temporal"], _, details["temporal"] = temporal_split(table["date"], labels, target, settings.seed)
+        targets["temporal"] = target
         info["temporal_cutoff"] = details["temporal"]["cutoff"]
     for scheme, extra in details.items():
-        info[scheme] = check_split(scheme, out[scheme].to_numpy(), labels, target) | extra
+        info[scheme] = check_split(scheme, out[scheme].to_numpy(), labels, targets[scheme]) | extra
     return out, info
 
 
