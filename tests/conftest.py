@@ -28,6 +28,7 @@ TINY_PARAMS = REPO / ".test" / "params.yaml"
 # the repository.
 REAL_STUDIES = Path(os.environ.get("LSM_REAL_STUDIES", REPO.parent / "shared" / "real"))
 ECUADOR = REAL_STUDIES / "ecuador_sanfrancisco"
+HONGKONG = REAL_STUDIES / "hongkong_natural_terrain"
 
 
 # The order in which `make test` hands test files to its workers (`-n auto --dist loadfile

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lsm.data.contract import CONTRACT_FILES, SYNTHETIC_FILES, contract_path
+from lsm.data.contract import CONTRACT_FILES, RAIN_FILES, SYNTHETIC_FILES, contract_path
 from lsm.errors import InputError
 
 # Every factor the workspace knows, in the order of the factor stack, and the inputs each needs:
@@ -34,7 +34,7 @@ FACTOR_INPUTS: dict[str, tuple[tuple[str, ...], ...]] = {
     "dist_river": (("dem.tif",),),
     "dist_road": (("roads.gpkg",),),
     "landuse": (("landuse.tif", "landuse.gpkg"),),
-    "aap": (("rainfall.nc",),),
+    "aap": (RAIN_FILES,),
     "dist_shore": (("reservoirs.gpkg",),),
 }
 ALL_FACTORS = tuple(FACTOR_INPUTS)
@@ -73,9 +73,15 @@ class StudyFiles:
     dated: bool  # the inventory has a `date` column
     date_precision: str  # what study.yaml declares ("day" unless said otherwise)
     synthetic: bool = False
+    rain_gauges: int = 0  # points in rain_gauges.gpkg (0 without gauges)
 
     def has(self, name: str) -> bool:
         return name in self.present
+
+    @property
+    def has_rain(self) -> bool:
+        """Rain in either form: a grid (rainfall.nc) or gauges (rain_gauges.csv)."""
+        return any(self.has(name) for name in RAIN_FILES)
 
     def missing_text(self, names: Iterable[str]) -> str:
         return " or ".join(names)
@@ -100,7 +106,21 @@ def scan_study(folder: str | Path, synthetic: bool = False) -> StudyFiles:
         _inventory_is_dated(folder),
         _declared_precision(folder),
         synthetic=False,
+        rain_gauges=_gauge_count(folder) if "rain_gauges.csv" in present else 0,
     )
+
+
+def _gauge_count(folder: Path) -> int:
+    """How many gauges rain_gauges.gpkg holds (its header only: the plan is built at every parse)."""
+    path = contract_path(folder, "rain_gauges.gpkg")
+    if not path.is_file():
+        return 0
+    import pyogrio
+
+    try:
+        return int(pyogrio.read_info(path)["features"])
+    except Exception:  # an unreadable file is reported by its reader, with the fix
+        return 0
 
 
 def _inventory_is_dated(folder: Path) -> bool:
@@ -147,10 +167,12 @@ def choose_factors(requested: str | list[str], files: StudyFiles) -> tuple[list[
         chosen, omitted = [], {}
         for factor in ALL_FACTORS:
             needs = factor_needs(factor, files)
-            if needs is None:
-                chosen.append(factor)
-            else:
+            if needs is not None:
                 omitted[factor] = f"the study has no {files.missing_text(needs)}"
+            elif factor == "aap" and not files.has("rainfall.nc") and files.rain_gauges < 2:
+                omitted[factor] = "one rain gauge gives every cell the same mean annual rain"
+            else:
+                chosen.append(factor)
         return chosen, omitted
     for factor in requested:
         needs = factor_needs(factor, files)
@@ -171,8 +193,8 @@ def temporal_support(config: Mapping[str, Any], files: StudyFiles) -> tuple[bool
     """Whether the temporal models and scheme can run, and if not, why."""
     if not config["sampling"]["temporal"]:
         return False, "sampling.temporal is false in params.yaml"
-    if not files.has("rainfall.nc"):
-        return False, "the study has no rainfall.nc"
+    if not files.has_rain:
+        return False, f"the study has no {files.missing_text(RAIN_FILES)}"
     if not files.dated:
         return False, "the inventory has no 'date' column (undated landslides)"
     if files.date_precision != "day":
@@ -217,7 +239,7 @@ class Plan:
 
     @property
     def has_series(self) -> bool:
-        return self.files.has("rainfall.nc") or self.files.has("reservoir_levels.csv")
+        return self.files.has_rain or self.files.has("reservoir_levels.csv")
 
     @property
     def has_reservoir(self) -> bool:
@@ -225,7 +247,7 @@ class Plan:
 
     def capabilities(self) -> dict[str, tuple[bool, str]]:
         """What an artefact may require, and why it is missing."""
-        series_files = "the study has neither rainfall.nc nor reservoir_levels.csv"
+        series_files = f"the study has neither {' nor '.join(RAIN_FILES)} nor reservoir_levels.csv"
         return {
             "series": (self.has_series, series_files),
             "torch": (bool(self.torch_models), "no torch model (cnn_lstm, cnn, lstm) is trained"),

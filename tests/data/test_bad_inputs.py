@@ -22,6 +22,7 @@ from shapely.geometry import Point, box
 from lsm.__main__ import main
 from lsm.config import deep_update
 from tests.conftest import REPO, TINY_PARAMS
+from tests.data.gauges import grid_to_gauges
 
 Mutation = Callable[[Path, dict], None]
 
@@ -71,6 +72,7 @@ def negative_rain(study: Path, params: dict) -> None:
 def rename_rain(study: Path, params: dict) -> None:
     with xr.open_dataset(study / "rainfall.nc") as ds:
         ds = ds.load().rename({"precipitation": "rain"})
+    ds["rain"].attrs = {"grid_mapping": "spatial_ref"}
     (study / "rainfall.nc").unlink()
     ds.to_netcdf(study / "rainfall.nc")
 
@@ -141,14 +143,14 @@ CASES: dict[str, tuple[Mutation, str, str]] = {
         "inventory.gpkg",
         "on the DEM's nodata",
     ),
-    "event outside the rainfall period": (
-        edit_inventory(set_first("date", "1990-05-01")),
+    "every event outside the rain record": (
+        edit_inventory(lambda f: f.assign(date="1990-05-01")),
         "inventory.gpkg",
-        "outside the rainfall period",
+        "its rain window lies outside the rain record",
     ),
     "empty inventory": (edit_inventory(lambda f: f.iloc[:0]), "inventory.gpkg", "holds no landslides"),
     "negative rainfall": (negative_rain, "rainfall.nc", "negative values"),
-    "rainfall variable misnamed": (rename_rain, "rainfall.nc", "no variable 'precipitation'"),
+    "rainfall variable without name or units": (rename_rain, "rainfall.nc", "has no precipitation variable"),
     "gap in reservoir levels": (edit_levels(lambda d: d.drop(index=100)), "reservoir_levels.csv", "gaps"),
     "levels without their column": (
         edit_levels(lambda d: d.drop(columns="level_m")),
@@ -229,6 +231,37 @@ def edit_rain(edit: Callable[[xr.Dataset], xr.Dataset], decode_times: bool = Tru
 def set_rain(ds: xr.Dataset) -> xr.Dataset:
     ds["precipitation"][10, 1, 1] = 5000.0
     return ds
+
+
+def rain_attrs(**attrs) -> Callable[[xr.Dataset], xr.Dataset]:
+    def edit(ds: xr.Dataset) -> xr.Dataset:
+        for key, value in attrs.items():
+            ds["precipitation"].attrs.pop(key, None)
+            if value is not None:
+                ds["precipitation"].attrs[key] = value
+        return ds
+
+    return edit
+
+
+def shift_x(metres: float) -> Callable[[xr.Dataset], xr.Dataset]:
+    return lambda ds: ds.assign_coords(x=ds["x"] + metres)
+
+
+def gauges(edit_table, edit_points=lambda points: points, keep_grid: bool = False) -> Mutation:
+    """The study's rain as gauges (one per rain cell), then the table and points edited."""
+
+    def mutate(study: Path, params: dict) -> None:
+        grid = (study / "rainfall.nc").read_bytes()
+        table = grid_to_gauges(study)
+        edit_table(table, params).to_csv(study / "rain_gauges.csv", index=False)
+        points = gpd.read_file(study / "rain_gauges.gpkg")
+        (study / "rain_gauges.gpkg").unlink()
+        edit_points(points).to_file(study / "rain_gauges.gpkg", driver="GPKG")
+        if keep_grid:
+            (study / "rainfall.nc").write_bytes(grid)
+
+    return mutate
 
 
 def time_attrs(**attrs) -> Callable[[xr.Dataset], xr.Dataset]:
@@ -387,6 +420,39 @@ CASES.update(
             "'360_day' calendar",
         ),
         "uneven rain grid": (edit_rain(uneven_x), "rainfall.nc", "coordinate x is not evenly spaced"),
+        "rain without units": (edit_rain(rain_attrs(units=None)), "rainfall.nc", "has no units attribute"),
+        "rain in units of temperature": (
+            edit_rain(rain_attrs(units="K")),
+            "rainfall.nc",
+            "not those of rain",
+        ),
+        "rain grid beside the study": (edit_rain(shift_x(50_000.0)), "rainfall.nc", "without rain"),
+        # rain gauges (the tiny study's grid turned into one gauge per rain cell)
+        "a gauge misses a day": (
+            gauges(lambda t, p: t.drop(index=40)),
+            "rain_gauges.csv",
+            "has no value on 1 day(s)",
+        ),
+        "a negative gauge amount": (
+            gauges(lambda t, p: t.assign(precipitation_mm=t["precipitation_mm"].where(t.index != 7, -1.0))),
+            "rain_gauges.csv",
+            "are negative",
+        ),
+        "a gauge without a location": (
+            gauges(lambda t, p: t, lambda pts: pts.iloc[1:]),
+            "rain_gauges.csv",
+            "has no location in rain_gauges.gpkg",
+        ),
+        "gauge table without amounts": (
+            gauges(lambda t, p: t.drop(columns="precipitation_mm")),
+            "rain_gauges.csv",
+            "missing column(s) precipitation_mm",
+        ),
+        "gauges and a grid at once": (
+            gauges(lambda t, p: t, keep_grid=True),
+            "study",
+            "holds both rainfall.nc and rain_gauges.csv",
+        ),
         # params.yaml
         "mistyped CRS": (lambda s, p: p["grid"].update(crs="EPSG:326400"), "params.yaml", "grid.crs"),
     }

@@ -3,7 +3,10 @@ helpers handle the empty cases the studies bring."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 import rasterio.transform
 from affine import Affine
 from shapely.geometry import LineString, Polygon
@@ -79,3 +82,36 @@ def test_distance_is_infinite_without_targets_and_zero_on_them() -> None:
     dist = distance_to_mask(mask, 30.0)
     assert dist.dtype == np.float32 and dist[2, 3] == 0
     assert dist[2, 0] == 90.0 and np.isclose(dist[0, 1], 30 * np.hypot(2, 2))
+
+
+@pytest.mark.parametrize("dtype", ["int16", "float32"])
+def test_nodata_stays_nodata_through_the_warp_onto_a_padded_grid(tmp_path: Path, dtype: str) -> None:
+    """Every raster of the contract on the DEM's own grid with a declared nodata of -9999: the
+    analysis grid (30 m over a 70 m DEM) is padded outward, and the warp's fill is nodata too."""
+    import yaml
+    from rasterio.transform import from_origin
+
+    from lsm.data.io.study import Study
+
+    study = tmp_path / "study"
+    study.mkdir()
+    rng = np.random.default_rng(5)
+    dem = (500 + rng.normal(0, 50, (23, 31))).astype("float32")
+    dem[:4, :6] = -9999.0  # voids of the DEM itself
+    profile = {
+        "driver": "GTiff", "width": 31, "height": 23, "count": 1, "crs": "EPSG:2326",
+        "transform": from_origin(800_000.0, 820_000.0, 70.0, 70.0), "nodata": -9999,
+    }  # fmt: skip
+    with rasterio.open(study / "dem.tif", "w", dtype="float32", **profile) as dst:
+        dst.write(dem, 1)
+    landuse = np.where(dem == -9999.0, -9999, 1 + (np.arange(31) % 2)[None, :].repeat(23, 0)).astype(dtype)
+    with rasterio.open(study / "landuse.tif", "w", dtype=dtype, **profile) as dst:
+        dst.write(landuse, 1)
+    (study / "study.yaml").write_text(yaml.safe_dump({"name": "padded", "landuse_classes": {1: "a", 2: "b"}}))
+    s = Study(study, {"resolution_m": 30.0})
+    assert s.grid.width * 30.0 > 31 * 70.0  # padded beyond the DEM's right edge
+    codes = s.read_landuse()
+    assert set(np.unique(codes)) == {0, 1, 2}
+    assert (codes[:, -1] == 0).all() and (codes[:5, :12] == 0).all()  # the padding and the voids
+    elevation = s.read_dem()
+    assert np.isnan(elevation[:, -1]).all() and np.nanmin(elevation) > 0

@@ -152,7 +152,7 @@ def test_static_study_without_series_skips_the_temporal_models(tiny_study_dir, t
     study = Study(study_dir, GRID)
     names, omitted = choose_factors("auto", scan_study(study_dir))
     assert omitted == {
-        "aap": "the study has no rainfall.nc",
+        "aap": "the study has no rainfall.nc or rain_gauges.csv",
         "dist_shore": "the study has no reservoirs.gpkg",
     }
     stack = compute_factors(study, names)
@@ -161,8 +161,8 @@ def test_static_study_without_series_skips_the_temporal_models(tiny_study_dir, t
     assert samples.sequences is None
     assert set(samples.table["kind"]) == {"positive", "random"}
     assert samples.summary["skipped_models"] == {
-        "cnn_lstm": "the study has no rainfall.nc",
-        "lstm": "the study has no rainfall.nc",
+        "cnn_lstm": "the study has no rainfall.nc or rain_gauges.csv",
+        "lstm": "the study has no rainfall.nc or rain_gauges.csv",
     }
     splits, _ = make_splits(samples.table, 30.0, 15, False, SplitSettings())
     assert "temporal" not in splits.columns

@@ -32,7 +32,7 @@ def test_auto_takes_every_factor_the_files_support() -> None:
     chosen, omitted = choose_factors("auto", files("roads.gpkg", "landuse.gpkg"))
     assert chosen == ["elevation", "slope", "aspect", "twi", "spi", "dist_river", "dist_road", "landuse"]
     assert omitted["erg"] == "the study has no lithology.gpkg"
-    assert omitted["aap"] == "the study has no rainfall.nc"
+    assert omitted["aap"] == "the study has no rainfall.nc or rain_gauges.csv"
     assert set(chosen) | set(omitted) == set(ALL_FACTORS)
 
 
@@ -50,7 +50,7 @@ def test_an_explicit_factor_without_its_file_stops_with_one_line() -> None:
 @pytest.mark.parametrize(
     ("study", "reason"),
     [
-        (files(), "the study has no rainfall.nc"),
+        (files(), "the study has no rainfall.nc or rain_gauges.csv"),
         (files("rainfall.nc", dated=False), "the inventory has no 'date' column (undated landslides)"),
         (files("rainfall.nc", precision="month"), "study.yaml declares date_precision: month"),
     ],
@@ -63,7 +63,9 @@ def test_a_study_without_daily_dated_series_runs_the_static_models_and_says_why(
     assert plan.schemes == ("random", "spatial") and "temporal" in plan.skipped_schemes
     assert plan.map_dates == ("static",)
     assert plan.skipped_artefacts == {
-        "fig03_forcing_series": "the study has neither rainfall.nc nor reservoir_levels.csv"
+        "fig03_forcing_series": (
+            "the study has neither rainfall.nc nor rain_gauges.csv nor reservoir_levels.csv"
+        )
     } or study.has("rainfall.nc")
 
 
@@ -145,6 +147,7 @@ def test_check_study_on_a_real_study_says_what_it_supports() -> None:
     assert report.ok, report.problems
     assert "factors: elevation, slope, aspect, twi, spi, dist_river" in report.supports
     assert any(
-        line.startswith("static models only (the study has no rainfall.nc)") for line in report.supports
+        line.startswith("static models only (the study has no rainfall.nc or rain_gauges.csv)")
+        for line in report.supports
     )
     assert report.left_out == ["1 of 175 landslides: its patch leaves the valid area"]

@@ -53,11 +53,14 @@ def test_the_plan_takes_what_the_study_has_and_says_why_it_skips_the_rest(ecuado
     plan = json.loads((ecuador / "plan.json").read_text())
     assert plan["factors"] == ["elevation", "slope", "aspect", "twi", "spi", "dist_river"]
     assert plan["omitted_factors"]["dist_road"] == "the study has no roads.gpkg"
-    assert not plan["temporal"] and plan["temporal_skip_reason"] == "the study has no rainfall.nc"
+    assert (
+        not plan["temporal"]
+        and plan["temporal_skip_reason"] == "the study has no rainfall.nc or rain_gauges.csv"
+    )
     assert set(plan["skipped_models"]) == {"cnn_lstm", "lstm"} and plan["schemes"] == ["random", "spatial"]
     assert set(plan["skipped_artefacts"]) == {"fig03_forcing_series", "tab04_verdict_stability"}
     assert plan["skipped_artefacts"]["fig03_forcing_series"] == (
-        "the study has neither rainfall.nc nor reservoir_levels.csv"
+        "the study has neither rainfall.nc nor rain_gauges.csv nor reservoir_levels.csv"
     )
     assert "separate stability target" in plan["skipped_artefacts"]["tab04_verdict_stability"]
     summary = json.loads((ecuador / "samples" / "summary.json").read_text())
@@ -109,7 +112,7 @@ def test_tables_label_kerman_and_score_the_authors_absences(ecuador: Path) -> No
     assert tab01["note"].fillna("").str.contains("only 2 seed").any()
     claims = pd.read_csv(ecuador / "tables" / "tab02_claims.csv")
     assert (claims["verdict_random"] == "cannot be tested").all()
-    assert claims["evidence_random"].str.contains("the study has no rainfall.nc").all()
+    assert claims["evidence_random"].str.contains("the study has no rainfall.nc or rain_gauges.csv").all()
 
 
 def test_maps_count_only_the_surveyed_ground(ecuador: Path) -> None:

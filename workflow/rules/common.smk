@@ -82,14 +82,25 @@ def study_files(*names):
     vector file may come in another OGR format, e.g. faults.shp).
     """
 
+    stems = [Path(name).stem for name in names]
+
+    def key(name):  # rain_gauges.csv and rain_gauges.gpkg share a stem
+        stem = Path(name).stem
+        return stem if stems.count(stem) == 1 else name.replace(".", "_")
+
     def files(wildcards):
         return {
-            Path(name).stem: str(contract_path(RAW, name))
-            for name in names
+            key(name): str(contract_path(RAW, name))
+            for name in dict.fromkeys(names)
             if PLAN.files.has(name)
         }
 
     return files
+
+
+# The files the daily rain comes from, in either form (lsm.data.io.rain), with study.yaml (its time
+# zone makes the gauges' days and its period their record).
+RAIN_INPUTS = ("rainfall.nc", "rain_gauges.csv", "rain_gauges.gpkg", "study.yaml")
 
 
 def factor_files():
@@ -97,6 +108,8 @@ def factor_files():
     names = {name for f in PLAN.factors for group in FACTOR_INPUTS[f] for name in group}
     if "dist_river" in PLAN.factors:
         names.add("rivers.gpkg")  # rivers from flow accumulation when absent
+    if "aap" in PLAN.factors:
+        names.update(RAIN_INPUTS)  # gauges: their points too
     return study_files(*sorted(names), "study.yaml")
 
 

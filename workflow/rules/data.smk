@@ -61,7 +61,7 @@ rule samples:
                 "mapped_area.gpkg",
                 "absences.gpkg",
                 *(
-                    ["rainfall.nc", "reservoirs.gpkg", "reservoir_levels.csv"]
+                    [*RAIN_INPUTS, "reservoirs.gpkg", "reservoir_levels.csv"]
                     if TEMPORAL
                     else []
                 ),

@@ -10,7 +10,7 @@ wildcard_constraints:
 
 rule map_tile:
     input:
-        unpack(study_files("rainfall.nc", "reservoirs.gpkg", "reservoir_levels.csv")),
+        unpack(study_files(*RAIN_INPUTS, "reservoirs.gpkg", "reservoir_levels.csv")),
         factors=rules.factors.output.factors,
         summary=rules.samples.output.summary,
         runs=map_run_files,
@@ -39,7 +39,7 @@ rule map_tile:
 
 rule map_gather:
     input:
-        unpack(study_files("rainfall.nc", "mapped_area.gpkg")),
+        unpack(study_files(*RAIN_INPUTS, "mapped_area.gpkg")),
         tiles=expand(
             f"{MAPS}/{{{{date}}}}/tiles/{{{{model}}}}_tile{{tile}}.tif", tile=MAP_TILES
         ),
@@ -95,7 +95,7 @@ rule map_tables:
 
 rule map_contrast:
     input:
-        unpack(study_files("rainfall.nc", "reservoirs.gpkg", "reservoir_levels.csv")),
+        unpack(study_files(*RAIN_INPUTS, "reservoirs.gpkg", "reservoir_levels.csv")),
         classes=Plan.map_file(RESULTS, MAP_DATES[0], "cnn_lstm", "classes"),
         factors=rules.factors.output.factors,
         truth=[f"{RAW}/truth/susceptibility.tif"] if IS_SYNTHETIC else [],

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from lsm.data.io.rain import check_covers
 from lsm.errors import InputError
 from lsm.plan import Plan, make_plan, scan_study
 
@@ -30,6 +31,7 @@ READERS: dict[str, tuple[str, tuple]] = {
     "landuse.gpkg": ("read_landuse", ()),
     "mapped_area.gpkg": ("read_mapped_area", ()),
     "rainfall.nc": ("read_rainfall", ()),
+    "rain_gauges.csv": ("read_rainfall", ()),
     "reservoir_levels.csv": ("read_reservoirs", ()),
 }
 
@@ -78,14 +80,23 @@ def check_study(study_dir: str | Path, config: dict[str, Any]) -> StudyCheck:
     dem = report.attempt(study.read_dem)
     if dem is None:
         return report  # everything else lies on the DEM's grid
+    read: dict[str, Any] = {}
     for name, (method, args) in READERS.items():
         if files.has(name) and not (name == "landuse.gpkg" and files.has("landuse.tif")):
-            report.attempt(partial(getattr(study, method), *args))
-    if files.has("reservoirs.gpkg") and not files.has("reservoir_levels.csv"):
-        report.problems.append(
-            f"{study.path('reservoirs.gpkg')}: reservoirs without levels. Fix: add reservoir_levels.csv "
-            "(date,reservoir_id,level_m) or remove reservoirs.gpkg"
-        )
+            read[name] = report.attempt(partial(getattr(study, method), *args))
+    rain = read.get("rainfall.nc") or read.get("rain_gauges.csv")
+    if rain is not None:
+        report.attempt(lambda: check_covers(rain, study.grid, np.isfinite(dem), study.path(rain.source)))
+        report.supports.append(f"rain: {rain.label()}, {rain.dates[0]:%Y-%m-%d} to {rain.dates[-1]:%Y-%m-%d}")
+    for orphan, partner, columns in (
+        ("reservoirs.gpkg", "reservoir_levels.csv", "date,reservoir_id,level_m"),
+        ("rain_gauges.gpkg", "rain_gauges.csv", "date,gauge_id,precipitation_mm"),
+    ):
+        if files.has(orphan) and not files.has(partner):
+            report.problems.append(
+                f"{study.path(orphan)}: {orphan} without {partner}. Fix: add {partner} ({columns}) or "
+                f"remove {orphan}"
+            )
     _check_inventory(report, study, dem, plan, config)
     if plan is not None:
         report.supports += describe_support(plan)
@@ -96,9 +107,10 @@ def _check_inventory(report: StudyCheck, study, dem: np.ndarray, plan: Plan | No
     """What of the inventory would be used, and whether its dates fit the series."""
     from lsm.data.sampling import (
         LEFT_OUT_PATCH,
+        LEFT_OUT_RECORD,
         LEFT_OUT_UNMAPPED,
         SamplingSettings,
-        check_event_dates,
+        outside_record,
         patch_fits,
         read_series,
     )
@@ -117,6 +129,10 @@ def _check_inventory(report: StudyCheck, study, dem: np.ndarray, plan: Plan | No
         reason[usable & ~mapped[r, c]] = LEFT_OUT_UNMAPPED
     fits = patch_fits(np.isfinite(dem), settings.radius)
     reason[(reason == "") & ~fits[r, c]] = LEFT_OUT_PATCH
+    series = report.attempt(lambda: read_series(study)) if temporal else None
+    if series is not None:
+        outside = outside_record(inventory["date"], series, settings.window_days)
+        reason[(reason == "") & outside] = LEFT_OUT_RECORD
     counts = {
         str(k): int(v) for k, v in zip(*np.unique(reason[reason != ""], return_counts=True), strict=True)
     }
@@ -127,12 +143,6 @@ def _check_inventory(report: StudyCheck, study, dem: np.ndarray, plan: Plan | No
             f"{study.path('inventory.gpkg')}: only {kept} of {len(inventory)} landslides can be used. "
             "Fix: check the inventory's CRS and that it covers the DEM"
         )
-    if temporal:
-        series = report.attempt(lambda: read_series(study))
-        if series is not None:
-            report.attempt(
-                lambda: check_event_dates(study, inventory[reason == ""], series, settings.window_days)
-            )
     report.supports.append(f"{kept} landslides usable as positives")
 
 

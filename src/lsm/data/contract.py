@@ -21,12 +21,16 @@ OPTIONAL_FILES = (
     *LANDUSE_FILES,
     "rivers.gpkg",
     "rainfall.nc",
+    "rain_gauges.csv",  # daily (or sub-daily) rain of gauges, instead of rainfall.nc ...
+    "rain_gauges.gpkg",  # ... and the gauges' points
     "reservoirs.gpkg",
     "reservoir_levels.csv",
     "mapped_area.gpkg",  # polygons: where the inventory was mapped (negatives, blocks, rate curves)
     "absences.gpkg",  # points: the authors' own non-landslide locations (an independent test set)
 )
 CONTRACT_FILES = (*REQUIRED_FILES, *OPTIONAL_FILES)
+# The two forms of daily rain (lsm.data.io.rain); a study brings one of them.
+RAIN_FILES = ("rainfall.nc", "rain_gauges.csv")
 # Other vector formats accepted in place of a contract's GeoPackage (same stem).
 VECTOR_SUFFIXES = (".shp", ".geojson", ".json", ".fgb", ".gml", ".kml")
 

@@ -18,6 +18,7 @@ from rasterio import features
 
 from lsm.errors import InputError
 from lsm.data.io import write_raster, write_text
+from lsm.data.io.rain import check_covers
 from lsm.data.io.study import AnalysisGrid, Study
 from lsm.plan import ALL_FACTORS  # the paper's 11 and distance to the reservoir shore
 from lsm.data.raster import distance_to_mask, rasterize_geometries
@@ -141,7 +142,7 @@ def compute_factors(study: Study, names: list[str], river_area_km2: float = 2.0)
         "dist_river": lambda: river_distance(study, routing, river_area_km2, notes),
         "dist_road": lambda: line_distance(study, "roads.gpkg"),
         "landuse": lambda: _landuse_band(study),
-        "aap": lambda: mean_annual_rain(study, study.grid),
+        "aap": lambda: mean_annual_rain(study, study.grid, np.isfinite(dem)),
         "dist_shore": lambda: shore_distance(study),
     }
     for name in names:
@@ -160,17 +161,13 @@ def _landuse_band(study: Study) -> np.ndarray:
     return np.where(landuse > 0, landuse, np.nan).astype("float32")
 
 
-def mean_annual_rain(study: Study, grid: AnalysisGrid) -> np.ndarray:
-    """AAP: each cell takes the long-term mean of its rain cell (coarse rain stays coarse)."""
+def mean_annual_rain(study: Study, grid: AnalysisGrid, valid: np.ndarray) -> np.ndarray:
+    """AAP: each cell takes the long-term mean of its rain cell or gauge (coarse rain stays coarse);
+    a rain grid must cover every valid cell of the DEM."""
     cube = study.read_rainfall()
+    check_covers(cube, grid, valid, study.path(cube.source))
     rows, cols = np.indices(grid.shape)
     index = cube.cell_index(grid, rows.ravel(), cols.ravel())
-    if (index < 0).mean() > 0.01:
-        raise InputError(
-            study.path("rainfall.nc"),
-            f"covers only {100 * (index >= 0).mean():.0f} % of the DEM",
-            "extend its grid",
-        )
     per_cell = cube.values.mean(axis=0).ravel() * 365.25
     aap = np.where(index >= 0, per_cell[np.maximum(index, 0)], np.nan)
     return aap.reshape(grid.shape).astype("float32")

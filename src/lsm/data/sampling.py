@@ -26,7 +26,8 @@ from tqdm import tqdm
 from lsm.errors import InputError
 from lsm.data.factors import FactorStack, channel_names, to_channels
 from lsm.data.io import atomic_path, write_json, write_text, write_vector
-from lsm.data.io.study import OUTSIDE_DEM, RainCube, Study
+from lsm.data.io.rain import RainCube, check_covers
+from lsm.data.io.study import OUTSIDE_DEM, Study
 from lsm.plan import TEMPORAL_MODELS, scan_study, temporal_support
 
 log = logging.getLogger(__name__)
@@ -103,22 +104,18 @@ def read_series(study: Study) -> Series:
     return Series(cube, None, None)
 
 
-def check_event_dates(study: Study, inventory: gpd.GeoDataFrame, series: Series, window: int) -> None:
+def outside_record(dates: pd.Series, series: Series, window: int) -> np.ndarray:
+    """Landslides whose day or ``window``-day window (and the day before it, for the first
+    day-to-day change) the rain record does not cover: they are left out, and counted."""
     first, last = series.rain.dates[0], series.rain.dates[-1]
     earliest = first + pd.Timedelta(days=window)
-    outside = (inventory["date"] < earliest) | (inventory["date"] > last)
-    if outside.any():
-        day = inventory.loc[outside, "date"].iloc[0]
-        raise InputError(
-            study.path("inventory.gpkg"),
-            f"{int(outside.sum())} landslide date(s) fall outside the rainfall period with its {window}-day "
-            f"window ({earliest:%Y-%m-%d} to {last:%Y-%m-%d}; first: {day:%Y-%m-%d})",
-            "extend rainfall.nc or remove those events",
-        )
+    days = pd.to_datetime(dates)
+    return ((days < earliest) | (days > last) | days.isna()).to_numpy()
 
 
 # -- drawing samples -------------------------------------------------------------------------------
 LEFT_OUT_PATCH = "its patch leaves the valid area"
+LEFT_OUT_RECORD = "its rain window lies outside the rain record"
 LEFT_OUT_UNMAPPED = "outside mapped_area.gpkg"
 
 
@@ -352,9 +349,11 @@ def select_positives(
     if mapped is not None:
         reason[usable & ~mapped[r, c]] = LEFT_OUT_UNMAPPED
     reason[(reason == "") & ~fits[r, c]] = LEFT_OUT_PATCH
-    inventory = inventory.assign(left_out=reason)
     if series is not None:
-        check_event_dates(study, inventory[reason == ""], series, settings.window_days)
+        reason[(reason == "") & outside_record(inventory["date"], series, settings.window_days)] = (
+            LEFT_OUT_RECORD
+        )
+    inventory = inventory.assign(left_out=reason)
     kept = reason == ""
     check_left_out(study, inventory, settings.left_out_max_share)
     table = pd.DataFrame(
@@ -413,6 +412,8 @@ def build_samples(
     )
     series = read_series(study) if temporal else None
     valid = stack.valid
+    if series is not None:
+        check_covers(series.rain, stack.grid, valid, study.path(series.rain.source))
     fits = patch_fits(valid, settings.radius)
     mapped = study.read_mapped_area()
     positives = select_positives(stack, study, settings, fits, mapped, series)
@@ -438,6 +439,8 @@ def build_samples(
     arrays = sample_arrays(stack, table, series, settings, progress)
     summary = sampling_summary(table, positives, settings, temporal, reason, buffer_m, free, stack, arrays)
     summary["buffer_reason"] = buffer_reason
+    if series is not None:
+        summary["rain"] = series.rain.describe()
     absences = build_absences(stack, study, settings, series)
     if absences is not None:
         summary["absences"] = {"used": len(absences.table), "left_out": absences.left_out}

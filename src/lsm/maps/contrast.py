@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -67,13 +68,14 @@ def map_layers(
     shape = classes.shape
     with rasterio.open(classes_tif) as src:
         transform = src.transform * Affine.scale(src.width / shape[1], src.height / shape[0])
+        crs = src.crs
     x, y = cell_centres(transform, *np.indices(shape))
     quantities: dict[str, np.ndarray] = {}
     slope = _band(factors_tif, "slope", shape)
     if slope is not None:
         quantities["slope_deg"] = slope
     if forcing is not None:
-        quantities["rain_window_mm"] = forcing.rain_totals(x, y)
+        quantities["rain_window_mm"] = forcing.rain_totals(x, y, crs)
         shore = _band(factors_tif, "dist_shore", shape)
         swing = forcing.reservoir_swing(x, y)
         if swing is not None and shore is not None:
@@ -90,15 +92,12 @@ class WindowForcing:
     day: int
     window: int
 
-    def rain_totals(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Rain of each point's rain cell over the window (mm); NaN outside the rain grid."""
+    def rain_totals(self, x: np.ndarray, y: np.ndarray, crs: Any) -> np.ndarray:
+        """Rain of each point's rain cell (or gauge) over the window (mm); NaN outside the grid."""
         cube = self.series.rain
-        ny, nx = cube.values.shape[1:]
         totals = cube.values[self.day - self.window + 1 : self.day + 1].sum(axis=0).ravel()
-        col, row = (~cube.transform) * (x.ravel(), y.ravel())
-        col, row = np.floor(col).astype(int), np.floor(row).astype(int)
-        inside = (row >= 0) & (row < ny) & (col >= 0) & (col < nx)
-        out = np.where(inside, totals[np.where(inside, row * nx + col, 0)], np.nan)
+        index = cube.point_index(x.ravel(), y.ravel(), crs)
+        out = np.where(index >= 0, totals[np.maximum(index, 0)], np.nan)
         return out.reshape(x.shape)
 
     def reservoir_swing(self, x: np.ndarray, y: np.ndarray) -> np.ndarray | None:

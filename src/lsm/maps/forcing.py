@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 
 from lsm.data.io.study import AnalysisGrid
 from lsm.data.sampling import Series, build_sequences, nearest_reservoir
@@ -21,14 +20,13 @@ STATIC = "static"  # the label of the one map of a study without series
 
 def wettest_window_end(series: Series, window: int) -> pd.Timestamp:
     """Last day of the ``window``-day spell with the most area-mean rain (first such spell on ties)."""
-    rain = xr.DataArray(series.rain.values.mean(axis=(1, 2)), coords={"time": series.rain.dates}, dims="time")
-    totals = rain.rolling(time=window, min_periods=window).sum()
+    totals = series.rain.area_mean().rolling(window, min_periods=window).sum().to_numpy()
     totals[:window] = np.nan  # a sequence needs one day before its window (the first day-to-day change)
     if not np.isfinite(totals).any():
         raise InputError(
-            "rainfall.nc", f"the record is shorter than {window + 1} days", "provide a longer record"
+            series.rain.source, f"the record is shorter than {window + 1} days", "provide a longer record"
         )
-    return pd.Timestamp(series.rain.dates[int(np.nanargmax(totals.to_numpy()))])
+    return pd.Timestamp(series.rain.dates[int(np.nanargmax(totals))])
 
 
 def resolve_date(label: str, series: Series | None, window: int) -> tuple[int | None, str]:

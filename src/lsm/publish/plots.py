@@ -298,14 +298,10 @@ def _landslide_dates(inventory: pd.DataFrame) -> tuple[pd.Series | None, pd.Seri
     return dates, triggers
 
 
-def _rain_panel(ax: plt.Axes, rain_file: Path) -> None:
+def _rain_panel(ax: plt.Axes, rain: pd.Series, label: str) -> None:
     """Area-mean daily rain (filled) and its 30-day total (line, on a second axis)."""
-    import xarray as xr
-
-    with xr.open_dataset(rain_file) as ds:
-        rain = ds["precipitation"].mean(dim=("y", "x")).to_series()
     ax.fill_between(
-        rain.index, rain.to_numpy(), step="mid", color="#56B4E9", lw=0, label="daily rain (area mean)"
+        rain.index, rain.to_numpy(), step="mid", color="#56B4E9", lw=0, label=f"daily rain ({label})"
     )
     ax.set_ylabel("Rain (mm/day)")
     twin = ax.twinx()
@@ -350,15 +346,17 @@ def forcing_series(study_dir: str | Path) -> plt.Figure:
     import geopandas as gpd
 
     from lsm.data.contract import contract_path
+    from lsm.data.io.study import Study
 
     study_dir = Path(study_dir)
     apply_style()
     inventory = gpd.read_file(contract_path(study_dir, "inventory.gpkg"), ignore_geometry=True)
     dates, triggers = _landslide_dates(inventory)
     fig, (ax_rain, ax_level) = plt.subplots(2, 1, figsize=(FULL_WIDTH_IN, 4.6), sharex=True)
-    rain_file = study_dir / "rainfall.nc"
-    if rain_file.is_file():
-        _rain_panel(ax_rain, rain_file)
+    study = Study(study_dir)
+    if study.rain_file() is not None:
+        cube = study.read_rainfall()
+        _rain_panel(ax_rain, cube.area_mean(), "mean over " + cube.label())
     else:
         _no_series(ax_rain, "no rainfall series in this study")
     levels_file = study_dir / "reservoir_levels.csv"

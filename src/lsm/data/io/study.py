@@ -16,20 +16,31 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rasterio
-import xarray as xr
-from numpy.typing import ArrayLike
 from affine import Affine
+from numpy.typing import ArrayLike
 from pyproj import CRS
 from rasterio import features
 from rasterio.errors import RasterioIOError
 from rasterio.warp import Resampling, reproject, transform_bounds
 from shapely.geometry import Point, box
 
-from lsm.data.contract import contract_path
-from lsm.errors import InputError
+from lsm.data.contract import RAIN_FILES, contract_path
 from lsm.data.io.dates import check_precision, check_timezone, parse_days
 from lsm.data.io.files import read_yaml
+from lsm.data.io.rain import (
+    GAUGE_POINTS,
+    GAUGE_TABLE,
+    GRID_FILE,
+    RainCube,
+    gauge_cube,
+    read_gauge_table,
+    read_rain_grid,
+    study_period,
+)
 from lsm.data.raster import cell_centres, cells_containing
+from lsm.errors import InputError
+
+__all__ = ["AnalysisGrid", "RainCube", "Study"]
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +52,6 @@ POINT_TYPES = {"Point"}
 POLYGON_TYPES = {"Polygon", "MultiPolygon"}
 # Plausible elevations and water levels, m a.s.l. (Dead Sea shore to above Everest).
 ELEVATION_RANGE_M = (-500.0, 9000.0)
-# Plausible daily rain, mm: the world record is about 1,800 mm in 24 h.
-MAX_DAILY_RAIN_MM = 2000.0
 
 
 @dataclass(frozen=True)
@@ -79,28 +88,6 @@ class AnalysisGrid:
         return (row >= 0) & (row < self.height) & (col >= 0) & (col < self.width)
 
 
-@dataclass
-class RainCube:
-    """Daily rain on its own (coarse) grid; each analysis cell points at the rain cell it lies in."""
-
-    dates: pd.DatetimeIndex
-    values: np.ndarray  # (days, ny, nx) mm/day
-    transform: Affine
-    crs: CRS
-
-    def cell_index(self, grid: AnalysisGrid, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Flat rain-cell index of each analysis cell (-1 where the cell lies outside the cube)."""
-        x, y = grid.xy(rows, cols)
-        if CRS.from_user_input(self.crs) != grid.crs:
-            from pyproj import Transformer
-
-            x, y = Transformer.from_crs(grid.crs, self.crs, always_xy=True).transform(x, y)
-        r, c = cells_containing(self.transform, x, y)
-        ny, nx = self.values.shape[1:]
-        inside = (r >= 0) & (r < ny) & (c >= 0) & (c < nx)
-        return np.where(inside, r * nx + c, -1)
-
-
 def polygon_cells(geometries, grid: AnalysisGrid) -> np.ndarray:
     """Cells of ``grid`` whose centre lies inside any of the polygons (in the grid's CRS)."""
     return features.geometry_mask(list(geometries), grid.shape, grid.transform, invert=True)
@@ -119,45 +106,6 @@ def _integer_code(value: Any) -> int | None:
     if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
         return int(value)
     return None
-
-
-def _rain_days(time: xr.DataArray, path: Path) -> pd.DatetimeIndex:
-    """The time axis as calendar days: CF-decoded dates of the standard calendar only."""
-    if np.issubdtype(time.dtype, np.datetime64):
-        return pd.DatetimeIndex(time.values).normalize()
-    calendar = time.encoding.get("calendar") or time.attrs.get("calendar")
-    if time.dtype == object and calendar:
-        raise _fail(
-            path,
-            f"the time axis uses the {calendar!r} calendar",
-            "store the days of the standard calendar (calendar: standard)",
-        )
-    raise _fail(
-        path,
-        f"the time axis does not decode to dates (units {time.attrs.get('units')!r})",
-        "give time CF units, e.g. units: 'days since 2019-01-01'",
-    )
-
-
-def _rain_axes(ds: xr.Dataset, path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Cell-centre coordinates x and y, each evenly spaced (increasing or decreasing)."""
-    axes = []
-    for name in ("x", "y"):
-        if name not in ds.coords:
-            raise _fail(path, f"has no coordinate {name}", f"store the cell centres as coordinate {name}")
-        axis = np.asarray(ds[name].values, dtype="float64")
-        steps = np.diff(axis)
-        even = steps.size == 0 or (steps[0] != 0 and np.abs(steps - steps[0]).max() <= 1e-3 * abs(steps[0]))
-        if not np.isfinite(axis).all() or not even:
-            raise _fail(
-                path,
-                f"coordinate {name} is not evenly spaced (steps from {steps.min():g} to {steps.max():g})",
-                "store the rain on a regular grid (one cell size, sorted coordinates)",
-            )
-        axes.append(axis)
-    if axes[0].size == 1 and axes[1].size == 1:
-        raise _fail(path, "holds a single rain cell, so no cell size", "store at least 2 cells along x or y")
-    return axes[0], axes[1]
 
 
 def _checked_levels(levels: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -336,15 +284,20 @@ class Study:
                 raise _fail(
                     path, "does not overlap the analysis grid (the DEM's extent)", "check its CRS and extent"
                 )
-            out = np.full(grid.shape, np.nan if dtype.startswith("float") else 0, dtype=dtype)
+            fill = np.nan if dtype.startswith("float") else 0
+            out = np.full(grid.shape, fill, dtype=dtype)
             reproject(
                 source=rasterio.band(src, 1),
                 destination=out,
                 dst_transform=grid.transform,
                 dst_crs=grid.crs,
-                dst_nodata=np.nan if dtype.startswith("float") else 0,
+                dst_nodata=fill,
                 resampling=resampling,
             )
+            # GDAL fills the cells the raster does not cover (the analysis grid is padded outward to
+            # cover the whole DEM) with the source's own nodata value: that value is nodata here too.
+            if src.nodata is not None and np.isfinite(src.nodata):
+                out[out == np.asarray(src.nodata).astype(dtype)] = fill
         return out
 
     def read_dem(self) -> np.ndarray:
@@ -553,69 +506,45 @@ class Study:
         return points.assign(left_out=reason.astype(object)).reset_index(drop=True)
 
     # -- series ----------------------------------------------------------------------------------
+    def rain_file(self) -> str | None:
+        """The contract file the study's rain comes from (a grid or gauges), or None; both at once
+        is refused, since which one the models saw would be a guess."""
+        present = [name for name in RAIN_FILES if self.has(name)]
+        if len(present) > 1:
+            raise _fail(
+                self.folder,
+                f"holds both {' and '.join(present)}",
+                "keep one form of rain (move the other out of the study folder)",
+            )
+        return present[0] if present else None
+
     def has_series(self) -> tuple[bool, str]:
         """Whether the temporal inputs exist, and if not, why (for the skip message)."""
-        if not self.has("rainfall.nc"):
-            return False, "the study has no rainfall.nc"
+        if self.rain_file() is None:
+            return False, f"the study has no {' or '.join(RAIN_FILES)}"
         return True, ""
 
     def read_rainfall(self) -> RainCube:
-        path = self.path("rainfall.nc")
-        try:
-            ds = xr.open_dataset(path)
-        except Exception as err:
-            if "decode time" in str(err):
-                raise _fail(
-                    path,
-                    f"the time axis does not decode to dates ({str(err).split(' with ')[0][:100]})",
-                    "give time CF units, e.g. units: 'days since 2019-01-01'",
-                ) from err
+        """Daily rain from ``rainfall.nc`` (a CF grid) or ``rain_gauges.csv`` + ``rain_gauges.gpkg``."""
+        form = self.rain_file()
+        if form is None:
+            raise _fail(self.path(GRID_FILE), "the study has no rain", f"add {' or '.join(RAIN_FILES)}")
+        if form == GRID_FILE:
+            variable = self.meta.get("rainfall_variable")
+            return read_rain_grid(self.path(GRID_FILE), str(variable) if variable else None)
+        table = self.path(GAUGE_TABLE)
+        points = self.read_vector(GAUGE_POINTS, POINT_TYPES, columns=("gauge_id",))
+        if points.empty:
             raise _fail(
-                path, f"cannot be read as NetCDF ({str(err)[:100]})", "write a CF NetCDF file"
-            ) from err
-        with ds:
-            if "precipitation" not in ds:
-                raise _fail(
-                    path,
-                    "has no variable 'precipitation'",
-                    "name the rain variable precipitation(time, y, x)",
-                )
-            rain = ds["precipitation"]
-            if set(rain.dims) != {"time", "y", "x"}:
-                raise _fail(path, f"precipitation has dims {rain.dims}", "use dims (time, y, x)")
-            rain = rain.transpose("time", "y", "x")
-            units = rain.attrs.get("units", "")
-            if units not in ("mm/day", "mm d-1", "mm day-1", "mm"):
-                raise _fail(path, f"precipitation units are {units!r}", "store daily totals in mm/day")
-            crs_attrs = ds[rain.attrs["grid_mapping"]].attrs if rain.attrs.get("grid_mapping") in ds else {}
-            wkt = crs_attrs.get("crs_wkt") or crs_attrs.get("spatial_ref")
-            if not wkt:
-                raise _fail(path, "has no CRS (no grid_mapping variable with crs_wkt)", "add CF grid_mapping")
-            values = rain.values.astype("float32")
-            dates = _rain_days(ds["time"], path)
-            xs, ys = _rain_axes(ds, path)
-        if np.isnan(values).any():
-            raise _fail(path, "precipitation has missing values", "fill the gaps (or cut the period)")
-        if (values < 0).any():
-            raise _fail(path, f"precipitation has negative values (min {values.min():.2f})", "fix the data")
-        if (values > MAX_DAILY_RAIN_MM).any():
-            day = dates[int(np.argwhere(values > MAX_DAILY_RAIN_MM)[0][0])]
-            raise _fail(
-                path,
-                f"precipitation reaches {values.max():.0f} mm/day (first on {day:%Y-%m-%d}), above the "
-                f"plausible {MAX_DAILY_RAIN_MM:.0f} mm/day",
-                "store daily totals in mm (not 0.1 mm or kg m-2 s-1) and check for fill values",
+                self.path(GAUGE_POINTS), "holds no gauge", "add one point per gauge (column gauge_id)"
             )
-        if len(dates) > 1 and (np.diff(dates.values) != np.timedelta64(1, "D")).any():
-            raise _fail(path, "the time axis is not daily without gaps", "store one field per day")
-        dx = float(xs[1] - xs[0]) if xs.size > 1 else float(abs(ys[1] - ys[0]))
-        dy = float(ys[1] - ys[0]) if ys.size > 1 else -dx
-        if dy > 0:  # store north-up
-            values, ys, dy = values[:, ::-1, :], ys[::-1], -dy
-        if dx < 0:  # and west to east
-            values, xs, dx = values[:, :, ::-1], xs[::-1], -dx
-        transform = Affine(dx, 0, xs[0] - dx / 2, 0, dy, ys[0] - dy / 2)
-        return RainCube(dates, values, transform, CRS.from_wkt(wkt))
+        daily = read_gauge_table(table, self.timezone)
+        return gauge_cube(daily, points, table, self.path(GAUGE_POINTS), self.period)
+
+    @property
+    def period(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """``period`` of study.yaml as (first day, last day), or None where it declares none."""
+        return study_period(self.meta, self.path("study.yaml"))
 
     def read_reservoirs(self, dates: pd.DatetimeIndex | None = None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
         """Reservoir outlines and their daily levels (date x reservoir_id), checked for gaps."""

@@ -1,0 +1,108 @@
+"""A real dated study that no one here wrote, through the data stage: Hong Kong's natural-terrain
+landslides (1,105, dated to the day, 1984-2012) with the daily rain of one gauge (HKO, 1983-2012).
+
+``../shared/real/hongkong_natural_terrain`` (DATA.GOV.HK open data) is read in place, its folder
+unchanged; the run uses the DEM's own 70 m cells and a prospective temporal split from a date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from lsm.__main__ import main
+from lsm.data.check import check_study
+from lsm.data.sampling import load_samples
+from tests.conftest import HONGKONG, REPO, require_real_study
+
+FIRST_TEST_DAY = "2005-01-01"
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def hongkong_params() -> dict:
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    params["study"] = HONGKONG.name
+    params["grid"]["resolution_m"] = None  # the DEM's own 70 m cells
+    params["splits"]["temporal_from"] = FIRST_TEST_DAY
+    return params
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require_real_study(HONGKONG)
+    before = digest(HONGKONG)
+    tmp = tmp_path_factory.mktemp("hongkong")
+    (tmp / "params.yaml").write_text(yaml.safe_dump(hongkong_params()))
+    code = main(
+        ["prepare", "--params", str(tmp / "params.yaml"), "--study-dir", str(HONGKONG), "--results", str(tmp / "r")]
+    )
+    assert code == 0
+    assert digest(HONGKONG) == before, "the workflow changed the study's own files"
+    return tmp / "r"
+
+
+def test_check_study_finds_the_gauge_and_supports_the_temporal_models() -> None:
+    require_real_study(HONGKONG)
+    report = check_study(HONGKONG, hongkong_params())
+    assert report.ok, report.problems
+    assert "rain: 1 rain gauge (HKO), 1983-01-01 to 2012-12-31" in report.supports
+    assert "temporal models (CNN-LSTM, LSTM) and the temporal scheme: yes" in report.supports
+    assert "factor aap omitted: one rain gauge gives every cell the same mean annual rain" in report.supports
+
+
+def test_every_sample_window_is_the_gauges_rain_to_the_hundredth(prepared: Path) -> None:
+    samples = load_samples(prepared / "samples" / "samples.gpkg", prepared / "samples" / "tensors.npz")
+    assert samples.sequences is not None and samples.sequence_names == ["rain_mm", "rain_change_mm"]
+    gauge = pd.read_csv(HONGKONG / "rain_gauges.csv", parse_dates=["date"]).set_index("date")["precipitation_mm"]
+    rain = samples.sequences[:, :, 0]
+    days = gauge.index.get_indexer(pd.to_datetime(samples.table["date"]))
+    assert (days >= 30).all()
+    expected = gauge.to_numpy()[days[:, None] + np.arange(-29, 1)[None, :]]
+    np.testing.assert_allclose(rain, expected, atol=0.005)
+    # the real rain signal: landslide days are wetter in their last 3 days than negative days
+    last3 = rain[:, -3:].sum(axis=1)
+    labels = samples.table["label"].to_numpy()
+    assert np.median(last3[labels == 1]) > 3 * np.median(last3[labels == 0])
+
+
+def test_the_inventory_is_counted_and_the_rain_recorded(prepared: Path) -> None:
+    summary = json.loads((prepared / "samples" / "summary.json").read_text())
+    assert summary["landslides_in_inventory"] == 1105
+    assert summary["positives"] + sum(summary["landslides_left_out"].values()) == 1105
+    assert summary["rain"] == {
+        "source": "rain_gauges.csv",
+        "form": "gauges",
+        "gauges": ["HKO"],
+        "assignment": "each cell takes its nearest gauge (Thiessen polygons)",
+        "first_day": "1983-01-01",
+        "last_day": "2012-12-31",
+    }
+    assert summary["temporal"] and summary["sequence_features"] == ["rain_mm", "rain_change_mm"]
+    assert summary["negatives_by_kind"].keys() == {"random", "same_place", "same_time"}
+
+
+def test_the_temporal_split_is_prospective_from_the_given_day(prepared: Path) -> None:
+    samples = pd.read_csv(prepared / "samples" / "splits.csv").merge(
+        load_samples(prepared / "samples" / "samples.gpkg", prepared / "samples" / "tensors.npz").table[
+            ["sample_id", "date", "label"]
+        ],
+        on="sample_id",
+    )
+    days = pd.to_datetime(samples["date"])
+    assert (samples.loc[days < FIRST_TEST_DAY, "temporal"] != "test").all()
+    assert (samples.loc[days >= FIRST_TEST_DAY, "temporal"] != "train").all()
+    info = json.loads((prepared / "samples" / "splits.json").read_text())["temporal"]
+    assert info["cutoff"] == FIRST_TEST_DAY and info["cutoff_from"] == "splits.temporal_from"
+    positives = samples[samples["label"] == 1]
+    share = (pd.to_datetime(positives["date"]) >= FIRST_TEST_DAY).mean()
+    assert info["test_fraction_positives"] == pytest.approx(share, abs=1e-4)
+    assert 0.2 < share < 0.6  # landslides on both sides of 2005
