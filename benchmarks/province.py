@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mapping import settings_from_params
 from synthetic_stack import make_series, make_torch_run, write_factor_stack
 
+from lsm.data.forcing import DayForcing
 from lsm.learn.predictors import Ensemble
-from lsm.maps.forcing import DayForcing
 from lsm.maps.stream import map_tile
 from lsm.maps.windows import FactorRaster
 

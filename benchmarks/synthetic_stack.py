@@ -18,9 +18,9 @@ from shapely.geometry import box
 from tqdm import tqdm
 
 from lsm.data.factors import ALL_FACTORS, channel_names
+from lsm.data.forcing import Series
 from lsm.data.io import atomic_path
 from lsm.data.io.study import AnalysisGrid, RainCube
-from lsm.data.sampling import Series
 from lsm.data.splits import Normaliser
 from lsm.learn.models import TorchSettings
 from lsm.learn.networks import LandslideNet

@@ -49,7 +49,7 @@ SCHEMES = ("random", "spatial", "temporal")
 # window set to the window's mean, its day-to-day change to zero): does the order of days matter?
 ABLATION_VARIANTS = {"cnn_lstm_rain_totals": "rain", "cnn_lstm_level_totals": "level"}
 
-# Labels of the map reference dates (lsm.maps.forcing uses the same words).
+# Labels of the map reference dates (lsm.data.forcing uses the same words).
 WETTEST, STATIC = "wettest", "static"
 # The files one map job writes per model and reference date, by role.
 MAP_FILES = {

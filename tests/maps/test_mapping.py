@@ -18,9 +18,10 @@ from rasterio.transform import from_origin
 from shapely.geometry import box
 
 from lsm.data.factors import FactorStack, channel_names
+from lsm.data.forcing import DayForcing, Series, resolve_date, wettest_window_end
 from lsm.data.io import write_raster
 from lsm.data.io.study import AnalysisGrid, RainCube
-from lsm.data.sampling import Series, extract_patches, patch_fits
+from lsm.data.sampling import extract_patches, patch_fits
 from lsm.data.splits import Normaliser
 from lsm.errors import InputError
 from lsm.learn.models import TorchSettings
@@ -29,7 +30,6 @@ from lsm.learn.predictors import Ensemble, SampleInputs
 from lsm.learn.train import save_normaliser
 from lsm.learn.train_torch import save_torch_model
 from lsm.maps.classes import Accumulator, class_breaks, classify, rate_curve
-from lsm.maps.forcing import DayForcing, resolve_date, wettest_window_end
 from lsm.maps.stream import MapOutputs, assemble, map_tile, tile_rows, write_cog
 from lsm.maps.style import class_style
 from lsm.maps.windows import FactorRaster
@@ -245,8 +245,9 @@ def test_class_style_is_a_paletted_qgis_style() -> None:
 # -- on the tiny study's real runs -----------------------------------------------------------------
 def test_maps_reproduce_the_runs_predictions(tiny_results: Path) -> None:
     """The map of one seed, on a test sample's day and at its pixel, is that run's prediction."""
+    from lsm.data.forcing import read_series
     from lsm.data.io.study import Study
-    from lsm.data.sampling import load_samples, read_series
+    from lsm.data.sampling import load_samples
 
     root = tiny_results.parents[1]
     samples = load_samples(

@@ -105,15 +105,8 @@ def check_study(study_dir: str | Path, config: dict[str, Any]) -> StudyCheck:
 
 def _check_inventory(report: StudyCheck, study, dem: np.ndarray, plan: Plan | None, config: dict) -> None:
     """What of the inventory would be used, and whether its dates fit the series."""
-    from lsm.data.sampling import (
-        LEFT_OUT_PATCH,
-        LEFT_OUT_RECORD,
-        LEFT_OUT_UNMAPPED,
-        SamplingSettings,
-        outside_record,
-        patch_fits,
-        read_series,
-    )
+    from lsm.data.forcing import outside_record, read_series
+    from lsm.data.sampling import LEFT_OUT_PATCH, LEFT_OUT_RECORD, LEFT_OUT_UNMAPPED, SamplingSettings, patch_fits
 
     temporal = plan is not None and plan.temporal
     inventory = report.attempt(lambda: study.read_inventory(dem=dem, dated=temporal))

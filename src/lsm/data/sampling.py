@@ -26,7 +26,15 @@ from tqdm import tqdm
 from lsm.errors import InputError
 from lsm.data.factors import FactorStack, channel_names, to_channels
 from lsm.data.io import atomic_path, write_json, write_text, write_vector
-from lsm.data.io.rain import RainCube, check_covers
+from lsm.data.forcing import (
+    Series,
+    build_sequences,
+    nearest_reservoir,
+    outside_record,
+    read_series,
+    sequence_summaries,
+)
+from lsm.data.io.rain import check_covers
 from lsm.data.io.study import OUTSIDE_DEM, Study
 from lsm.plan import TEMPORAL_MODELS, scan_study, temporal_support
 
@@ -84,33 +92,6 @@ class SampleSet:
     tabular_names: list[str]
     summary: dict[str, Any]
     absences: Absences | None = None  # the study's own absences (absences.gpkg), if any
-
-
-# -- series ----------------------------------------------------------------------------------------
-@dataclass
-class Series:
-    """Rain cube plus reservoir levels on the rain cube's days."""
-
-    rain: RainCube
-    reservoirs: gpd.GeoDataFrame | None
-    levels: pd.DataFrame | None  # date x reservoir_id
-
-
-def read_series(study: Study) -> Series:
-    cube = study.read_rainfall()
-    if study.has("reservoirs.gpkg") or study.has("reservoir_levels.csv"):
-        reservoirs, levels = study.read_reservoirs(cube.dates)
-        return Series(cube, reservoirs, levels)
-    return Series(cube, None, None)
-
-
-def outside_record(dates: pd.Series, series: Series, window: int) -> np.ndarray:
-    """Landslides whose day or ``window``-day window (and the day before it, for the first
-    day-to-day change) the rain record does not cover: they are left out, and counted."""
-    first, last = series.rain.dates[0], series.rain.dates[-1]
-    earliest = first + pd.Timedelta(days=window)
-    days = pd.to_datetime(dates)
-    return ((days < earliest) | (days > last) | days.isna()).to_numpy()
 
 
 # -- drawing samples -------------------------------------------------------------------------------
@@ -258,63 +239,6 @@ def extract_patches(
             "float32",
         )
     return np.stack(patches).astype("float32")
-
-
-def nearest_reservoir(series: Series, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Index (into series.reservoirs) of the reservoir nearest to each point."""
-    assert series.reservoirs is not None, "a study with reservoir levels has reservoirs"
-    if len(series.reservoirs) == 1:  # nothing to choose (and maps call this for millions of pixels)
-        return np.zeros(len(np.atleast_1d(x)), dtype=int)
-    points = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=series.reservoirs.crs)
-    distances = np.stack([points.distance(geom).to_numpy() for geom in series.reservoirs.geometry], axis=1)
-    return np.argmin(distances, axis=1)
-
-
-def build_sequences(
-    series: Series, rain_index: np.ndarray, reservoir: np.ndarray | None, days: np.ndarray, window: int
-) -> tuple[np.ndarray, list[str]]:
-    """(samples, window, features): rain, its day-to-day change and, with reservoirs, level and
-    its change, over the ``window`` days ending on (and including) each sample's day."""
-    offsets = np.arange(-window, 1)  # one extra day before the window for the first change
-    ny, nx = series.rain.values.shape[1:]
-    rain = series.rain.values.reshape(len(series.rain.dates), ny * nx)
-    take = days[:, None] + offsets[None, :]
-    r = rain[take, rain_index[:, None]]
-    features = [r[:, 1:], np.diff(r, axis=1)]
-    names = ["rain_mm", "rain_change_mm"]
-    if reservoir is not None:
-        assert series.levels is not None, "reservoirs come with their levels (read_series)"
-        levels = series.levels.to_numpy(dtype="float64")
-        lv = levels[take, reservoir[:, None]]
-        features += [lv[:, 1:], np.diff(lv, axis=1)]
-        names += ["level_m", "level_change_m"]
-    return np.stack(features, axis=-1).astype("float32"), names
-
-
-SERIES_CHANNELS = {"rain": ("rain_mm", "rain_change_mm"), "level": ("level_m", "level_change_m")}
-
-
-def window_totals_only(sequences: np.ndarray, names: list[str], series: str) -> np.ndarray:
-    """The sequences with one series reduced to its window total: every day set to the window's
-    mean (same total) and the day-to-day change to zero, every other channel untouched. A model
-    trained on these sees how much fell (or how far the level moved on average), not when."""
-    value, change = (names.index(c) for c in SERIES_CHANNELS[series])
-    out = sequences.copy()
-    out[:, :, value] = sequences[:, :, value].mean(axis=1, keepdims=True)
-    out[:, :, change] = 0.0
-    return out
-
-
-def sequence_summaries(sequences: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Tabular summaries of each window: 3/7/30-day rain totals, wettest day, reservoir change."""
-    rain = sequences[..., names.index("rain_mm")]
-    cols = [rain[:, -3:].sum(1), rain[:, -7:].sum(1), rain.sum(1), rain.max(1)]
-    out = ["rain_3d_mm", "rain_7d_mm", f"rain_{rain.shape[1]}d_mm", "rain_max_1d_mm"]
-    if "level_m" in names:
-        level = sequences[..., names.index("level_m")]
-        cols.append(level[:, -1] - level[:, 0])
-        out.append("level_change_window_m")
-    return np.stack(cols, axis=1).astype("float32"), out
 
 
 @dataclass

@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 
+from lsm.data.forcing import SERIES_CHANNELS
 from lsm.data.io import write_json, write_text
-from lsm.data.sampling import SERIES_CHANNELS, SampleSet
+from lsm.data.sampling import SampleSet
 from lsm.data.splits import TEST, TRAIN
 from lsm.evaluate.reported import load_reported_metrics
 from lsm.evaluate.stats import (

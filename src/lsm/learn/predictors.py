@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from lsm.data.sampling import sequence_summaries
+from lsm.data.forcing import sequence_summaries
 from lsm.data.splits import Normaliser
 from lsm.learn.models import SKLEARN_MODELS, load_estimator, tabular_columns
 from lsm.learn.networks import LandslideNet, to_tensor

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import log_loss
 
+from lsm.data.forcing import window_totals_only
 from lsm.data.io import atomic_path, write_json, write_text
-from lsm.data.sampling import TEMPORAL_MODELS, SampleSet, window_totals_only
+from lsm.data.sampling import TEMPORAL_MODELS, SampleSet
 from lsm.data.splits import TEST, TRAIN, Normaliser
 from lsm.evaluate.metrics import binary_metrics
 from lsm.learn.models import (

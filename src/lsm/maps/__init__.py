@@ -1,6 +1,5 @@
 """Susceptibility maps at any size: exact dense inference streamed through raster windows.
 
-- :mod:`lsm.maps.forcing`: reference dates and the 30-day sequences that end on them
 - :mod:`lsm.maps.windows`: factor windows with a halo of the patch radius, ready for the models
 - :mod:`lsm.maps.stream`: tiles mapped window by window, mosaicked into Cloud-Optimized GeoTIFFs
 - :mod:`lsm.maps.classes`: low/medium/high classes, their shares, densities and rate curves

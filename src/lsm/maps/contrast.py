@@ -24,8 +24,8 @@ import rasterio
 from affine import Affine
 from rasterio.enums import Resampling
 
+from lsm.data.forcing import Series, nearest_reservoir
 from lsm.data.raster import cell_centres
-from lsm.data.sampling import Series, nearest_reservoir
 from lsm.evaluate.stats import block_bootstrap_difference
 
 HIGH_CLASS = 3  # low, medium, high (lsm.maps.classes)

@@ -20,10 +20,10 @@ import rasterio.shutil
 from rasterio.windows import Window
 from tqdm import tqdm
 
+from lsm.data.forcing import DayForcing
 from lsm.data.io import atomic_path
 from lsm.learn.predictors import Ensemble
 from lsm.maps.classes import CLASS_NAMES, Accumulator, class_breaks, class_table, classify, rate_curve
-from lsm.maps.forcing import DayForcing
 from lsm.maps.style import write_class_style
 from lsm.maps.windows import FactorRaster, iter_windows, make_window, read_halo
 

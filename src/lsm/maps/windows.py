@@ -12,9 +12,9 @@ from rasterio.windows import Window
 from scipy import ndimage
 
 from lsm.data.factors import channel_names, to_channels
+from lsm.data.forcing import DayForcing
 from lsm.data.io.study import AnalysisGrid
 from lsm.learn.predictors import MapWindow
-from lsm.maps.forcing import DayForcing
 
 
 @dataclass(frozen=True)
