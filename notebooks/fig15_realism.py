@@ -16,7 +16,8 @@
 #
 # The realism report of the study (`lsm.data.realism`): how clustered its landslides are, how far apart,
 # how well slope alone separates landslide cells from all cells and, for a generated study, how
-# concentrated its true hazard is; beside the reports of real studies computed with the same code,
+# concentrated its true hazard is, and for a dated study with rain how its landslides follow the rain;
+# beside the reports of real studies computed with the same code,
 # and the ranges published inventories give (`paper/realism_ranges.yaml`, with their sources).
 
 # %% tags=["parameters"]
@@ -40,6 +41,9 @@ from lsm.publish.plots_realism import realism_figure
 realism = json.loads(Path(inputs["realism"]).read_text())
 ranges = literature_ranges(inputs["ranges"])
 reports = {realism["study"]["study"]: realism["study"], **realism["references"]}
+outside = {k: e["synthetic_outside"] for k, e in ranges["metrics"].items() if e.get("synthetic_outside")}
+for metric, why in outside.items():
+    print(f"the synthetic world lies outside the range of {metric}: {why}")
 pd.DataFrame({name: compare_to_ranges(report, ranges) for name, report in reports.items()})
 
 # %%

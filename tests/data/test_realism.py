@@ -15,6 +15,7 @@ import pytest
 import yaml
 from affine import Affine
 from pyproj import CRS
+from sklearn.metrics import roc_auc_score
 
 from lsm.data.factors import FactorStack
 from lsm.data.io import write_raster
@@ -218,3 +219,28 @@ def test_realism_job_on_the_real_ecuador_study(tmp_path: Path) -> None:
     assert report["events_left_out"] == 0 and "truth" not in report
     assert report["factor_auc"]["slope"]["auc"] == pytest.approx(0.73, abs=0.02)
     assert 60 < report["nn_median_m"] < 100  # the README: 80 m median to the nearest other landslide
+
+
+def test_temporal_metrics_on_a_record_with_known_answers() -> None:
+    """Ten days of rain in two storms (days 3-4 and 8), every other day dry; six landslides: four on
+    the first storm's second day, one on the second storm, one on a dry day."""
+    import pandas as pd
+
+    from lsm.data.realism import temporal_metrics
+
+    days = pd.date_range("2001-01-01", periods=40)
+    rain = pd.Series(0.0, index=days)
+    rain.iloc[[3, 4]] = [30.0, 80.0]
+    rain.iloc[8] = 20.0
+    events = pd.Series([days[4]] * 4 + [days[8], days[20]] + [pd.Timestamp("1990-01-01")])
+    m = temporal_metrics(events, rain)
+    assert m["dated_events"] == 6 and m["dated_events_outside_record"] == 1
+    assert m["share_on_dry_days"] == pytest.approx(1 / 6)
+    assert m["share_on_busiest_days"] == pytest.approx(1.0)  # 3 landslide days, all among the 10 busiest
+    assert m["landslides_per_storm_mean"] == pytest.approx(2.5)  # storms of 4 and 1 landslides
+    assert m["share_in_busiest_storms"] == pytest.approx(5 / 6)
+    # 1-day rain: 80 mm x4, 20 mm, 0 mm against 40 days (37 of them dry, tied with the dry landslide)
+    ones = np.r_[np.ones(6), np.zeros(40)]
+    expected = roc_auc_score(ones, np.r_[[80.0] * 4, 20.0, 0.0, rain.to_numpy()])
+    assert m["rain_1d_auc"] == pytest.approx(expected)
+    assert "rain_30d_auc" not in m  # no landslide has 30 days of record before it

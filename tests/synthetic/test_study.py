@@ -198,9 +198,15 @@ def test_default_study_is_realistic(default_study: Path) -> None:
 
 def test_default_truth_lies_inside_the_literature_ranges(default_realism: dict) -> None:
     """Clustering, nearest neighbours, slope alone and the spread of the true hazard all lie inside
-    the ranges of paper/realism_ranges.yaml (published inventories)."""
-    verdict = compare_to_ranges(default_realism, literature_ranges(REPO / "paper" / "realism_ranges.yaml"))
-    assert verdict and all(verdict.values()), verdict
+    the ranges of paper/realism_ranges.yaml (published inventories); the ranges the file marks
+    `synthetic_outside` (the timing of rain-triggered landslides, issue 25) are measured and still
+    outside, so that the mark cannot outlive the world it describes."""
+    ranges = literature_ranges(REPO / "paper" / "realism_ranges.yaml")
+    verdict = compare_to_ranges(default_realism, ranges)
+    outside = {name for name, entry in ranges["metrics"].items() if entry.get("synthetic_outside")}
+    assert {"rain_3d_auc", "share_on_dry_days"} <= outside
+    assert verdict and all(verdict[name] for name in verdict if name not in outside), verdict
+    assert all(verdict[name] is False for name in outside), verdict
 
 
 def test_default_hazard_is_spread_and_steepness_matters(default_realism: dict) -> None:

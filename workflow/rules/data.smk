@@ -125,7 +125,7 @@ rule splits:
 
 rule realism:
     input:
-        unpack(study_files("inventory.gpkg", "study.yaml")),
+        unpack(study_files("inventory.gpkg", *RAIN_INPUTS)),
         factors=rules.factors.output.factors,
         truth=(
             [f"{RAW}/truth/susceptibility.tif", f"{RAW}/truth/events.gpkg"]
@@ -135,7 +135,8 @@ rule realism:
         references=[
             str(contract_path(folder, name))
             for folder in REALISM_REFERENCES
-            for name in ("dem.tif", "inventory.gpkg", "study.yaml")
+            for name in ("dem.tif", "inventory.gpkg", *RAIN_INPUTS)
+            if contract_path(folder, name).is_file()
         ],
         code=code_of("workflow/scripts/realism.py"),
     output:

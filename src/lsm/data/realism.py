@@ -6,6 +6,9 @@ measures what a reader of landslide inventories would check first: how clustered
 random pattern of the same density would give), how well each factor alone separates landslide
 cells from all cells (AUC), and, for a generated study whose truth is known, how concentrated the
 true hazard is on the terrain and how many true events sit within the reservoir's reach of the shore.
+A dated study with rain adds what its days say about triggering (``time``: how well short and long
+rain totals separate the landslides' days from all days, how many landslides fall on dry days, on
+the busiest days and per storm).
 ``paper/realism_ranges.yaml`` holds the ranges published inventories give, with their sources.
 """
 
@@ -17,6 +20,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import rasterio
 import yaml
 from scipy.sparse import coo_matrix
@@ -217,7 +221,13 @@ def study_report(study_dir: str | Path, factors_tif: str | Path, grid_settings: 
         "study": study.meta.get("name", Path(study_dir).name),
         **realism_metrics(stack, rows, cols, truth if truth.is_dir() else None),
     }
-    return report
+    return _with_time(report, study)
+
+
+def _with_time(report: dict[str, Any], study: Study) -> dict[str, Any]:
+    """The report with its temporal metrics (``time``) where the study is dated and has rain."""
+    time = study_temporal_metrics(study)
+    return report if time is None else {**report, "time": time}
 
 
 def _plain(value: Any) -> Any:
@@ -302,7 +312,8 @@ def reference_report(study_dir: str | Path, grid_settings: dict) -> dict[str, An
     stack = compute_factors(study, names)
     inventory = study.read_inventory(dated=False)
     rows, cols = stack.grid.rowcol(inventory.geometry.x.to_numpy(), inventory.geometry.y.to_numpy())
-    return {"study": study.meta.get("name", Path(study_dir).name), **realism_metrics(stack, rows, cols)}
+    report = {"study": study.meta.get("name", Path(study_dir).name), **realism_metrics(stack, rows, cols)}
+    return _with_time(report, study)
 
 
 def realism_with_references(
@@ -319,3 +330,59 @@ def realism_with_references(
     combined = {"study": own, "references": others}
     write_json(out_json, _plain(combined))
     return combined
+
+
+# -- time: how rain and the landslide days go together ------------------------------------------------
+DRY_DAY_MM = 1.0  # a day with less rain than this counts as dry (the usual wet-day threshold)
+BUSY_DAYS = 10  # the days with most landslides
+
+
+def temporal_metrics(event_days: pd.Series, rain: pd.Series) -> dict[str, Any]:
+    """What a dated inventory says about triggering, from the days alone: how well the 1-, 3- and
+    30-day rain totals ending on a day separate the landslides' days (one per landslide, so a storm
+    counts as often as it struck) from all days of the record (AUC),
+    the share of landslides on dry days, on the ``BUSY_DAYS`` busiest days, and per storm (a run of
+    consecutive wet days; a landslide on a dry day belongs to no storm). ``rain`` is the study's
+    daily rain (its area mean), ``event_days`` the landslides' days (those outside the record are
+    left out and counted)."""
+    days = pd.DatetimeIndex(pd.to_datetime(event_days)).normalize()
+    inside = days.isin(rain.index)
+    counts = pd.Series(1, index=days[inside]).groupby(level=0).sum().reindex(rain.index, fill_value=0)
+    out: dict[str, Any] = {"dated_events": int(inside.sum()), "dated_events_outside_record": int((~inside).sum())}
+    if counts.sum() == 0:
+        return out
+    for window in (1, 3, 30):
+        total = rain.rolling(window, min_periods=window).sum()
+        landslides = total.reindex(days[inside]).to_numpy()
+        every_day = total.dropna().to_numpy()
+        landslides = landslides[np.isfinite(landslides)]
+        if landslides.size and every_day.size:
+            labels = np.r_[np.ones(landslides.size), np.zeros(every_day.size)]
+            out[f"rain_{window}d_auc"] = float(roc_auc_score(labels, np.r_[landslides, every_day]))
+    n = float(counts.sum())
+    wet = (rain >= DRY_DAY_MM).to_numpy()
+    out["share_on_dry_days"] = float(counts[~wet].sum() / n)
+    out["share_on_busiest_days"] = float(np.sort(counts.to_numpy())[::-1][:BUSY_DAYS].sum() / n)
+    storm = np.cumsum(np.r_[wet[:1], wet[1:] & ~wet[:-1]])  # a new storm starts on each first wet day
+    per_storm = counts[wet].groupby(storm[wet]).sum()
+    per_storm = per_storm[per_storm > 0]
+    out["landslides_per_storm_mean"] = float(per_storm.mean()) if len(per_storm) else None
+    out["share_in_busiest_storms"] = float(np.sort(per_storm.to_numpy())[::-1][:BUSY_DAYS].sum() / n)
+    return out
+
+
+def study_temporal_metrics(study: Study) -> dict[str, Any] | None:
+    """The temporal metrics of a dated study with rain (None for an undated or rainless one)."""
+    if study.rain_file() is None:
+        return None
+    inventory = study.read_inventory(dated=True) if _is_dated(study) else None
+    if inventory is None:
+        return None
+    return temporal_metrics(inventory["date"], study.read_rainfall().area_mean())
+
+
+def _is_dated(study: Study) -> bool:
+    from lsm.plan import scan_study
+
+    files = scan_study(study.folder)
+    return files.dated and files.date_precision == "day"
