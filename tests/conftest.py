@@ -45,6 +45,7 @@ FIRST = (
     "workflow/test_logs.py",
     "workflow/test_dvc.py",
     "workflow/test_real_study.py",
+    "workflow/test_hongkong_run.py",
 )
 LAST = ("workflow/test_guarantees.py",)
 

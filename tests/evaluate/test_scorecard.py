@@ -13,7 +13,8 @@ import pytest
 import yaml
 from sklearn.metrics import roc_auc_score
 
-from lsm.data.sampling import Absences, SampleSet, window_totals_only
+from lsm.data.forcing import window_totals_only
+from lsm.data.sampling import Absences, SampleSet
 from lsm.data.splits import TEST, TRAIN
 from lsm.evaluate.reported import load_reported_metrics
 from lsm.evaluate.scorecard import (
@@ -362,3 +363,18 @@ def test_verdict_stability_counts_worlds_per_claim_and_scheme(tmp_path: Path) ->
     assert table.loc[("C1", "random"), SUPPORTED] == 2 and table.loc[("C1", "random"), NOT_SIGNIFICANT] == 1
     assert table.loc[("C1", "spatial"), CONTRADICTED] == 2 and table.loc[("C1", "spatial"), "worlds"] == 3
     assert table.loc[("C1", "spatial"), f"worlds {CONTRADICTED}"] == "1,3"
+
+
+def test_c4_cannot_be_tested_where_the_rain_is_the_same_on_every_pixel() -> None:
+    """One gauge over a whole study (Hong Kong): the rain contrast of the map is zero by construction,
+    so C4's rain part is untestable, not 'not significant'."""
+    from lsm.evaluate.scorecard import SUPPORTED, UNTESTABLE, judge_map
+
+    slope = {"quantity": "slope_deg", "mean_high": 16.4, "mean_rest": 11.1, "low": 4.7, "high": 5.8}
+    rain = {"quantity": "rain_window_mm", "mean_high": 1350.0, "mean_rest": 1350.0, "low": 0.0, "high": 0.0}
+    rows = [{"source": "model", **slope}, {"source": "model", **rain, "constant": True}]
+    verdict, evidence = judge_map(pd.DataFrame(rows), "random", "random", "no map")
+    assert verdict == UNTESTABLE
+    assert "rain_window_mm: the same on every pixel" in evidence and "slope_deg: 16.4 vs 11.1" in evidence
+    rows[1].update(constant=False, mean_high=160.0, mean_rest=120.0, low=20.0, high=60.0)
+    assert judge_map(pd.DataFrame(rows), "random", "random", "no map")[0] == SUPPORTED

@@ -631,6 +631,12 @@ def judge_gain(
     return verdict, text
 
 
+def _constant(row: Any) -> bool:
+    """Whether a contrast row's quantity is the same on every pixel (older tables lack the column)."""
+    value = getattr(row, "constant", False)
+    return bool(value) if isinstance(value, bool | np.bool_) else False
+
+
 def judge_map(contrasts: pd.DataFrame | None, scheme: str, map_scheme: str, missing: str) -> tuple[str, str]:
     """C4 on the CNN-LSTM's map: every quantity higher in the high class than in the rest."""
     if contrasts is None or contrasts.empty:
@@ -640,7 +646,9 @@ def judge_map(contrasts: pd.DataFrame | None, scheme: str, map_scheme: str, miss
     model = contrasts[contrasts["source"] == "model"]
     verdicts = []
     for row in model.itertuples():
-        if row.low > 0:
+        if _constant(row):
+            verdicts.append(UNTESTABLE)
+        elif row.low > 0:
             verdicts.append(SUPPORTED)
         elif row.high < 0:
             verdicts.append(CONTRADICTED)
@@ -649,6 +657,12 @@ def judge_map(contrasts: pd.DataFrame | None, scheme: str, map_scheme: str, miss
     parts = []
     truth = contrasts[contrasts["source"] == "truth"].set_index("quantity")
     for row in model.itertuples():
+        if _constant(row):
+            parts.append(
+                f"{row.quantity}: the same on every pixel of the map (one rain gauge or cell), "
+                "so it cannot be tested"
+            )
+            continue
         text = (
             f"{row.quantity}: {row.mean_high:.3g} vs {row.mean_rest:.3g} ([{row.low:+.3g}, {row.high:+.3g}])"
         )

@@ -144,6 +144,8 @@ def contrast(
                 "pixels_high": int(h.sum()),
                 "pixels_rest": int((~h).sum()),
                 "blocks": result.blocks,
+                # one rain gauge (or cell) over the whole map: no contrast can exist
+                "constant": bool(v.size and np.ptp(v) == 0),
             }
         )
     return pd.DataFrame(rows)
