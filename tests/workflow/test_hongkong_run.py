@@ -16,14 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
-from lsm.publish.artefacts import load_manifest
-from tests.conftest import HONGKONG, REPO, copy_repo, require_real_study, require_tool, run
-from tests.workflow.test_real_study import digest
+from tests.conftest import HONGKONG
+from tests.workflow.test_real_study import check_artefacts_and_report, run_real_study
 
 pytestmark = pytest.mark.integration
-ARTEFACTS = load_manifest(REPO / "workflow" / "manifest.yaml", REPO)
 SETTINGS = {
     "models": {"seeds": [1]},
     "tuning": {"trials": 0},
@@ -36,21 +33,8 @@ VERDICTS = {"supported", "not significant", "contradicted", "cannot be tested"}
 
 @pytest.fixture(scope="module")
 def hongkong(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the repository that ran the default target and the report on the Hong Kong study."""
-    from lsm.config import deep_update
-
-    require_real_study(HONGKONG)
-    before = digest(HONGKONG)
-    repo = copy_repo(tmp_path_factory.mktemp("hongkong"), tiny=False)
-    params = yaml.safe_load((repo / "params.yaml").read_text())
-    deep_update(params, {"study": HONGKONG.name, **SETTINGS})
-    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    (repo / "data" / "raw").mkdir(parents=True, exist_ok=True)
-    (repo / "data" / "raw" / HONGKONG.name).symlink_to(HONGKONG.resolve(), target_is_directory=True)
-    run(["snakemake", "--cores", "2"], repo)
-    run(["snakemake", "--report", f"results/{HONGKONG.name}/report.html"], repo)
-    assert digest(HONGKONG) == before, "the workflow changed the study's own files"
-    return repo / "results" / HONGKONG.name
+    """The default target and the report on the Hong Kong study, sized as SETTINGS says."""
+    return run_real_study(tmp_path_factory, HONGKONG, SETTINGS)
 
 
 def gauge_rain() -> pd.Series:
@@ -72,18 +56,7 @@ def test_the_plan_runs_the_temporal_models_on_rain_alone(hongkong: Path) -> None
 
 
 def test_every_artefact_the_study_supports_and_the_report_exist(hongkong: Path) -> None:
-    plan = json.loads((hongkong / "plan.json").read_text())
-    for artefact in ARTEFACTS:
-        made = [Path(p) for p in artefact.products(str(hongkong))]
-        if artefact.id in plan["skipped_artefacts"]:
-            assert not any(p.exists() for p in made), artefact.id
-        else:
-            assert all(p.is_file() and p.stat().st_size > 0 for p in made), artefact.id
-    require_tool("chromium", "chromium-browser")
-    from lsm.publish.browser import check_report
-
-    seen = check_report(hongkong / "report.html")
-    assert seen.app_rendered and not seen.broken_images and not seen.unlinked and not seen.errors
+    check_artefacts_and_report(hongkong)
 
 
 def test_the_temporal_test_is_prospective_and_every_scheme_is_judged(hongkong: Path) -> None:

@@ -137,3 +137,16 @@ def write_vector(target: str | Path, frame: Any) -> None:
     with atomic_path(target) as tmp:
         tmp.unlink()  # GDAL refuses to create a GeoPackage over an existing (empty) file
         frame.to_file(tmp, driver="GPKG", engine="pyogrio", layer=Path(target).stem)
+
+
+def refuse_bad_values(path: str | Path, frame: Any, column: str, rules: Any) -> None:
+    """Stop at the first of ``rules`` (``(wrong rows, problem, fix)``) that rows of ``column`` break:
+    one line with how many, the first such row (1 = the first row below the header) and its value."""
+    for wrong, problem, fix in rules:
+        if wrong.any():
+            first = frame.index[wrong][0]
+            value = frame.loc[first, column]
+            shown = repr(value) if isinstance(value, str) else str(value)
+            raise InputError(
+                path, f"{int(wrong.sum())} {column} value(s) {problem} (row {first + 1}: {shown})", fix
+            )

@@ -33,6 +33,7 @@ from scipy.spatial import cKDTree
 
 from lsm.data.contract import RAIN_FILES
 from lsm.data.io.dates import parse_days
+from lsm.data.io.files import refuse_bad_values
 from lsm.data.raster import cells_containing
 from lsm.errors import InputError
 
@@ -411,27 +412,24 @@ def read_gauge_table(path: Path, timezone: str) -> pd.DataFrame:
     if no_id.any():
         raise InputError(
             path,
-            f"{int(no_id.sum())} row(s) have no gauge_id (first: row {table.index[no_id][0] + 2})",
+            f"{int(no_id.sum())} row(s) have no gauge_id (first: row {table.index[no_id][0] + 1})",
             "fill it in",
         )
     amounts = pd.to_numeric(table["precipitation_mm"], errors="coerce")
-    for wrong, problem, fix in (
+    refuse_bad_values(
+        path,
+        table,
+        "precipitation_mm",
         (
-            table["precipitation_mm"].isna(),
-            "are empty",
-            "write the day's total (0 for a dry day); drop the row of a day the gauge missed",
+            (
+                table["precipitation_mm"].isna(),
+                "are empty",
+                "write the day's total (0 for a dry day); drop the row of a day the gauge missed",
+            ),
+            (amounts.isna() & table["precipitation_mm"].notna(), "are not numbers", "write plain numbers in mm"),
+            (amounts < 0, "are negative", "fix them (rain is never negative; a fill value such as -999?)"),
         ),
-        (amounts.isna() & table["precipitation_mm"].notna(), "are not numbers", "write plain numbers in mm"),
-        (amounts < 0, "are negative", "fix them (rain is never negative; a fill value such as -999?)"),
-    ):
-        if wrong.any():
-            first = table.index[wrong][0]
-            raise InputError(
-                path,
-                f"{int(wrong.sum())} precipitation_mm value(s) {problem} (row {first + 2}: "
-                f"{table.loc[first, 'precipitation_mm']!r})",
-                fix,
-            )
+    )
     days = parse_days(table["date"], path, timezone)
     daily = (
         pd.DataFrame({"date": days, "gauge_id": table["gauge_id"].str.strip(), "mm": amounts})

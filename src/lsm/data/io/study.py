@@ -26,7 +26,7 @@ from shapely.geometry import Point, box
 
 from lsm.data.contract import RAIN_FILES, contract_path
 from lsm.data.io.dates import check_precision, check_timezone, parse_days
-from lsm.data.io.files import read_yaml
+from lsm.data.io.files import read_yaml, refuse_bad_values
 from lsm.data.io.rain import (
     GAUGE_POINTS,
     GAUGE_TABLE,
@@ -115,22 +115,20 @@ def _checked_levels(levels: pd.DataFrame, path: Path) -> pd.DataFrame:
         raise _fail(path, f"{len(rows)} row(s) have no reservoir_id (first: row {rows[0] + 1})", "fill it in")
     numbers = pd.to_numeric(levels["level_m"], errors="coerce")
     low, high = ELEVATION_RANGE_M
-    for wrong, problem, fix in (
-        (levels["level_m"].isna(), "are missing", "give every row its level"),
-        (numbers.isna() & levels["level_m"].notna(), "are not numbers", "write plain numbers in metres"),
+    refuse_bad_values(
+        path,
+        levels,
+        "level_m",
         (
-            ~numbers.between(low, high) & numbers.notna(),
-            f"lie outside {low:g} to {high:g} m a.s.l.",
-            "store water levels in metres above sea level",
+            (levels["level_m"].isna(), "are missing", "give every row its level"),
+            (numbers.isna() & levels["level_m"].notna(), "are not numbers", "write plain numbers in metres"),
+            (
+                ~numbers.between(low, high) & numbers.notna(),
+                f"lie outside {low:g} to {high:g} m a.s.l.",
+                "store water levels in metres above sea level",
+            ),
         ),
-    ):
-        if wrong.any():
-            first = levels.index[wrong][0]
-            value = levels.loc[first, "level_m"]
-            shown = repr(value) if isinstance(value, str) else str(value)
-            raise _fail(
-                path, f"{int(wrong.sum())} level_m value(s) {problem} (row {first + 1}: {shown})", fix
-            )
+    )
     repeated = levels.duplicated(["date", "reservoir_id"], keep=False)
     if repeated.any():
         first = levels.index[repeated][0]
