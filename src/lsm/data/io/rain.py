@@ -56,11 +56,15 @@ PRECIPITATION_STANDARD_NAMES = (
     "rainfall_rate",
     "lwe_thickness_of_stratiform_precipitation_amount",
 )
-# Units cf-units converts to daily millimetres of water, by what they measure.
-_DAILY_MM = "mm day-1"
-_AMOUNT_UNITS = ("mm", "kg m-2")  # an amount per time step (the step must be a day)
-_RATE_UNITS = ("mm day-1", "kg m-2 day-1")  # a rate or a mass flux
 WATER_KG_PER_M2_PER_MM = 1.0  # 1 kg of water on 1 m2 is 1 mm deep (density 1,000 kg m-3)
+# The units rain is converted to, with what one unit of each is in daily mm and whether it is an
+# amount per time step (the step must then be a day) rather than a rate or a mass flux.
+_RAIN_TARGETS = (
+    ("mm", 1.0, True),
+    ("mm day-1", 1.0, False),
+    ("kg m-2", 1 / WATER_KG_PER_M2_PER_MM, True),
+    ("kg m-2 day-1", 1 / WATER_KG_PER_M2_PER_MM, False),
+)
 
 
 @dataclass
@@ -244,7 +248,7 @@ def _rain_units(units: Any) -> bool:
         unit = cf_units.Unit(units)
     except ValueError:
         return False
-    return any(unit.is_convertible(cf_units.Unit(u)) for u in (*_AMOUNT_UNITS, *_RATE_UNITS))
+    return any(unit.is_convertible(cf_units.Unit(target)) for target, _, _ in _RAIN_TARGETS)
 
 
 def daily_mm_factor(units: Any, path: Path | str, name: str = "precipitation") -> tuple[float, bool]:
@@ -266,12 +270,9 @@ def daily_mm_factor(units: Any, path: Path | str, name: str = "precipitation") -
         raise InputError(
             path, f"{name} has units {units!r}, which are not CF (UDUNITS) units", "write e.g. 'mm day-1'"
         ) from err
-    for target, amount in (("mm", True), ("mm day-1", False)):
+    for target, mm_per_unit, amount in _RAIN_TARGETS:
         if unit.is_convertible(cf_units.Unit(target)):
-            return float(unit.convert(1.0, cf_units.Unit(target))), amount
-    for target, amount in (("kg m-2", True), ("kg m-2 day-1", False)):
-        if unit.is_convertible(cf_units.Unit(target)):
-            return float(unit.convert(1.0, cf_units.Unit(target))) / WATER_KG_PER_M2_PER_MM, amount
+            return float(unit.convert(1.0, cf_units.Unit(target))) * mm_per_unit, amount
     raise InputError(
         path,
         f"{name} has units {units!r}, which are not those of rain (a depth, a rate or a mass flux of water)",
