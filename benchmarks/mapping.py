@@ -50,6 +50,11 @@ def settings_from_params() -> tuple[TorchSettings, int]:
     return TorchSettings.from_config(params["models"]["torch"]), int(params["sampling"]["patch_size"])
 
 
+def min_valid_from_params() -> float:
+    """The samples' (and so the maps') ``sampling.patch_min_valid``."""
+    return float(yaml.safe_load((REPO / "params.yaml").read_text())["sampling"]["patch_min_valid"])
+
+
 def map_raster(tif: Path, run: Path, out: Path, window: int) -> float:
     """Map the whole raster densely; seconds taken."""
     raster = FactorRaster.open(str(tif))
@@ -57,7 +62,16 @@ def map_raster(tif: Path, run: Path, out: Path, window: int) -> float:
     patch = json.loads((run / "model.json").read_text())["patch_size"]
     forcing = DayForcing(make_series(raster.grid), raster.grid, DAY, WINDOW_DAYS)
     start = time.perf_counter()
-    map_tile(raster, ensemble, forcing, patch // 2, out, window_size=window, progress=False)
+    map_tile(
+        raster,
+        ensemble,
+        forcing,
+        patch // 2,
+        out,
+        window_size=window,
+        progress=False,
+        min_valid=min_valid_from_params(),
+    )
     return time.perf_counter() - start
 
 

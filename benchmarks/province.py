@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mapping import settings_from_params
+from mapping import min_valid_from_params, settings_from_params
 from synthetic_stack import make_series, make_torch_run, write_factor_stack
 
 from lsm.data.forcing import DayForcing
@@ -56,7 +56,15 @@ def main() -> None:
         for model in args.models.split(","):
             ensemble = Ensemble([make_torch_run(work / model, model, settings, patch)], [])
             start = time.perf_counter()
-            map_tile(raster, ensemble, forcing, patch // 2, work / f"{model}.tif", window_size=args.window)
+            map_tile(
+                raster,
+                ensemble,
+                forcing,
+                patch // 2,
+                work / f"{model}.tif",
+                window_size=args.window,
+                min_valid=min_valid_from_params(),
+            )
             seconds = time.perf_counter() - start
             print(
                 f"{model:9s} {seconds / 60:6.1f} min  {side * side / seconds:12,.0f} px/s  "

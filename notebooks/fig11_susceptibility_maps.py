@@ -15,8 +15,8 @@
 # # Figure 11: susceptibility maps
 #
 # The probability of a landslide at every pixel from every model (its seeds averaged), on the
-# reference date (by default the last day of the wettest 30-day spell of the record). Pixels whose
-# 15-pixel patch leaves the valid area, and water, are not mapped.
+# reference date (by default the last day of the wettest 30-day spell of the record). Pixels with
+# less than `sampling.patch_min_valid` of their patch on data, and water, are not mapped.
 
 # %% tags=["parameters"]
 inputs = {

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import rasterio
+from scipy import ndimage
 from affine import Affine
 from pyproj import CRS
 from shapely.geometry import LineString
@@ -15,6 +16,7 @@ from lsm.data.factors import (
     channel_names,
     collinearity,
     compute_factors,
+    patch_fits,
     to_channels,
 )
 from lsm.data.io.study import AnalysisGrid, Study
@@ -84,3 +86,23 @@ def test_channels_encode_aspect_spi_and_landuse() -> None:
     ]
     out = to_channels(block, names, classes)[:, 0, 0]
     np.testing.assert_allclose(out, [0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 12.0], atol=1e-6)
+
+
+@pytest.mark.parametrize("min_valid", [1.0, 0.75, 0.5, 0.2])
+def test_patch_rule_counts_the_valid_cells_of_every_patch(min_valid: float) -> None:
+    """Brute force: a cell fits when it is valid and at least ``min_valid`` of its patch is, the
+    cells beyond the grid counting as not valid; 1 is the whole-patch erosion."""
+    rng = np.random.default_rng(4)
+    valid = rng.random((23, 19)) > 0.15
+    valid[:5, :7] = False  # a sea in the corner
+    radius, side = 2, 5
+    padded = np.pad(valid, radius, constant_values=False)
+    count = np.array(
+        [[padded[r : r + side, c : c + side].sum() for c in range(19)] for r in range(23)]
+    )
+    expected = valid & (count / side**2 >= min_valid)
+    fits = patch_fits(valid, radius, min_valid)
+    assert np.array_equal(fits, expected)
+    assert 0 < fits.sum() < valid.sum() or min_valid < 0.5  # by the sea some cells do not fit
+    if min_valid == 1.0:
+        assert np.array_equal(fits, ndimage.binary_erosion(valid, np.ones((side, side), bool), border_value=0))

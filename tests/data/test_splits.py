@@ -18,6 +18,7 @@ from lsm.data.io.study import Study
 from lsm.data.sampling import SamplingSettings, build_samples
 from lsm.data.splits import (
     BUFFER,
+    Normaliser,
     TEST,
     TRAIN,
     SplitSettings,
@@ -281,3 +282,22 @@ def test_the_schema_takes_a_yaml_date_or_a_quoted_day_and_refuses_other_text() -
     params["splits"]["temporal_from"] = "1st of May"
     with pytest.raises(ConfigError, match=r"splits\.temporal_from"):
         validate_config(params)
+
+
+def test_normaliser_ignores_patch_cells_without_data_and_feeds_them_the_training_mean() -> None:
+    """A coastal patch's cells on the sea are NaN: they take no part in the training statistics and
+    enter the network as 0, the training mean of their channel."""
+    rng = np.random.default_rng(2)
+    patches = rng.normal(5.0, 2.0, (40, 3, 5, 5)).astype("float32")
+    patches[:10, :, :, :2] = np.nan  # ten samples by the sea
+    train = np.arange(40) < 30
+    norm = Normaliser.fit(patches, rng.normal(size=(40, 2)), None, train)
+    kept = patches[train].transpose(1, 0, 2, 3).reshape(3, -1)
+    np.testing.assert_allclose(norm.patch_mean, np.nanmean(kept, axis=1), rtol=1e-6)
+    np.testing.assert_allclose(norm.patch_std, np.nanstd(kept, axis=1), rtol=1e-5)
+    scaled = norm.patches(patches)
+    assert np.isfinite(scaled).all()
+    assert (scaled[:10, :, :, :2] == 0).all()
+    np.testing.assert_allclose(
+        scaled[10:], (patches[10:] - norm.patch_mean[:, None, None]) / norm.patch_std[:, None, None], rtol=1e-6
+    )

@@ -17,11 +17,11 @@ from mapclassify import FisherJenks
 from rasterio.transform import from_origin
 from shapely.geometry import box
 
-from lsm.data.factors import FactorStack, channel_names
+from lsm.data.factors import FactorStack, channel_names, patch_fits
 from lsm.data.forcing import DayForcing, Series, resolve_date, wettest_window_end
 from lsm.data.io import write_raster
 from lsm.data.io.study import AnalysisGrid, RainCube
-from lsm.data.sampling import extract_patches, patch_fits
+from lsm.data.sampling import extract_patches
 from lsm.data.splits import Normaliser
 from lsm.errors import InputError
 from lsm.learn.models import TorchSettings
@@ -117,19 +117,25 @@ def patchwise(ensemble: Ensemble, landscape: dict, rows: np.ndarray, cols: np.nd
     return ensemble.predict(SampleInputs(patches, sequences, np.zeros((len(rows), 0), "float32")))
 
 
+@pytest.mark.parametrize("min_valid", [1.0, 0.5])
 @pytest.mark.parametrize("kind", ["cnn_lstm", "cnn", "lstm"])
-def test_dense_map_equals_patch_by_patch(landscape, tmp_path, kind) -> None:
+def test_dense_map_equals_patch_by_patch(landscape, tmp_path, kind, min_valid) -> None:
+    """Also at the edges: with ``min_valid`` 0.5 the pixels next to the no-data corner and the grid's
+    border are mapped, their missing patch cells the training mean in both paths."""
     runs = [torch_run(tmp_path, kind, landscape, seed) for seed in (1, 2)]
     ensemble = Ensemble(runs, [])
     raster = FactorRaster.open(str(landscape["tif"]))
     forcing = DayForcing(landscape["series"], landscape["grid"], DAY, WINDOW_DAYS)
     out = tmp_path / "map.tif"
-    map_tile(raster, ensemble, forcing, PATCH // 2, out, window_size=32, progress=False)  # 6 windows
+    map_tile(raster, ensemble, forcing, PATCH // 2, out, window_size=32, progress=False, min_valid=min_valid)
     with rasterio.open(out) as src:
         dense = src.read(1)
     data = landscape["data"]
-    expected_mask = patch_fits(np.isfinite(data).all(axis=0), PATCH // 2) & (data[3] != 3)
+    expected_mask = patch_fits(np.isfinite(data).all(axis=0), PATCH // 2, min_valid) & (data[3] != 3)
     assert np.array_equal(np.isfinite(dense), expected_mask)
+    edge = expected_mask.copy()
+    edge[PATCH // 2 : -(PATCH // 2), PATCH // 2 : -(PATCH // 2)] = False
+    assert edge.any() == (min_valid < 1)  # the border rows and columns are mapped only then
     rows, cols = np.nonzero(expected_mask)
     reference = patchwise(ensemble, landscape, rows, cols)
     assert np.abs(dense[rows, cols] - reference).max() <= 1e-5
@@ -150,7 +156,16 @@ def test_tiles_mosaic_to_the_single_tile_map(landscape, tmp_path) -> None:
         for tile in range(tiles):
             paths.append(tmp_path / f"t{tiles}_{tile}.tif")
             map_tile(
-                raster, ensemble, forcing, PATCH // 2, paths[-1], tile, tiles, window_size=64, progress=False
+                raster,
+                ensemble,
+                forcing,
+                PATCH // 2,
+                paths[-1],
+                tile,
+                tiles,
+                window_size=64,
+                progress=False,
+                min_valid=0.5,
             )
         out = MapOutputs(tmp_path / f"p{tiles}.tif", tmp_path / f"c{tiles}.tif", tmp_path / f"c{tiles}.qml")
         summary = assemble(paths, height, events, "natural_breaks", out)
@@ -269,7 +284,9 @@ def test_maps_reproduce_the_runs_predictions(tiny_results: Path) -> None:
             day, _ = resolve_date(date, series, 30)
             forcing = DayForcing(series, raster.grid, day, 30)
             with rasterio.open(raster.path) as src:
-                window = make_window(raster, read_halo(src, full, 7), full, 7, forcing)
+                window = make_window(
+                    raster, read_halo(src, full, 7), full, 7, forcing, samples.summary["patch_min_valid"]
+                )
             mapped = ensemble.predict_window(window)[group["row"], group["col"]]
             assert np.abs(mapped - group["p"].to_numpy()).max() < 1e-6, model
 

@@ -106,7 +106,8 @@ def check_study(study_dir: str | Path, config: dict[str, Any]) -> StudyCheck:
 def _check_inventory(report: StudyCheck, study, dem: np.ndarray, plan: Plan | None, config: dict) -> None:
     """What of the inventory would be used, and whether its dates fit the series."""
     from lsm.data.forcing import outside_record, read_series
-    from lsm.data.sampling import LEFT_OUT_PATCH, LEFT_OUT_RECORD, LEFT_OUT_UNMAPPED, SamplingSettings, patch_fits
+    from lsm.data.factors import patch_fits
+    from lsm.data.sampling import LEFT_OUT_PATCH, LEFT_OUT_RECORD, LEFT_OUT_UNMAPPED, SamplingSettings
 
     temporal = plan is not None and plan.temporal
     inventory = report.attempt(lambda: study.read_inventory(dem=dem, dated=temporal))
@@ -120,7 +121,7 @@ def _check_inventory(report: StudyCheck, study, dem: np.ndarray, plan: Plan | No
     mapped = report.attempt(study.read_mapped_area) if study.has("mapped_area.gpkg") else None
     if mapped is not None:
         reason[usable & ~mapped[r, c]] = LEFT_OUT_UNMAPPED
-    fits = patch_fits(np.isfinite(dem), settings.radius)
+    fits = patch_fits(np.isfinite(dem), settings.radius, settings.patch_min_valid)
     reason[(reason == "") & ~fits[r, c]] = LEFT_OUT_PATCH
     series = report.attempt(lambda: read_series(study)) if temporal else None
     if series is not None:

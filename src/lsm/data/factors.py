@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from rasterio import features
+from scipy import ndimage
 
 from lsm.errors import InputError
 from lsm.data.io import write_raster, write_text
@@ -278,3 +279,13 @@ def to_channels(block: np.ndarray, names: list[str], classes: pd.DataFrame) -> n
         else:
             parts.append(band)
     return np.stack(parts).astype("float32")
+
+
+def patch_fits(valid: np.ndarray, radius: int, min_valid: float) -> np.ndarray:
+    """Valid cells at least ``min_valid`` of whose (2r+1)-square patch is valid (cells beyond the
+    grid are not): the one rule for samples, absences, check-study and the maps."""
+    side = 2 * radius + 1
+    count = valid.astype(np.int32)  # valid cells of each patch, exactly: a box sum, axis by axis
+    for axis in (0, 1):
+        count = ndimage.correlate1d(count, np.ones(side, np.int32), axis=axis, mode="constant", cval=0)
+    return valid & (count >= np.ceil(min_valid * side * side - 1e-9))

@@ -4,8 +4,10 @@ sample a factor patch (CNN), a 30-day sequence (LSTM) and a tabular row (SVM, DT
 Negatives are drawn at ``negative_ratio`` per positive, in three kinds: a random place on a random
 day; the place of a landslide on another day; the day of a landslide at another place. A candidate
 is rejected if any landslide lies within ``buffer_m`` of it and ``buffer_days`` of its date, so no
-negative is secretly a positive. Samples whose patch would leave the valid area are dropped, and
-counted.
+negative is secretly a positive. A cell is a sample (and a pixel of the maps) when it holds data and
+at least ``patch_min_valid`` of its patch does: coastal and valley-edge slopes stay in, their patch
+cells on the sea, on nodata or beyond the grid are NaN here and the training mean of their channel in
+the network (see :meth:`lsm.data.splits.Normaliser.patches`). Landslides left out are counted.
 """
 
 from __future__ import annotations
@@ -19,12 +21,11 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from scipy import ndimage
 from scipy.spatial import cKDTree
 from tqdm import tqdm
 
 from lsm.errors import InputError
-from lsm.data.factors import FactorStack, channel_names, to_channels
+from lsm.data.factors import FactorStack, channel_names, patch_fits, to_channels
 from lsm.data.io import atomic_path, write_json, write_text, write_vector
 from lsm.data.forcing import (
     Series,
@@ -48,6 +49,7 @@ AUTO = "auto"
 class SamplingSettings:
     temporal: bool = True
     patch_size: int = 15
+    patch_min_valid: float = 0.5  # share of a patch's cells that must hold data
     window_days: int = 30
     negative_ratio: float = 2.0
     negative_mix: dict[str, float] = field(
@@ -95,15 +97,9 @@ class SampleSet:
 
 
 # -- drawing samples -------------------------------------------------------------------------------
-LEFT_OUT_PATCH = "its patch leaves the valid area"
+LEFT_OUT_PATCH = "less than sampling.patch_min_valid of its patch holds data"
 LEFT_OUT_RECORD = "its rain window lies outside the rain record"
 LEFT_OUT_UNMAPPED = "outside mapped_area.gpkg"
-
-
-def patch_fits(valid: np.ndarray, radius: int) -> np.ndarray:
-    """Cells whose whole (2r+1)-square patch lies on valid cells inside the grid."""
-    structure = np.ones((2 * radius + 1, 2 * radius + 1), dtype=bool)
-    return ndimage.binary_erosion(valid, structure=structure, border_value=0)
 
 
 class Conflicts:
@@ -223,11 +219,13 @@ def draw_negatives(
 def extract_patches(
     stack: FactorStack, rows: np.ndarray, cols: np.ndarray, radius: int, progress: bool = False
 ) -> np.ndarray:
-    """(samples, channels, 2r+1, 2r+1) model channels around each cell."""
+    """(samples, channels, 2r+1, 2r+1) model channels around each cell, NaN where a patch cell has
+    no data (nodata, or beyond the grid)."""
     cells = tqdm(list(zip(rows, cols, strict=True)), desc="patches", unit="patch", disable=not progress)
+    padded = np.pad(stack.data, ((0, 0), (radius, radius), (radius, radius)), constant_values=np.nan)
     patches = [
         to_channels(
-            stack.data[:, r - radius : r + radius + 1, c - radius : c + radius + 1],
+            padded[:, r : r + 2 * radius + 1, c : c + 2 * radius + 1],
             stack.names,
             stack.landuse_classes,
         )
@@ -263,7 +261,7 @@ def select_positives(
     series: Series | None,
 ) -> Positives:
     """Positives from the inventory: those outside the DEM, on nodata, outside the mapped area or
-    whose patch leaves the valid area are left out and counted; too many of them stop the run."""
+    with too little of their patch on data are left out and counted; too many of them stop the run."""
     dem = stack.band("elevation") if "elevation" in stack.names else None
     inventory = study.read_inventory(dem=dem, dated=series is not None)
     rows, cols = stack.grid.rowcol(inventory.geometry.x, inventory.geometry.y)
@@ -298,7 +296,7 @@ def check_left_out(study: Study, inventory: gpd.GeoDataFrame, max_share: float) 
     listed = "; ".join(f"{count} {why}" for why, count in reasons.items())
     fix = "check the inventory's CRS and that it covers the DEM"
     if left_out.all() or reasons.index[0] == LEFT_OUT_PATCH:
-        fix += ", or use a smaller sampling.patch_size"
+        fix += ", or use a smaller sampling.patch_size or sampling.patch_min_valid"
     raise InputError(
         study.path("inventory.gpkg"),
         f"{int(left_out.sum())} of {len(inventory)} landslides cannot be used ({listed}); more than "
@@ -338,7 +336,7 @@ def build_samples(
     valid = stack.valid
     if series is not None:
         check_covers(series.rain, stack.grid, valid, study.path(series.rain.source))
-    fits = patch_fits(valid, settings.radius)
+    fits = patch_fits(valid, settings.radius, settings.patch_min_valid)
     mapped = study.read_mapped_area()
     positives = select_positives(stack, study, settings, fits, mapped, series)
     candidates = fits & land_cells(stack) & (mapped if mapped is not None else True)
@@ -473,7 +471,7 @@ def build_absences(
     rows, cols = stack.grid.rowcol(points.geometry.x, points.geometry.y)
     usable = (points["left_out"] == "").to_numpy()
     reason = points["left_out"].to_numpy(dtype=object)
-    fits = patch_fits(stack.valid, settings.radius)
+    fits = patch_fits(stack.valid, settings.radius, settings.patch_min_valid)
     reason[usable & ~fits[np.where(usable, rows, 0), np.where(usable, cols, 0)]] = LEFT_OUT_PATCH
     kept = reason == ""
     x, y = stack.grid.xy(rows[kept], cols[kept])
@@ -548,6 +546,8 @@ def sampling_summary(
         "landslides_left_out": left_out,
         "landslides_dropped_patch_outside_valid_area": left_out.get(LEFT_OUT_PATCH, 0),
         "patch_size": settings.patch_size,
+        "patch_min_valid": settings.patch_min_valid,
+        "samples_with_partial_patch": int(np.isnan(arrays.patches).any(axis=(1, 2, 3)).sum()),
         "cell_size_m": stack.grid.cell,
         "buffer_m": buffer_m,
         "buffer_days": settings.buffer_days,

@@ -514,8 +514,9 @@ class Normaliser:
 
     @staticmethod
     def _stats(values: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        mean = values.mean(axis=axes, dtype="float64")
-        std = values.std(axis=axes, dtype="float64")
+        """Mean and spread over the cells that hold data (patch cells off the valid area are NaN)."""
+        mean = np.nanmean(values, axis=axes, dtype="float64")
+        std = np.nanstd(values, axis=axes, dtype="float64")
         return mean.astype("float32"), np.where(std > 1e-12, std, 1.0).astype("float32")
 
     @classmethod
@@ -530,9 +531,10 @@ class Normaliser:
         return cls(pm, ps, tm, ts, sm, ss)
 
     def patches(self, patches: np.ndarray) -> np.ndarray:
-        return (
-            (patches - self.patch_mean[None, :, None, None]) / self.patch_std[None, :, None, None]
-        ).astype("float32")
+        """Standardised patches; a cell without data becomes 0, the training mean of its channel
+        (what the maps feed the CNN at the same cells, and what a convolution's zero padding means)."""
+        scaled = (patches - self.patch_mean[None, :, None, None]) / self.patch_std[None, :, None, None]
+        return np.nan_to_num(scaled, nan=0.0).astype("float32")
 
     def tabular(self, tabular: np.ndarray) -> np.ndarray:
         return ((tabular - self.tabular_mean) / self.tabular_std).astype("float32")

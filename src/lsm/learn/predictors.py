@@ -164,7 +164,7 @@ class MapWindow:
     """A window of the analysis grid, with a halo of the patch radius on every side.
 
     ``channels`` is (channels, h + 2r, w + 2r), raw (not normalised), NaN outside the valid area;
-    ``fits`` is (h, w): pixels whose whole patch is valid (and that are land).
+    ``fits`` is (h, w): pixels that the samples' patch rule admits (and that are land).
     ``sequence_index`` maps each pixel to a row of ``unique_sequences`` (dynamic models only).
     """
 

@@ -70,6 +70,7 @@ def tile_job(
         tile,
         int(mapping["tiles"]),
         int(mapping["window"]),
+        min_valid=float(summary["patch_min_valid"]),
     )
 
 

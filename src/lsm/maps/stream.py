@@ -69,8 +69,11 @@ def map_tile(
     tiles: int = 1,
     window_size: int = 512,
     progress: bool = True,
+    *,
+    min_valid: float,
 ) -> None:
-    """Probabilities of one row strip, written window by window (float32, NaN = not mapped)."""
+    """Probabilities of one row strip, written window by window (float32, NaN = not mapped);
+    ``min_valid`` is the samples' ``patch_min_valid``, so the map covers what the models saw."""
     grid = raster.grid
     r0, r1 = tile_rows(grid.height, tiles, tile)
     transform = grid.transform * rasterio.Affine.translation(0, r0)
@@ -86,7 +89,9 @@ def map_tile(
             windows, desc=f"{ensemble.kind} tile {tile + 1}/{tiles}", unit="window", disable=not progress
         ):
             block = read_halo(src, window, radius)
-            probabilities = ensemble.predict_window(make_window(raster, block, window, radius, forcing))
+            probabilities = ensemble.predict_window(
+                make_window(raster, block, window, radius, forcing, min_valid)
+            )
             dst.write(
                 probabilities,
                 1,

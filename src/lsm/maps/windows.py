@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 import rasterio
 from rasterio.windows import Window
-from scipy import ndimage
 
-from lsm.data.factors import channel_names, to_channels
+from lsm.data.factors import channel_names, patch_fits, to_channels
 from lsm.data.forcing import DayForcing
 from lsm.data.io.study import AnalysisGrid
 from lsm.learn.predictors import MapWindow
@@ -66,15 +65,16 @@ def make_window(
     window: Window,
     radius: int,
     forcing: DayForcing | None,
+    min_valid: float,
 ) -> MapWindow:
-    """Channels, the pixels that can be mapped (whole patch valid, land, inside the rain grid) and,
-    for dynamic studies, the distinct sequences of the window."""
+    """Channels, the pixels that can be mapped (by the samples' rule: valid, with at least
+    ``min_valid`` of the patch valid; land; inside the rain grid) and, for dynamic studies, the
+    distinct sequences of the window. The halo holds every patch of the window's pixels, so the rule
+    gives here what it gives on the whole grid."""
     valid = np.isfinite(block).all(axis=0)
-    side = 2 * radius + 1
-    # Erosion by a square is erosion by a column, then by a row (same result, 2k not k^2 work).
-    fits = ndimage.binary_erosion(valid, structure=np.ones((side, 1), bool), border_value=0)
-    fits = ndimage.binary_erosion(fits, structure=np.ones((1, side), bool), border_value=0)
-    fits = fits[radius : block.shape[1] - radius, radius : block.shape[2] - radius]
+    fits = patch_fits(valid, radius, min_valid)[
+        radius : block.shape[1] - radius, radius : block.shape[2] - radius
+    ]
     landuse = None
     if "landuse" in raster.names:
         landuse = block[raster.names.index("landuse"), radius : -radius or None, radius : -radius or None]
