@@ -128,6 +128,9 @@ def macros(inputs: Mapping[str, Any], config: Mapping[str, Any], study: str) -> 
     realism_macros(m, inputs)
     results = Results.read(inputs)
     m.flags["Absences"] = not results.absences.empty
+    variants = set(results.ablation["variant"]) if "variant" in results.ablation else set()
+    m.flags["Sequences"] = bool(variants)  # the order-of-days ablations ran: the study has series
+    m.flags["Levels"] = any("level" in v for v in variants)
     for scheme in schemes:
         performance_macros(m, results, scheme, models)
         reference_macros(m, results, scheme)
