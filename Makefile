@@ -13,7 +13,7 @@ STUDY_RESULTS = $(shell $(BIN)/python -c "import yaml; print('results/' + yaml.s
 PAPER_TARGET = $(if $(shell command -v latexmk 2>/dev/null),paper,)
 TARGETS = all $(PAPER_TARGET)
 
-.PHONY: help setup replicate test lint report clean lock
+.PHONY: help setup replicate test lint report reference clean lock
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -52,6 +52,10 @@ report: $(STAMP)  ## Snakemake HTML report of the default study (with the manusc
 	$(BIN)/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default $(TARGETS)
 	$(BIN)/snakemake --report $(STUDY_RESULTS)/report.html $(TARGETS)
 	@echo "make: report written to $(STUDY_RESULTS)/report.html"
+
+reference: $(STAMP)  ## Rewrite paper/reference/<study>.yaml from the finished run, and the README's paragraph from it
+	$(BIN)/python -m lsm findings $(STUDY_RESULTS)
+	$(BIN)/python -m lsm readme
 
 clean:  ## Remove workflow products (results/, .snakemake/); keeps .venv and data/raw
 	rm -rf results/*/ .snakemake

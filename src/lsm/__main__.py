@@ -238,6 +238,41 @@ def _check_report(parser: argparse.ArgumentParser) -> Runner:
     return run
 
 
+@step("findings", "write paper/reference/<study>.yaml from a finished run (what `make reference` does)")
+def _findings(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("results", type=Path, help="the finished run's folder, results/<study>")
+    parser.add_argument("--references", type=Path, default=Path("paper/reference"))
+
+    def run(args: argparse.Namespace) -> None:
+        from lsm.publish.findings import write_reference
+
+        print(f"wrote {write_reference(args.results, args.references)}")
+
+    return run
+
+
+@step("readme", "render the README's paragraphs on each study from paper/reference/<study>.yaml")
+def _readme(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("--readme", type=Path, default=Path("README.md"))
+    parser.add_argument("--references", type=Path, default=Path("paper/reference"))
+    parser.add_argument("--check", action="store_true", help="only check; exit 2 when they differ")
+
+    def run(args: argparse.Namespace) -> None:
+        from lsm.publish.findings import update_readme
+
+        if not update_readme(args.readme, args.references, check=args.check):
+            raise InputError(
+                args.readme,
+                f"a findings paragraph differs from what {args.references}/ says (a number typed by hand, "
+                "or a reference not yet rendered)",
+                "run `python -m lsm readme` and review the diff",
+            )
+        verb = "match" if args.check else "rendered from"
+        print(f"{args.readme}: findings paragraphs {verb} {args.references}/")
+
+    return run
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
     parser = argparse.ArgumentParser(prog="python -m lsm", description=__doc__.splitlines()[0])
     parser.add_argument("--log", type=Path, help="log file (default: stderr)")

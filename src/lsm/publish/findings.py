@@ -1,0 +1,279 @@
+"""What a finished run says, as numbers and words, and the README's paragraph on it.
+
+``collect`` reads a finished results folder (its tables, never the configuration, so the findings
+describe the run that was made) into a small, plain mapping; ``make reference`` writes it to
+``paper/reference/<study>.yaml``, committed, so that its diff is reviewed. ``render`` turns it into
+the README's paragraph on the study, between the markers ``<!-- findings <study> -->`` and
+``<!-- /findings <study> -->``: no number in that paragraph is typed, and
+``python -m lsm readme --check`` (a test runs it) fails when the README and the references disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from lsm.data.io import read_yaml, write_text
+from lsm.errors import InputError
+from lsm.learn.models import LABELS
+
+REFERENCE_DIR = Path("paper/reference")
+SCHEMES = ("random", "spatial", "temporal")
+ABLATION_WORDS = {
+    "shuffled_rain_days": "shuffling the days of the rain window",
+    "shuffled_level_days": "shuffling the days of the reservoir level",
+    "retrained_rain_totals_only": "retrained on window rain totals only",
+    "retrained_level_totals_only": "retrained on window level totals only",
+}
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def _table(results: Path, name: str) -> pd.DataFrame:
+    path = results / name
+    if not path.is_file():
+        raise InputError(
+            path, "missing: the run is not finished", f"run `snakemake --cores all` for {results}"
+        )
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def _json(results: Path, name: str) -> Any:
+    path = results / name
+    if not path.is_file():
+        raise InputError(
+            path, "missing: the run is not finished", f"run `snakemake --cores all` for {results}"
+        )
+    return json.loads(path.read_text())
+
+
+def _r(value: float, digits: int = 4) -> float:
+    return round(float(value), digits)
+
+
+def collect(results: str | Path) -> dict[str, Any]:
+    """The findings of the finished run in ``results`` (``results/<study>``)."""
+    results = Path(results)
+    provenance = _json(results, "metrics/provenance.json")
+    samples = _json(results, "samples/summary.json")
+    temporal = _json(results, "samples/splits.json").get("temporal", {})
+    runs = _table(results, "metrics/runs.csv")
+    trials = results / "tuning" / "random" / "cnn_lstm" / "trials.csv"
+    summary = _table(results, "metrics/summary_by_model.csv")
+    auc = summary[summary["metric"] == "auc"]
+    performance = {
+        scheme: {m: [_r(g["mean"]), _r(g["lo"]), _r(g["hi"])] for m, g in group.set_index("model").iterrows()}
+        for scheme, group in auc.groupby("scheme", sort=False)
+    }
+    where_when = {
+        scheme: {
+            m: {"when": _r(g["when_auc_same_place"]), "where": _r(g["where_auc_same_day"])}
+            for m, g in group.set_index("model").iterrows()
+        }
+        for scheme, group in _table(results, "metrics/where_when.csv").groupby("scheme", sort=False)
+    }
+    ablation = [
+        {
+            "scheme": row.scheme,
+            "model": row.model,
+            "variant": row.variant,
+            "auc": _r(row.auc),
+            "drop": _r(row.drop),
+            "drop_lo": _r(row.drop_lo),
+            "drop_hi": _r(row.drop_hi),
+        }
+        for row in _table(results, "metrics/time_ablation.csv").itertuples()
+    ]
+    proximity = {
+        row.scheme: {
+            "test_landslides": int(row.test_landslides),
+            "share_overlapping_a_training_patch": _r(row.share_patch_overlaps_training_landslide),
+            "median_distance_m": _r(row.median_distance_m, 0),
+        }
+        for row in _table(results, "metrics/proximity.csv").itertuples()
+    }
+    claims = _table(results, "metrics/claims.csv").set_index("claim")
+    verdicts = {
+        str(claim): {s: str(row[f"verdict_{s}"]) for s in SCHEMES if f"verdict_{s}" in row.index}
+        for claim, row in claims.iterrows()
+    }
+    return {
+        "study": results.name,
+        "made": {
+            "commit": str(provenance["git_commit"]),
+            "uncommitted_changes": provenance["git_dirty"],
+            "created": str(provenance["created"]),
+            "seeds": sorted(int(s) for s in runs["seed"].unique()),
+            "tuning_trials": len(pd.read_csv(trials)) if trials.is_file() else 0,
+            "cell_m": _r(samples["cell_size_m"], 2),
+            "patch_size": int(samples["patch_size"]),
+            "patch_min_valid": float(samples["patch_min_valid"]),
+            "temporal_test_from": temporal.get("cutoff"),
+        },
+        "inventory": {
+            "landslides": int(samples["landslides_in_inventory"]),
+            "positives": int(samples["positives"]),
+            "left_out": {str(k): int(v) for k, v in samples["landslides_left_out"].items()},
+        },
+        "auc": performance,
+        "where_when": where_when,
+        "time_ablation": ablation,
+        "proximity": proximity,
+        "claims": verdicts,
+    }
+
+
+# -- the README's paragraph ------------------------------------------------------------------------
+def _label(model: str) -> str:
+    return LABELS.get(model, model).replace(" (standalone)", " alone")
+
+
+def _auc_line(scheme: str, models: Mapping[str, list[float]]) -> str:
+    ranked = sorted(models.items(), key=lambda item: -item[1][0])
+    (best, (mean, lo, hi)), rest = ranked[0], ranked[1:]
+    others = ", ".join(f"{_label(m)} {v[0]:.3f}" for m, v in rest)
+    return f"  - {scheme}: {_label(best)} {mean:.3f} [{lo:.3f}, {hi:.3f}], then {others}"
+
+
+def _commit(made: Mapping[str, Any]) -> str:
+    commit = str(made["commit"])
+    if not re.fullmatch(r"[0-9a-f]{7,40}", commit):
+        return f"commit {commit}"
+    return f"commit {commit[:7]}" + (" with uncommitted changes" if made["uncommitted_changes"] else "")
+
+
+def _verdicts(by_scheme: Mapping[str, str]) -> str:
+    words = set(by_scheme.values())
+    if len(words) == 1 and len(by_scheme) > 1:
+        return f"*{words.pop()}* under every scheme"
+    return ", ".join(f"*{verdict}* ({scheme})" for scheme, verdict in by_scheme.items())
+
+
+def _points(value: float) -> str:
+    return f"{100 * value:.1f}"
+
+
+def render(findings: Mapping[str, Any]) -> str:
+    """The README's paragraph on one study, from its findings."""
+    made, inventory = findings["made"], findings["inventory"]
+    seeds = len(made["seeds"])
+    seed_words = f"{NUMBER_WORDS.get(seeds, str(seeds))} seed{'s' if seeds != 1 else ''}"
+    tuned = f"tuned with {made['tuning_trials']} trials" if made["tuning_trials"] else "untuned"
+    left = ", ".join(f"{n} ({why})" for why, n in inventory["left_out"].items()) or "none"
+    lines = [
+        f"**What the `{findings['study']}` study says** (`{REFERENCE_DIR}/{findings['study']}.yaml`, "
+        f"written by `make reference` from the run at {_commit(made)} on "
+        f"{made['created'][:10]}: {seed_words}, {tuned}, "
+        f"{made['cell_m']:g} m cells, {made['patch_size']}-cell patches"
+        + (f", temporal test from {made['temporal_test_from']}" if made.get("temporal_test_from") else "")
+        + "):",
+        "",
+        f"- {inventory['positives']:,} of {inventory['landslides']:,} landslides are positives "
+        f"(left out: {left}).",
+        "- AUC, mean and 95 % interval over seeds:",
+    ]
+    lines += [_auc_line(scheme, models) for scheme, models in findings["auc"].items()]
+    claims = findings["claims"]
+    lines.append(
+        "- The paper's claims: "
+        + "; ".join(f"{claim} {_verdicts(by_scheme)}" for claim, by_scheme in claims.items())
+        + " (`tables/tab02_claims.csv` says why)."
+    )
+    when = findings["where_when"]
+    hybrid = {scheme: models["cnn_lstm"] for scheme, models in when.items() if "cnn_lstm" in models}
+    if hybrid:
+        days = ", ".join(f"{v['when']:.2f} ({scheme})" for scheme, v in hybrid.items())
+        places = ", ".join(f"{v['where']:.2f} ({scheme})" for scheme, v in hybrid.items())
+        lines.append(
+            f"- When against where, the CNN-LSTM's AUC: a landslide's day among other days at its place "
+            f"{days}; its place among other places on its day {places}."
+        )
+    for variant, words in ABLATION_WORDS.items():
+        rows = [r for r in findings["time_ablation"] if r["variant"] == variant]
+        if not rows:
+            continue
+        if variant.startswith("retrained"):
+            full = findings["auc"]
+            effects = [
+                f"{r['auc']:.3f} ({r['scheme']}; the full model {full[r['scheme']]['cnn_lstm'][0]:.3f})"
+                for r in rows
+            ]
+            lines.append(f"- The CNN-LSTM {words} scores an AUC of " + "; ".join(effects) + ".")
+        else:
+            effects = [
+                f"{_label(r['model'])} {_points(r['drop'])} [{_points(r['drop_lo'])}, "
+                f"{_points(r['drop_hi'])}] ({r['scheme']})"
+                for r in rows
+            ]
+            lines.append(f"- {words.capitalize()} costs (AUC points): " + "; ".join(effects) + ".")
+    proximity = findings["proximity"]
+    lines.append(
+        "- Test landslides with a training landslide whose patch overlaps their own: "
+        + "; ".join(
+            f"{100 * p['share_overlapping_a_training_patch']:.0f} % ({scheme}, median distance "
+            f"{p['median_distance_m']:,.0f} m)"
+            for scheme, p in proximity.items()
+        )
+        + "."
+    )
+    return "\n".join(lines)
+
+
+def _markers(study: str) -> tuple[str, str]:
+    return (
+        f"<!-- findings {study}: written by `make reference`, do not edit -->",
+        f"<!-- /findings {study} -->",
+    )
+
+
+BLOCK = re.compile(r"<!-- findings (\S+?): .*? -->\n(.*?)<!-- /findings \1 -->", re.DOTALL)
+
+
+def rendered_readme(readme: str, references: Path) -> str:
+    """``readme`` with every findings block rendered from ``references/<study>.yaml``."""
+    found = {m.group(1) for m in BLOCK.finditer(readme)}
+    files = {p.stem for p in references.glob("*.yaml")}
+    for study in sorted(files - found):
+        start, end = _markers(study)
+        raise InputError(
+            references / f"{study}.yaml", "has no block in README.md", f"add the lines '{start}' and '{end}'"
+        )
+
+    def block(match: re.Match[str]) -> str:
+        study = match.group(1)
+        path = references / f"{study}.yaml"
+        if not path.is_file():
+            raise InputError(path, "missing, but README.md has a block for it", "run `make reference`")
+        start, end = _markers(study)
+        return f"{start}\n{render(read_yaml(path))}\n{end}"
+
+    return BLOCK.sub(block, readme)
+
+
+def write_reference(results: str | Path, references: Path = REFERENCE_DIR) -> Path:
+    """Collect the findings of ``results`` into ``references/<study>.yaml``."""
+    findings = collect(results)
+    path = references / f"{findings['study']}.yaml"
+    header = (
+        f"# What the run in results/{findings['study']} says: written by `make reference` "
+        "(lsm.publish.findings), never by hand;\n# the README's paragraph on the study is rendered "
+        "from this file. Review its diff like code.\n"
+    )
+    write_text(path, header + yaml.safe_dump(findings, sort_keys=False, allow_unicode=True))
+    return path
+
+
+def update_readme(readme: Path, references: Path = REFERENCE_DIR, check: bool = False) -> bool:
+    """Render the README's findings blocks; with ``check``, only say whether they are up to date."""
+    text = readme.read_text()
+    new = rendered_readme(text, references)
+    if check:
+        return new == text
+    if new != text:
+        write_text(readme, new)
+    return True

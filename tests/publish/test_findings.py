@@ -1,0 +1,103 @@
+"""The README's paragraph on a study is its run's findings rendered, never typed: the findings are
+the run's own tables, and a number changed by hand in the README is caught."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lsm.__main__ import main
+from lsm.data.io import read_yaml
+from lsm.errors import InputError
+from lsm.publish.findings import collect, render, rendered_readme, update_readme, write_reference
+from tests.conftest import REPO
+
+
+def test_the_readme_paragraphs_are_the_references_rendered() -> None:
+    references = sorted((REPO / "paper" / "reference").glob("*.yaml"))
+    assert references, "no paper/reference/<study>.yaml: `make reference` writes one from a run"
+    readme = (REPO / "README.md").read_text()
+    assert update_readme(REPO / "README.md", REPO / "paper" / "reference", check=True), (
+        "README.md's findings paragraphs differ from paper/reference/: run `python -m lsm readme`"
+    )
+    for path in references:
+        assert render(read_yaml(path)) in readme
+
+
+def test_the_findings_are_the_runs_own_tables(tiny_results: Path) -> None:
+    findings = collect(tiny_results)
+    metrics = tiny_results / "metrics"
+    auc = (
+        pd.read_csv(metrics / "summary_by_model.csv").query("metric == 'auc'").set_index(["scheme", "model"])
+    )
+    assert {(s, m) for s, models in findings["auc"].items() for m in models} == set(auc.index)
+    for (scheme, model), row in auc.iterrows():
+        assert findings["auc"][scheme][model] == [
+            round(row["mean"], 4),
+            round(row["lo"], 4),
+            round(row["hi"], 4),
+        ]
+    claims = pd.read_csv(metrics / "claims.csv").set_index("claim")
+    assert findings["claims"] == {
+        c: {s: claims.loc[c, f"verdict_{s}"] for s in ("random", "spatial", "temporal")} for c in claims.index
+    }
+    ablation = pd.read_csv(metrics / "time_ablation.csv")
+    assert [(r["variant"], r["drop"]) for r in findings["time_ablation"]] == [
+        (v, round(d, 4)) for v, d in zip(ablation["variant"], ablation["drop"], strict=True)
+    ]
+    proximity = pd.read_csv(metrics / "proximity.csv").set_index("scheme")
+    for scheme, p in findings["proximity"].items():
+        assert p["share_overlapping_a_training_patch"] == round(
+            proximity.loc[scheme, "share_patch_overlaps_training_landslide"], 4
+        )
+    assert findings["made"]["seeds"] == [1, 2] and findings["made"]["tuning_trials"] == 2
+    assert (
+        findings["inventory"]["positives"] + sum(findings["inventory"]["left_out"].values())
+        == findings["inventory"]["landslides"]
+    )
+    text = render(findings)
+    best = max(findings["auc"]["random"].items(), key=lambda item: item[1][0])
+    assert f"{best[1][0]:.3f} [{best[1][1]:.3f}, {best[1][2]:.3f}]" in text
+    assert "two seeds, tuned with 2 trials" in text
+
+
+def test_a_number_typed_into_the_readme_is_caught(tiny_results: Path, tmp_path: Path, capsys) -> None:
+    references = tmp_path / "reference"
+    path = write_reference(tiny_results, references)
+    study = path.stem
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        f"# x\n\n<!-- findings {study}: written by `make reference`, do not edit -->\n"
+        f"stale\n<!-- /findings {study} -->\n\nafter\n"
+    )
+    args = ["readme", "--readme", str(readme), "--references", str(references)]
+    assert main([*args, "--check"]) == 2  # "stale" is not the rendering
+    assert main(args) == 0 and main([*args, "--check"]) == 0
+    text = readme.read_text()
+    assert render(read_yaml(path)) in text and text.endswith("\nafter\n")
+    mean = read_yaml(path)["auc"]["random"]["cnn_lstm"][0]
+    assert f"CNN-LSTM {mean:.3f}" in text
+    planted = text.replace(f"CNN-LSTM {mean:.3f}", f"CNN-LSTM {mean + 0.01:.3f}", 1)
+    readme.write_text(planted)
+    capsys.readouterr()
+    assert main([*args, "--check"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {readme}: a findings paragraph differs")
+    # a reference without its block, and a block without its reference, are one line each
+    (references / "elsewhere.yaml").write_text(path.read_text())
+    with pytest.raises(InputError, match=re.escape("elsewhere.yaml: has no block in README.md")):
+        rendered_readme(planted, references)
+    (references / "elsewhere.yaml").unlink()
+    path.unlink()
+    with pytest.raises(InputError, match=re.escape(f"{study}.yaml: missing, but README.md has a block")):
+        rendered_readme(planted, references)
+
+
+def test_an_unfinished_run_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(
+        InputError, match=re.escape("metrics/provenance.json: missing: the run is not finished")
+    ):
+        collect(tmp_path / "results" / "somewhere")
