@@ -8,24 +8,37 @@ import inspect
 import matplotlib.pyplot as plt
 import pytest
 
-from lsm.publish import plots, plots_maps
+from lsm.publish import plots, plots_maps, plots_realism
 from lsm.publish.plots import MODEL_COLOURS, PALETTE, apply_style, axis_problems, roc_curves, save_figure
 
 
+def _returns_figure(node: ast.FunctionDef) -> bool:
+    """``-> plt.Figure``, ``-> Figure`` or ``-> "Figure"``."""
+    returns = node.returns
+    if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+        return returns.value.rsplit(".", 1)[-1] == "Figure"
+    return (isinstance(returns, ast.Attribute) and returns.attr == "Figure") or (
+        isinstance(returns, ast.Name) and returns.id == "Figure"
+    )
+
+
 def test_every_figure_function_applies_the_style() -> None:
-    for module in (plots, plots_maps):
+    checked = []
+    for module in (plots, plots_maps, plots_realism):
         tree = ast.parse(inspect.getsource(module))
         for node in tree.body:
             if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
                 continue
-            returns_figure = isinstance(node.returns, ast.Attribute) and node.returns.attr == "Figure"
-            if returns_figure:
+            if _returns_figure(node):
                 calls = {
                     n.func.id
                     for n in ast.walk(node)
                     if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
                 }
                 assert "apply_style" in calls, f"{module.__name__}.{node.name} does not call apply_style()"
+                checked.append(f"{module.__name__}.{node.name}")
+    assert len(checked) >= 15, checked  # the figure functions were found, not skipped
+    assert any(name.startswith("lsm.publish.plots_realism.") for name in checked), checked
 
 
 def test_style_is_colour_blind_safe_and_fixed() -> None:
