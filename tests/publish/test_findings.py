@@ -3,6 +3,7 @@ the run's own tables, and a number changed by hand in the README is caught."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -54,6 +55,19 @@ def test_the_findings_are_the_runs_own_tables(tiny_results: Path) -> None:
             proximity.loc[scheme, "share_patch_overlaps_training_landslide"], 4
         )
     assert findings["made"]["seeds"] == [1, 2] and findings["made"]["tuning_trials"] == 2
+    untuned = pd.read_csv(metrics / "untuned" / "claims.csv").set_index("claim")
+    assert findings["claims_untuned"]["C3"]["spatial"] == untuned.loc["C3", "verdict_spatial"]
+    references = pd.read_csv(metrics / "references.csv").drop_duplicates("scheme").set_index("scheme")
+    for scheme, values in findings["references"].items():  # the synthetic study's truth
+        assert values == {
+            "physics_reference": round(references.loc[scheme, "physics_reference_auc"], 4),
+            "static_ceiling": round(references.loc[scheme, "static_ceiling_auc"], 4),
+        }
+    assert set(findings["references"]) == {"random", "spatial", "temporal"}
+    realism = json.loads((metrics / "realism.json").read_text())["study"]
+    assert findings["realism"]["slope_auc"] == round(realism["factor_auc"]["slope"]["auc"], 4)
+    assert findings["realism"]["hazard_area_share_50"] == round(realism["truth"]["area_share_hazard_50"], 4)
+    assert findings["realism"]["rain_30d_auc"] == round(realism["time"]["rain_30d_auc"], 4)
     assert (
         findings["inventory"]["positives"] + sum(findings["inventory"]["left_out"].values())
         == findings["inventory"]["landslides"]
@@ -62,6 +76,8 @@ def test_the_findings_are_the_runs_own_tables(tiny_results: Path) -> None:
     best = max(findings["auc"]["random"].items(), key=lambda item: item[1][0])
     assert f"{best[1][0]:.3f} [{best[1][1]:.3f}, {best[1][2]:.3f}]" in text
     assert "two seeds, tuned with 2 trials" in text
+    physics = findings["references"]["random"]["physics_reference"]
+    assert f"(the physics reference): {physics:.3f} (random)" in text
 
 
 def test_a_number_typed_into_the_readme_is_caught(tiny_results: Path, tmp_path: Path, capsys) -> None:

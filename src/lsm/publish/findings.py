@@ -31,6 +31,10 @@ ABLATION_WORDS = {
     "retrained_rain_totals_only": "retrained on window rain totals only",
     "retrained_level_totals_only": "retrained on window level totals only",
 }
+REFERENCES = {  # the synthetic study's own truth, as an AUC on the same test samples
+    "physics_reference": "the truth's probability on the sample's day (the physics reference)",
+    "static_ceiling": "the truth's yearly hazard, blind to when (the static ceiling)",
+}
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 
@@ -97,11 +101,17 @@ def collect(results: str | Path) -> dict[str, Any]:
         }
         for row in _table(results, "metrics/proximity.csv").itertuples()
     }
-    claims = _table(results, "metrics/claims.csv").set_index("claim")
-    verdicts = {
-        str(claim): {s: str(row[f"verdict_{s}"]) for s in SCHEMES if f"verdict_{s}" in row.index}
-        for claim, row in claims.iterrows()
+    claims = _table(results, "metrics/claims.csv")
+    verdicts = _verdict_table(claims)
+    on_map = claims[claims["claim"] == "C4"]  # judged on the map of the random runs (mapping.scheme)
+    untuned_csv = results / "metrics" / "untuned" / "claims.csv"
+    untuned = _verdict_table(_table(results, "metrics/untuned/claims.csv")) if untuned_csv.is_file() else {}
+    references = _table(results, "metrics/references.csv")
+    ceilings = {
+        scheme: {name: _r(group[f"{name}_auc"].iloc[0]) for name in REFERENCES if f"{name}_auc" in group}
+        for scheme, group in references.groupby("scheme", sort=False)
     }
+    realism = _json(results, "metrics/realism.json")["study"]
     return {
         "study": results.name,
         "made": {
@@ -125,6 +135,41 @@ def collect(results: str | Path) -> dict[str, Any]:
         "time_ablation": ablation,
         "proximity": proximity,
         "claims": verdicts,
+        "claims_untuned": untuned,
+        "map_evidence": str(on_map["evidence_random"].iloc[0]) if len(on_map) else "",
+        "references": {scheme: values for scheme, values in ceilings.items() if values},
+        "realism": _realism(realism),
+    }
+
+
+def _realism(report: Mapping[str, Any]) -> dict[str, float]:
+    """The inventory's (and, where known, the truth's) statistics that fig15_realism sets against
+    the literature's ranges."""
+    keys = {
+        "slope_auc": ("factor_auc", "slope", "auc"),
+        "cluster_share_top10": ("cluster_share_top10",),
+        "cluster_share_top10_random": ("cluster_share_top10_random",),
+        "nn_median_ratio": ("nn_median_ratio",),
+        "hazard_area_share_50": ("truth", "area_share_hazard_50"),
+        "hazard_area_share_90": ("truth", "area_share_hazard_90"),
+        "rain_3d_auc": ("time", "rain_3d_auc"),
+        "rain_30d_auc": ("time", "rain_30d_auc"),
+        "share_on_dry_days": ("time", "share_on_dry_days"),
+    }
+    out = {}
+    for name, path in keys.items():
+        value: Any = report
+        for part in path:
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if value is not None:
+            out[name] = _r(value)
+    return out
+
+
+def _verdict_table(claims: pd.DataFrame) -> dict[str, dict[str, str]]:
+    return {
+        str(row["claim"]): {s: str(row[f"verdict_{s}"]) for s in SCHEMES if f"verdict_{s}" in row.index}
+        for _, row in claims.iterrows()
     }
 
 
@@ -184,6 +229,23 @@ def render(findings: Mapping[str, Any]) -> str:
         + "; ".join(f"{claim} {_verdicts(by_scheme)}" for claim, by_scheme in claims.items())
         + " (`tables/tab02_claims.csv` says why)."
     )
+    if findings.get("map_evidence"):
+        lines.append(f"- C4 on the map (random runs): {findings['map_evidence']}.")
+    untuned = findings.get("claims_untuned") or {}
+    if untuned:
+        pairs = [(c, s) for c, by_scheme in claims.items() for s in by_scheme if s in untuned.get(c, {})]
+        changed = [f"{c} ({s}: {untuned[c][s]} untuned)" for c, s in pairs if untuned[c][s] != claims[c][s]]
+        lines.append(
+            f"- Tuning changes {len(changed)} of {len(pairs)} verdicts"
+            + (": " + ", ".join(changed) if changed else "")
+            + " (`tables/tab06_claims_tuned_untuned.csv`)."
+        )
+    for name, words in REFERENCES.items():
+        values = [
+            f"{v[name]:.3f} ({scheme})" for scheme, v in findings.get("references", {}).items() if name in v
+        ]
+        if values:
+            lines.append(f"- AUC of {words}: " + ", ".join(values) + ".")
     when = findings["where_when"]
     hybrid = {scheme: models["cnn_lstm"] for scheme, models in when.items() if "cnn_lstm" in models}
     if hybrid:
@@ -211,6 +273,7 @@ def render(findings: Mapping[str, Any]) -> str:
                 for r in rows
             ]
             lines.append(f"- {words.capitalize()} costs (AUC points): " + "; ".join(effects) + ".")
+    lines += _realism_lines(findings.get("realism", {}))
     proximity = findings["proximity"]
     lines.append(
         "- Test landslides with a training landslide whose patch overlaps their own: "
@@ -222,6 +285,38 @@ def render(findings: Mapping[str, Any]) -> str:
         + "."
     )
     return "\n".join(lines)
+
+
+def _realism_lines(r: Mapping[str, float]) -> list[str]:
+    parts = []
+    if "slope_auc" in r:
+        parts.append(f"slope alone separates landslide cells with an AUC of {r['slope_auc']:.2f}")
+    if "cluster_share_top10" in r:
+        at_random = r.get("cluster_share_top10_random")
+        parts.append(
+            f"the 10 largest clusters (450 m linkage) hold {100 * r['cluster_share_top10']:.0f} % of the "
+            "landslides" + (f" ({100 * at_random:.0f} % at random)" if at_random is not None else "")
+        )
+    if "nn_median_ratio" in r:
+        parts.append(
+            f"their median nearest-neighbour distance is {r['nn_median_ratio']:.2f} of a random pattern's"
+        )
+    if "hazard_area_share_50" in r:
+        parts.append(
+            f"half the true hazard lies on {100 * r['hazard_area_share_50']:.1f} % of the area and 90 % on "
+            f"{100 * r['hazard_area_share_90']:.1f} %"
+        )
+    if "rain_3d_auc" in r:
+        parts.append(
+            f"the 3- and 30-day rain totals alone tell landslide days from all days with AUCs of "
+            f"{r['rain_3d_auc']:.2f} and {r['rain_30d_auc']:.2f}, and {100 * r['share_on_dry_days']:.0f} % "
+            "of the landslides fall on dry days"
+        )
+    if not parts:
+        return []
+    return [
+        "- The inventory (`fig15_realism`, ranges in `paper/realism_ranges.yaml`): " + "; ".join(parts) + "."
+    ]
 
 
 def _markers(study: str) -> tuple[str, str]:
