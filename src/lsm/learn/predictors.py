@@ -123,8 +123,7 @@ class Ensemble:
         cheapest: per pixel for the CNN, once per distinct sequence for the CNN-LSTM's LSTM."""
         net, norm = member.net, member.normaliser
         assert net is not None, "a torch member has its network"
-        channels = (window.channels - norm.patch_mean[:, None, None]) / norm.patch_std[:, None, None]
-        channels = np.nan_to_num(channels, nan=0.0).astype("float32")  # NaN pixels never reach `fits`
+        channels = norm.patches(window.channels[None])[0]  # a cell without data: the training mean
         r = window.radius
         flat = np.flatnonzero(window.fits)
         first, rest = cast(nn.Linear, net.head[0]), net.head[1:]
