@@ -22,9 +22,9 @@ import yaml
 from lsm.data.io import read_yaml, write_text
 from lsm.errors import InputError
 from lsm.learn.models import LABELS
+from lsm.plan import SCHEMES
 
 REFERENCE_DIR = Path("paper/reference")
-SCHEMES = ("random", "spatial", "temporal")
 ABLATION_WORDS = {
     "shuffled_rain_days": "shuffling the days of the rain window",
     "shuffled_level_days": "shuffling the days of the reservoir level",
@@ -38,22 +38,22 @@ REFERENCES = {  # the synthetic study's own truth, as an AUC on the same test sa
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 
-def _table(results: Path, name: str) -> pd.DataFrame:
+def _output(results: Path, name: str) -> Path:
+    """A file of the finished run, or one line saying the run is not finished."""
     path = results / name
     if not path.is_file():
         raise InputError(
             path, "missing: the run is not finished", f"run `snakemake --cores all` for {results}"
         )
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    return path
+
+
+def _table(results: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(_output(results, name), keep_default_na=False, na_values=[""])
 
 
 def _json(results: Path, name: str) -> Any:
-    path = results / name
-    if not path.is_file():
-        raise InputError(
-            path, "missing: the run is not finished", f"run `snakemake --cores all` for {results}"
-        )
-    return json.loads(path.read_text())
+    return json.loads(_output(results, name).read_text())
 
 
 def _r(value: float, digits: int = 4) -> float:
