@@ -41,6 +41,7 @@ replicate: $(STAMP)  ## Full replication of the default study: runs, figures, ta
 lint: $(STAMP)  ## ruff, mypy (src/lsm), snakefmt --check and snakemake --lint
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check src tests benchmarks workflow/scripts notebooks
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
@@ -48,10 +49,7 @@ lint: $(STAMP)  ## ruff, mypy (src/lsm), snakefmt --check and snakemake --lint
 test: lint  ## The whole test suite, lint included
 	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25
 
-report: $(STAMP)  ## Snakemake HTML report of the default study (with the manuscript where latexmk exists)
-	$(BIN)/snakemake --cores $(CORES) --workflow-profile workflow/profiles/default $(TARGETS)
-	$(BIN)/snakemake --report $(STUDY_RESULTS)/report.html $(TARGETS)
-	@echo "make: report written to $(STUDY_RESULTS)/report.html"
+report: replicate  ## Snakemake HTML report of the default study: the same as replicate, whose last step it is
 
 reference: $(STAMP)  ## Rewrite paper/reference/<study>.yaml from the finished run, and the README's paragraph from it
 	$(BIN)/python -m lsm findings $(STUDY_RESULTS)

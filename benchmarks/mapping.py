@@ -33,13 +33,14 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_stack import LANDUSE, make_series, make_torch_run, write_factor_stack
 
-from lsm.data.factors import ALL_FACTORS, FactorStack
+from lsm.data.factors import FactorStack
 from lsm.data.forcing import DayForcing
 from lsm.data.sampling import extract_patches
 from lsm.learn.models import TorchSettings
 from lsm.learn.predictors import Ensemble, SampleInputs
 from lsm.maps.stream import map_tile
 from lsm.maps.windows import FactorRaster
+from lsm.names import ALL_FACTORS
 
 REPO = Path(__file__).resolve().parents[1]
 DAY, WINDOW_DAYS = 60, 30

@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import copy_repo, numeric_outputs, run, snakemake_jobs  # noqa: E402
+from tests.helpers import copy_repo, numeric_outputs, run, snakemake_jobs  # noqa: E402
 from tests.local_slurm import local_slurm, missing, slurm_command, submitted_jobs  # noqa: E402
 
 

@@ -17,15 +17,16 @@ from scipy import ndimage
 from shapely.geometry import box
 from tqdm import tqdm
 
-from lsm.data.factors import ALL_FACTORS, channel_names
+from lsm.data.factors import channel_names
 from lsm.data.forcing import Series
 from lsm.data.io import atomic_path
 from lsm.data.io.study import AnalysisGrid, RainCube
-from lsm.data.splits import Normaliser
+from lsm.data.normalise import Normaliser
 from lsm.learn.models import TorchSettings
 from lsm.learn.networks import LandslideNet
 from lsm.learn.train import save_normaliser
 from lsm.learn.train_torch import save_torch_model
+from lsm.names import ALL_FACTORS
 
 CRS = "EPSG:32640"
 CELL = 30.0

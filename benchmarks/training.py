@@ -18,8 +18,9 @@ import pandas as pd
 import torch
 import yaml
 
-from lsm.learn.models import TORCH_MODELS, TorchSettings
+from lsm.learn.models import TorchSettings
 from lsm.learn.networks import LandslideNet
+from lsm.names import TORCH_MODELS
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -19,9 +19,9 @@ import pandas as pd
 import torch
 import yaml
 
-from lsm.data.sampling import load_samples
+from lsm.data.samples import load_samples
 from lsm.learn.tuning import TuningSettings, tune
-from lsm.plan import SKLEARN_MODELS, TORCH_MODELS
+from lsm.names import SKLEARN_MODELS, TORCH_MODELS
 
 REPO = Path(__file__).resolve().parents[1]
 

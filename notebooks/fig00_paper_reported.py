@@ -26,7 +26,8 @@ dpi = 200
 
 # %%
 from lsm.evaluate.reported import load_reported_metrics
-from lsm.publish.plots import reported_comparison, save_figure
+from lsm.publish.plots.performance import reported_comparison
+from lsm.publish.plots.style import save_figure
 
 reported = load_reported_metrics(inputs["reported"])
 reported.pivot_table(index="label", columns="metric", values="value", sort=False)

@@ -28,7 +28,8 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from lsm.publish.plots import save_figure, study_area_map
+from lsm.publish.plots.study import study_area_map
+from lsm.publish.plots.style import save_figure
 
 study_dir = Path(inputs["dem"]).parent
 inventory = gpd.read_file(study_dir / "inventory.gpkg")

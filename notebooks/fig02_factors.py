@@ -28,7 +28,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from lsm.publish.plots import factor_panels, save_figure
+from lsm.publish.plots.study import factor_panels
+from lsm.publish.plots.style import save_figure
 
 folder = Path(inputs["factors"]).parent
 pd.read_csv(folder / "statistics.csv")

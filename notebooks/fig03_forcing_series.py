@@ -27,7 +27,8 @@ dpi = 200
 # %%
 from pathlib import Path
 
-from lsm.publish.plots import forcing_series, save_figure
+from lsm.publish.plots.study import forcing_series
+from lsm.publish.plots.style import save_figure
 
 study_dir = Path(inputs["inventory"]).parent
 fig = forcing_series(study_dir)

@@ -31,7 +31,8 @@ dpi = 200
 import json
 from pathlib import Path
 
-from lsm.publish.plots import sample_maps, save_figure
+from lsm.publish.plots.study import sample_maps
+from lsm.publish.plots.style import save_figure
 
 folder = Path(inputs["samples"]).parent
 print(json.dumps(json.loads((folder / "summary.json").read_text())["negatives_by_kind"]))

@@ -31,7 +31,8 @@ from pathlib import Path
 import pandas as pd
 
 from lsm.learn.architecture import trace_run
-from lsm.publish.plots import architecture_diagram, save_figure
+from lsm.publish.plots.architecture import architecture_diagram
+from lsm.publish.plots.style import save_figure
 
 run_dirs = list(dict.fromkeys(Path(path).parent for path in inputs["runs"]))
 traces = [trace_run(run_dir, window_days) for run_dir in run_dirs]

@@ -28,11 +28,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from lsm.publish.plots import learning_curves, save_figure
+from lsm.names import TORCH_MODELS
+from lsm.publish.plots.performance import learning_curves
+from lsm.publish.plots.style import save_figure
 
 runs = pd.read_csv(inputs["runs"])
 root = Path(inputs["runs"]).parents[1] / "runs"
-torch_runs = runs[runs["model"].isin(["cnn_lstm", "cnn", "lstm"])]
+torch_runs = runs[runs["model"].isin(TORCH_MODELS)]
 curves = pd.concat(
     [
         pd.read_csv(root / r.scheme / r.model / f"seed{r.seed}" / "learning_curve.csv").assign(

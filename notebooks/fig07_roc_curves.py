@@ -26,17 +26,18 @@ outputs = {"png": "fig07_roc_curves.png", "pdf": "fig07_roc_curves.pdf"}
 dpi = 200
 
 # %%
-from pathlib import Path
 
 import pandas as pd
 
-from lsm.publish.plots import roc_curves, save_figure
+from lsm.data.io import read_table
+from lsm.publish.plots.performance import roc_curves
+from lsm.publish.plots.style import save_figure
 
 pd.read_csv(inputs["roc"]).groupby(["scheme", "model"]).size()
 
 # %%
 fig = roc_curves(
     pd.read_csv(inputs["roc"]),
-    pd.read_csv(inputs["references"]) if Path(inputs["references"]).stat().st_size > 1 else None,
+    read_table(inputs["references"]),
 )
 save_figure(fig, [outputs["png"], outputs["pdf"]], dpi=dpi)

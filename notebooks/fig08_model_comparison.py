@@ -29,7 +29,8 @@ dpi = 200
 import pandas as pd
 
 from lsm.evaluate.reported import load_reported_metrics
-from lsm.publish.plots import model_comparison, save_figure
+from lsm.publish.plots.performance import model_comparison
+from lsm.publish.plots.style import save_figure
 
 summary = pd.read_csv(inputs["summary"])
 summary[summary["metric"] == "auc"].pivot_table(index="model", columns="scheme", values="mean").round(3)

@@ -26,7 +26,8 @@ dpi = 200
 # %%
 import pandas as pd
 
-from lsm.publish.plots import confusion_matrices, save_figure
+from lsm.publish.plots.performance import confusion_matrices
+from lsm.publish.plots.style import save_figure
 
 pd.read_csv(inputs["confusion"])
 

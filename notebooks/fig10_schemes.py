@@ -26,11 +26,12 @@ outputs = {"png": "fig10_schemes.png", "pdf": "fig10_schemes.pdf"}
 dpi = 200
 
 # %%
-from pathlib import Path
 
 import pandas as pd
 
-from lsm.publish.plots import save_figure, scheme_comparison
+from lsm.data.io import read_table
+from lsm.publish.plots.performance import scheme_comparison
+from lsm.publish.plots.style import save_figure
 
 summary = pd.read_csv(inputs["summary"])
 summary[summary["metric"] == "auc"].pivot_table(index="model", columns="scheme", values="mean").round(3)
@@ -38,6 +39,6 @@ summary[summary["metric"] == "auc"].pivot_table(index="model", columns="scheme",
 # %%
 fig = scheme_comparison(
     pd.read_csv(inputs["summary"]),
-    pd.read_csv(inputs["references"]) if Path(inputs["references"]).stat().st_size > 1 else None,
+    read_table(inputs["references"]),
 )
 save_figure(fig, [outputs["png"], outputs["pdf"]], dpi=dpi)

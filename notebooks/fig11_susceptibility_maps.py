@@ -31,8 +31,8 @@ dpi = 200
 # %%
 import pandas as pd
 
-from lsm.publish.plots import save_figure
-from lsm.publish.plots_maps import susceptibility_maps
+from lsm.publish.plots.maps import susceptibility_maps
+from lsm.publish.plots.style import save_figure
 
 summary = pd.read_csv(inputs["summary"], keep_default_na=False)
 summary = summary[summary["date_label"] == date_label]

@@ -33,8 +33,8 @@ dpi = 200
 import pandas as pd
 
 from lsm.evaluate.reported import load_class_shares
-from lsm.publish.plots import save_figure
-from lsm.publish.plots_maps import class_maps
+from lsm.publish.plots.maps import class_maps
+from lsm.publish.plots.style import save_figure
 
 shares = pd.read_csv(inputs["shares"], keep_default_na=False)
 shares = shares[shares["date_label"] == date_label]

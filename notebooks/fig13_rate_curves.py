@@ -30,8 +30,8 @@ dpi = 200
 # %%
 import pandas as pd
 
-from lsm.publish.plots import save_figure
-from lsm.publish.plots_maps import rate_curves
+from lsm.publish.plots.maps import rate_curves
+from lsm.publish.plots.style import save_figure
 
 curves = pd.read_csv(inputs["curves"], keep_default_na=False)
 summary = pd.read_csv(inputs["summary"], keep_default_na=False)

@@ -26,8 +26,8 @@ dpi = 200
 # %%
 import pandas as pd
 
-from lsm.publish.plots import save_figure
-from lsm.publish.plots_maps import importance_heatmap
+from lsm.publish.plots.maps import importance_heatmap
+from lsm.publish.plots.style import save_figure
 
 importance = pd.read_csv(inputs["importance"])
 importance[importance["rank"] <= 3].sort_values(["model", "rank"])

@@ -35,8 +35,8 @@ from pathlib import Path
 import pandas as pd
 
 from lsm.data.realism import compare_to_ranges, literature_ranges
-from lsm.publish.plots import save_figure
-from lsm.publish.plots_realism import realism_figure
+from lsm.publish.plots.realism import realism_figure
+from lsm.publish.plots.style import save_figure
 
 realism = json.loads(Path(inputs["realism"]).read_text())
 ranges = literature_ranges(inputs["ranges"])

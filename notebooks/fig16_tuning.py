@@ -29,7 +29,8 @@ trials = 8
 import pandas as pd
 
 from lsm.learn.tuning import read_history
-from lsm.publish.plots import save_figure, tuning_histories
+from lsm.publish.plots.performance import tuning_histories
+from lsm.publish.plots.style import save_figure
 
 histories = pd.concat([read_history(path) for path in inputs["trials"]], ignore_index=True)
 histories.groupby(["scheme", "model"])["value"].max().unstack().round(3)

@@ -15,7 +15,7 @@
 # # Table 2: the paper's claims, tested
 #
 # Each claim as the paper states it, with a verdict per validation scheme computed from our runs
-# (`lsm.evaluate.scorecard.judge_claims` gives the rules) and the evidence in one line.
+# (`lsm.evaluate.claims.judge_claims` gives the rules) and the evidence in one line.
 
 # %% tags=["parameters"]
 inputs = {"claims": "results/kerman_synthetic/metrics/claims.csv"}

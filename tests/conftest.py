@@ -1,35 +1,25 @@
-"""Shared fixtures: the repository root, a PATH with the venv, and throw-away copies of the repo."""
+"""The session's fixtures (the runs of the tiny study, the tiny synthetic study) and the order in which
+the test files reach the workers; the functions they use are in tests/helpers.py."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import os
-import re
-import shutil
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
-from filelock import FileLock
 
-from lsm.config import deep_update
-
-REPO = Path(__file__).resolve().parents[1]
-TINY_PARAMS = REPO / ".test" / "params.yaml"
-# Real public studies, read in place (never copied here): LSM_REAL_STUDIES, or ../shared/real beside
-# the repository.
-REAL_STUDIES = Path(os.environ.get("LSM_REAL_STUDIES", REPO.parent / "shared" / "real"))
-ECUADOR = REAL_STUDIES / "ecuador_sanfrancisco"
-HONGKONG = REAL_STUDIES / "hongkong_natural_terrain"
-
+from tests.helpers import (
+    EVALUATION_RULES,
+    REPO,
+    copy_repo,
+    digests,
+    evaluation_targets,
+    kill_while_training_then_resume,
+    run,
+    shared,
+    slurm_targets,
+)
 
 # The order in which `make test` hands test files to its workers (`-n auto --dist loadfile
 # --no-loadscope-reorder`: each file goes whole to one worker, in collection order, two files to
@@ -60,99 +50,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)
 
 
-def require_real_study(path: Path = ECUADOR) -> Path:
-    """``path`` if present; otherwise skip with the reason (fail in CI, where LSM_REQUIRE_TOOLS is set)."""
-    if not path.is_dir():
-        skip_or_fail(f"the real study {path} is absent (set LSM_REAL_STUDIES to the folder holding it)")
-    return path
-
-
-def tool_env() -> dict[str, str]:
-    """Environment whose PATH starts with the interpreter's bin dir (snakemake, dvc, papermill)."""
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env.pop("SNAKEMAKE_PROFILE", None)
-    return env
-
-
-def run(
-    cmd: list[str], cwd: Path, check: bool = True, extra_env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run a command (in :func:`tool_env` plus ``extra_env``), returning its output; on failure show
-    the tail of what it printed."""
-    env = {**tool_env(), **(extra_env or {})}
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    if check and proc.returncode != 0:
-        raise AssertionError(
-            f"{' '.join(cmd)} exited {proc.returncode}\n--- stdout ---\n{proc.stdout[-4000:]}"
-            f"\n--- stderr ---\n{proc.stderr[-4000:]}"
-        )
-    return proc
-
-
-def copy_repo(dest: Path, tiny: bool = True) -> Path:
-    """Copy the working tree (tracked and untracked-but-not-ignored files) to ``dest``.
-
-    With ``tiny``, ``params.yaml`` becomes params.yaml merged with ``.test/params.yaml``, so that
-    plain `snakemake` and `dvc repro` in the copy run the tiny study.
-    """
-    files = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\0")
-    for name in filter(None, files):
-        if name == "dvc.lock":  # the hashes of a local run; the copy makes its own
-            continue
-        src = REPO / name
-        if src.is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / name)
-    if tiny:
-        params = yaml.safe_load((REPO / "params.yaml").read_text())
-        deep_update(params, yaml.safe_load(TINY_PARAMS.read_text()))
-        (dest / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    return dest
-
-
-def git_init(repo: Path) -> None:
-    """Make ``repo`` a git repository with one commit (DVC experiments need one)."""
-    for cmd in (
-        ["git", "init", "-q", "-b", "main"],
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "add", "-A"],
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "copy"],
-    ):
-        run(cmd, repo)
-
-
-def shared(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
-    """A folder built once per test session and shared by every pytest-xdist worker (the first one to
-    ask builds it under a file lock; the others wait and reuse it). A build that fails leaves nothing
-    behind, so the next worker tries again and fails with the same message."""
-    base = tmp_path_factory.getbasetemp()
-    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    target = root / name
-    with FileLock(str(root / f"{name}.lock")):
-        if not (target / ".built").is_file():
-            shutil.rmtree(target, ignore_errors=True)
-            target.mkdir()
-            try:
-                build(target)
-            except BaseException:
-                shutil.rmtree(target, ignore_errors=True)
-                raise
-            (target / ".built").touch()
-    return target
-
-
-def run_in_shared(repo: Path, cmd: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
-    """Run a command in a shared repository copy, one at a time (Snakemake locks its directory)."""
-    with FileLock(str(repo / ".test-run.lock")):
-        return run(cmd, repo, **kwargs)
-
-
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the repository in which the whole workflow has run on the tiny study; one per
@@ -166,31 +63,6 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
         kill_while_training_then_resume(repo, repo / "results" / study, ["snakemake", "--cores", "2"])
 
     return shared(tmp_path_factory, "tiny_run", build)
-
-
-def kill_while_training_then_resume(repo: Path, results: Path, command: list[str]) -> None:
-    """Run ``command`` in ``repo``, kill it and every job at once (SIGKILL) when a few training runs
-    are done, then resume the documented way (``--unlock``, then ``--rerun-incomplete``)."""
-    proc = subprocess.Popen(
-        command,
-        cwd=repo,
-        env=tool_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.time() + 600
-    try:
-        while time.time() < deadline and len(list(results.glob("runs*/*/*/seed*/metrics.json"))) < 3:
-            assert proc.poll() is None, "the workflow ended before it could be killed"
-            time.sleep(0.5)
-        assert len(list(results.glob("runs*/*/*/seed*/metrics.json"))) >= 3
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    assert not (results / "metrics" / "summary.json").exists(), "killed too late to test resuming"
-    run(["snakemake", "--unlock"], repo)
-    run([*command, "--rerun-incomplete"], repo)
 
 
 @pytest.fixture(scope="session")
@@ -229,41 +101,6 @@ def second_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return shared(tmp_path_factory, "second_run", build)
 
 
-# The rules of the evaluation: downstream of every run of both grids, they run on SLURM once the
-# grid is complete (see second_run).
-EVALUATION_RULES = ["runs_table", "runs_table_untuned", "evaluate", "evaluate_untuned", "map_contrast"]
-
-
-def slurm_targets(study: str) -> list[str]:
-    """One job of each kind on the way to a tuned CNN-LSTM's map (synthesis, factors, samples, splits,
-    tuning, torch training, map tiles and mosaic), an untuned scikit-learn run, a figure through
-    papermill and the samples' provenance (a local rule)."""
-    results = f"results/{study}"
-    return [
-        f"{results}/maps/wettest/cnn_lstm_probability.tif",
-        f"{results}/runs_untuned/random/rf/seed1/metrics.json",
-        f"{results}/figures/fig04_samples.png",
-        f"{results}/samples/provenance.json",
-    ]
-
-
-def digests(results: Path) -> dict[str, str]:
-    """The SHA-256 of every numeric file of a run (:func:`numeric_outputs`)."""
-    return {name: hashlib.sha256(data).hexdigest() for name, data in numeric_outputs(results).items()}
-
-
-def evaluation_targets(study: str) -> list[str]:
-    """The targets of a run up to the evaluation, tuned and untuned (tuning, both grids, the
-    CNN-LSTM's map, every metric): what the second run makes (see second_run)."""
-    return [f"results/{study}/metrics/summary.json", f"results/{study}/metrics/untuned/claims.csv"]
-
-
-def finished_copy(repo: Path, dest: Path) -> Path:
-    """A copy of a finished run (results, Snakemake's records, the code) that a test may change."""
-    shutil.copytree(repo, dest, symlinks=True, ignore=shutil.ignore_patterns(".test-run.lock", "*.lock"))
-    return dest
-
-
 @pytest.fixture(scope="session")
 def tiny_results(tiny_run: Path) -> Path:
     study = yaml.safe_load((tiny_run / "params.yaml").read_text())["study"]
@@ -284,70 +121,3 @@ def tiny_study_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
 
     return shared(tmp_path_factory, "tiny_study", build) / "tiny"
-
-
-def require_tool(*names: str) -> str:
-    """The path of the first of ``names`` on PATH; without any, skip the test with the reason, or
-    fail it where LSM_REQUIRE_TOOLS is set (CI installs the tools, so there it must not skip)."""
-    found = next((path for name in names if (path := shutil.which(name))), None)
-    if found is None:
-        skip_or_fail(f"{' or '.join(names)} not installed (Debian packages: see .ci/run)")
-    return found
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip the test for ``reason``, or fail it where LSM_REQUIRE_TOOLS is set (in CI)."""
-    if os.environ.get("LSM_REQUIRE_TOOLS"):
-        pytest.fail(f"{reason}, but LSM_REQUIRE_TOOLS is set")
-    pytest.skip(reason)
-
-
-def numeric_outputs(results: Path) -> dict[str, bytes]:
-    """Every file that carries numbers of the run (not notebooks, logs or timings): name -> bytes."""
-    keep = [
-        *results.glob("runs*/*/*/seed*/predictions.csv"),
-        *results.glob("runs*/*/*/seed*/metrics.json"),
-        # The networks' weights, byte for byte (model.skops is left out: skops stamps its zip
-        # entries with the time of writing, so the same fitted model differs in bytes).
-        *results.glob("runs*/*/*/seed*/model.pt"),
-        *results.glob("tuning/*/*/best.yaml"),  # not trials.csv: it records how long each trial took
-        *results.glob("tuning/*/*/samples.json"),
-    ]
-    keep += [p for p in results.rglob("metrics/*") if p.is_file()]
-    keep += [*results.glob("samples/*.csv"), *results.glob("samples/*.json"), *results.glob("factors/*.csv")]
-    keep += [p for p in results.glob("maps/*/*") if p.suffix in (".tif", ".csv", ".json")]
-    # provenance.json records when it was written: its time differs between runs, by design.
-    keep = [p for p in keep if p.name != "provenance.json"]
-    return {str(p.relative_to(results)): p.read_bytes() for p in sorted(keep)}
-
-
-@contextlib.contextmanager
-def snakemake_workflow(repo: Path, configfiles: tuple[Path, ...] = ()) -> Iterator[Any]:
-    """The workflow of ``repo`` parsed in this process by Snakemake's API (a dry-run session; a
-    fresh process per look would cost seconds), with ``repo`` as the working directory meanwhile.
-    Yields the WorkflowApi: ``.dag(...)`` for jobs, ``._workflow.rules`` for the parsed rules
-    (private: Snakemake is pinned in the lock)."""
-    from snakemake.api import SnakemakeApi
-    from snakemake.settings.types import ConfigSettings, OutputSettings, ResourceSettings
-
-    with contextlib.chdir(repo), SnakemakeApi(OutputSettings(dryrun=True, quiet={"all"})) as api:
-        yield api.workflow(
-            resource_settings=ResourceSettings(cores=1),
-            config_settings=ConfigSettings(configfiles=[Path(c) for c in configfiles]),
-            snakefile=repo / "Snakefile",
-            workdir=repo,
-        )
-
-
-def snakemake_jobs(output: str) -> dict[str, int]:
-    """Jobs Snakemake ran, from the 'Job stats' table it prints before each run: rule -> count.
-
-    Snakemake prints the table again at the end of a run; each run's first table is counted.
-    """
-    jobs: dict[str, int] = {}
-    for run_log in re.split(r"(?=Building DAG of jobs)", output):
-        match = re.search(r"Job stats:\n.*?\n-+\s+-+\n(.*?)\ntotal\s+\d+", run_log, flags=re.S)
-        for line in match.group(1).splitlines() if match else []:
-            name, count = line.split()
-            jobs[name] = jobs.get(name, 0) + int(count)
-    return jobs

@@ -263,7 +263,7 @@ class SlurmSession:
 
     def make(self, targets: list[str]) -> None:
         """Make ``targets`` in the repository through SLURM (after a dry run that records the plan)."""
-        from tests.conftest import run
+        from tests.helpers import run
 
         dry = run(["snakemake", "-n", "--cores", "2", *targets], self.repo)
         self.planned.append(dry.stdout + dry.stderr)

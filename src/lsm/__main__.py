@@ -98,8 +98,8 @@ def _check_study(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("--params", type=Path, action="append", help="params.yaml, then override files")
 
     def run(args: argparse.Namespace) -> None:
+        from lsm.check import check_study
         from lsm.config import load_config
-        from lsm.data.check import check_study
 
         files = args.params or [Path("params.yaml")]
         config = load_config(files[0], files[1:])
@@ -274,6 +274,7 @@ def _readme(parser: argparse.ArgumentParser) -> Runner:
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
+    """The command-line parser and the function that runs each subcommand."""
     parser = argparse.ArgumentParser(prog="python -m lsm", description=__doc__.splitlines()[0])
     parser.add_argument("--log", type=Path, help="log file (default: stderr)")
     sub = parser.add_subparsers(dest="step", required=True, metavar="STEP")
@@ -284,6 +285,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``python -m lsm <step>``; a user error is one line on stderr and exit code 2."""
     parser, runners = build_parser()
     args = parser.parse_args(argv)
     handler: logging.Handler = logging.FileHandler(args.log) if args.log else logging.StreamHandler()

@@ -21,8 +21,8 @@ from shapely.geometry import Point, box
 
 from lsm.__main__ import main
 from lsm.config import deep_update
-from tests.conftest import REPO, TINY_PARAMS
 from tests.data.gauges import grid_to_gauges
+from tests.helpers import REPO, TINY_PARAMS
 
 Mutation = Callable[[Path, dict], None]
 

@@ -6,21 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import rasterio
-from scipy import ndimage
 from affine import Affine
 from pyproj import CRS
+from scipy import ndimage
 from shapely.geometry import LineString
 
-from lsm.data.factors import (
-    ALL_FACTORS,
-    channel_names,
-    collinearity,
-    compute_factors,
-    patch_fits,
-    to_channels,
-)
+from lsm.data.factors import channel_names, collinearity, compute_factors, patch_fits, to_channels
 from lsm.data.io.study import AnalysisGrid, Study
 from lsm.data.raster import distance_to_mask, rasterize_geometries
+from lsm.names import ALL_FACTORS
 
 
 def test_distance_matches_brute_force() -> None:
@@ -97,12 +91,12 @@ def test_patch_rule_counts_the_valid_cells_of_every_patch(min_valid: float) -> N
     valid[:5, :7] = False  # a sea in the corner
     radius, side = 2, 5
     padded = np.pad(valid, radius, constant_values=False)
-    count = np.array(
-        [[padded[r : r + side, c : c + side].sum() for c in range(19)] for r in range(23)]
-    )
+    count = np.array([[padded[r : r + side, c : c + side].sum() for c in range(19)] for r in range(23)])
     expected = valid & (count / side**2 >= min_valid)
     fits = patch_fits(valid, radius, min_valid)
     assert np.array_equal(fits, expected)
     assert 0 < fits.sum() < valid.sum() or min_valid < 0.5  # by the sea some cells do not fit
     if min_valid == 1.0:
-        assert np.array_equal(fits, ndimage.binary_erosion(valid, np.ones((side, side), bool), border_value=0))
+        assert np.array_equal(
+            fits, ndimage.binary_erosion(valid, np.ones((side, side), bool), border_value=0)
+        )

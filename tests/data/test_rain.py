@@ -22,8 +22,8 @@ from lsm.__main__ import main
 from lsm.config import deep_update
 from lsm.data.io.rain import daily_mm_factor, read_gauge_table, read_rain_grid
 from lsm.errors import InputError
-from tests.conftest import REPO, TINY_PARAMS
 from tests.data.gauges import grid_to_gauges
+from tests.helpers import REPO, TINY_PARAMS
 
 
 def prepare(study: Path, tmp_path: Path, capfd=None) -> tuple[int, Path]:
@@ -52,7 +52,7 @@ def gauge_run(tiny_study_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 def test_every_sample_window_is_the_series_of_its_nearest_gauge(gauge_run) -> None:
-    from lsm.data.sampling import load_samples
+    from lsm.data.samples import load_samples
 
     results, table = gauge_run
     samples = load_samples(results / "samples" / "samples.gpkg", results / "samples" / "tensors.npz")
@@ -75,7 +75,7 @@ def test_every_sample_window_is_the_series_of_its_nearest_gauge(gauge_run) -> No
 
 def test_gauges_give_the_grids_samples(gauge_run, tiny_study_dir: Path, tmp_path: Path) -> None:
     """One gauge at every rain cell's centre is the grid itself: the same samples, the same windows."""
-    from lsm.data.sampling import load_samples
+    from lsm.data.samples import load_samples
 
     study = tmp_path / "study"
     shutil.copytree(tiny_study_dir, study)

@@ -17,16 +17,19 @@ import pytest
 import yaml
 
 from lsm.__main__ import main
-from lsm.data.check import check_study
+from lsm.check import check_study
 from lsm.data.io.study import Study
-from lsm.data.sampling import LEFT_OUT_PATCH, load_samples
-from tests.conftest import HONGKONG, REPO, require_real_study
+from lsm.data.samples import load_samples
+from lsm.data.sampling import LEFT_OUT_PATCH
+from tests.helpers import HONGKONG, REPO, require_real_study
 
 FIRST_TEST_DAY = "2005-01-01"
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()
+    }
 
 
 def hongkong_params() -> dict:
@@ -44,7 +47,15 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("hongkong")
     (tmp / "params.yaml").write_text(yaml.safe_dump(hongkong_params()))
     code = main(
-        ["prepare", "--params", str(tmp / "params.yaml"), "--study-dir", str(HONGKONG), "--results", str(tmp / "r")]
+        [
+            "prepare",
+            "--params",
+            str(tmp / "params.yaml"),
+            "--study-dir",
+            str(HONGKONG),
+            "--results",
+            str(tmp / "r"),
+        ]
     )
     assert code == 0
     assert digest(HONGKONG) == before, "the workflow changed the study's own files"
@@ -63,7 +74,9 @@ def test_check_study_finds_the_gauge_and_supports_the_temporal_models() -> None:
 def test_every_sample_window_is_the_gauges_rain_to_the_hundredth(prepared: Path) -> None:
     samples = load_samples(prepared / "samples" / "samples.gpkg", prepared / "samples" / "tensors.npz")
     assert samples.sequences is not None and samples.sequence_names == ["rain_mm", "rain_change_mm"]
-    gauge = pd.read_csv(HONGKONG / "rain_gauges.csv", parse_dates=["date"]).set_index("date")["precipitation_mm"]
+    gauge = pd.read_csv(HONGKONG / "rain_gauges.csv", parse_dates=["date"]).set_index("date")[
+        "precipitation_mm"
+    ]
     rain = samples.sequences[:, :, 0]
     days = gauge.index.get_indexer(pd.to_datetime(samples.table["date"]))
     assert (days >= 30).all()

@@ -27,13 +27,13 @@ from lsm.data.realism import (
     hazard_concentration,
     literature_ranges,
     nearest_neighbour_metrics,
-    realism_job,
     realism_metrics,
+    realism_with_references,
 )
 from lsm.errors import InputError
-from lsm.publish.plots import axis_problems, save_figure
-from lsm.publish.plots_realism import realism_figure
-from tests.conftest import ECUADOR, REPO, require_real_study
+from lsm.publish.plots.realism import realism_figure
+from lsm.publish.plots.style import axis_problems, save_figure
+from tests.helpers import ECUADOR, REPO, require_real_study
 
 RANGES = REPO / "paper" / "realism_ranges.yaml"
 CELL = 30.0
@@ -203,7 +203,7 @@ def test_realism_figure_shows_every_metric_with_units(tmp_path: Path) -> None:
 
 
 # -- the real study ---------------------------------------------------------------------------------
-def test_realism_job_on_the_real_ecuador_study(tmp_path: Path) -> None:
+def test_realism_report_on_the_real_ecuador_study(tmp_path: Path) -> None:
     require_real_study(ECUADOR)
     from lsm.data.factors import compute_factors, write_factors
     from lsm.data.io.study import Study
@@ -214,8 +214,13 @@ def test_realism_job_on_the_real_ecuador_study(tmp_path: Path) -> None:
     )
     factors = tmp_path / "factors.tif"
     write_factors(stack, factors, tmp_path / "stats.csv", tmp_path / "collinearity.csv")
-    report = realism_job(str(ECUADOR), str(factors), grid, str(tmp_path / "realism.json"))
-    assert json.loads((tmp_path / "realism.json").read_text())["events"] == report["events"] == 175
+    report = realism_with_references(
+        str(ECUADOR), str(factors), grid, [str(ECUADOR)], str(tmp_path / "realism.json")
+    )
+    assert json.loads((tmp_path / "realism.json").read_text()) == report
+    assert report["references"] == {}  # the study itself is no reference to itself
+    report = report["study"]
+    assert report["events"] == 175
     assert report["events_left_out"] == 0 and "truth" not in report
     assert report["factor_auc"]["slope"]["auc"] == pytest.approx(0.73, abs=0.02)
     assert 60 < report["nn_median_m"] < 100  # the README: 80 m median to the nearest other landslide

@@ -14,13 +14,17 @@ import rasterio
 import xarray as xr
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 
-from lsm.data.factors import ALL_FACTORS, compute_factors
+from lsm.data.factors import compute_factors
 from lsm.data.io.study import Study
-from lsm.data.sampling import SamplingSettings, build_samples, load_samples, save_samples
-from lsm.data.splits import BUFFER, TEST, TRAIN, Normaliser, SplitSettings, make_splits
-from lsm.plan import choose_factors, scan_study
+from lsm.data.normalise import Normaliser
+from lsm.data.samples import load_samples, save_samples
+from lsm.data.sampling import SamplingSettings, build_samples
+from lsm.data.splits import SplitSettings, make_splits
+from lsm.data.support import choose_factors, scan_study
+from lsm.names import ALL_FACTORS, BUFFER, SCHEMES, TEST, TRAIN
+from tests.helpers import from_params
 
-SETTINGS = SamplingSettings(seed=3, buffer_m=300.0, buffer_days=60)
+SETTINGS = from_params(SamplingSettings, "sampling", seed=3, buffer_m=300.0, buffer_days=60)
 GRID = {"crs": None, "resolution_m": 30.0}
 
 
@@ -29,7 +33,9 @@ def prepared(tiny_study_dir):
     study = Study(tiny_study_dir, GRID)
     stack = compute_factors(study, list(ALL_FACTORS))
     samples = build_samples(stack, study, SETTINGS, progress=False)
-    splits, info = make_splits(samples.table, 30.0, SETTINGS.patch_size, True, SplitSettings(seed=5))
+    splits, info = make_splits(
+        samples.table, 30.0, SETTINGS.patch_size, True, from_params(SplitSettings, "splits", seed=5)
+    )
     return study, stack, samples, splits, info
 
 
@@ -103,7 +109,7 @@ def test_patch_sequence_and_row_agree_with_the_sources(prepared, tiny_study_dir)
 def test_every_sample_in_exactly_one_set(prepared) -> None:
     _, _, samples, splits, _ = prepared
     assert list(splits["sample_id"]) == list(samples.table["sample_id"])
-    for scheme in ("random", "spatial", "temporal"):
+    for scheme in SCHEMES:
         assert set(splits[scheme]) <= {TRAIN, TEST, BUFFER}
         assert (splits[scheme] == TRAIN).sum() > 0 and (splits[scheme] == TEST).sum() > 0
 
@@ -168,7 +174,7 @@ def test_static_study_without_series_skips_the_temporal_models(tiny_study_dir, t
         "cnn_lstm": "the study has no rainfall.nc or rain_gauges.csv",
         "lstm": "the study has no rainfall.nc or rain_gauges.csv",
     }
-    splits, _ = make_splits(samples.table, 30.0, 15, False, SplitSettings())
+    splits, _ = make_splits(samples.table, 30.0, 15, False, from_params(SplitSettings, "splits"))
     assert "temporal" not in splits.columns
 
 
@@ -300,7 +306,9 @@ def test_same_place_negatives_keep_their_landslide_s_season() -> None:
     positives = pd.DataFrame(rows)
     x, y = grid.xy(positives["row"].to_numpy(), positives["col"].to_numpy())
     conflicts = Conflicts(np.column_stack([x, y]), positives["day"].to_numpy(), 500.0, 90)
-    settings = SamplingSettings(negative_mix={"same_place": 1.0}, negative_ratio=2.0, season_days=15)
+    settings = from_params(
+        SamplingSettings, "sampling", negative_mix={"same_place": 1.0}, negative_ratio=2.0, season_days=15
+    )
     negatives = draw_negatives(
         positives,
         np.ones((100, 100), bool),

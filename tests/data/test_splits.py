@@ -13,14 +13,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from lsm.data.factors import ALL_FACTORS, compute_factors
+from lsm.data.factors import compute_factors
 from lsm.data.io.study import Study
+from lsm.data.normalise import Normaliser
 from lsm.data.sampling import SamplingSettings, build_samples
 from lsm.data.splits import (
-    BUFFER,
-    Normaliser,
-    TEST,
-    TRAIN,
     SplitSettings,
     check_split,
     make_splits,
@@ -29,10 +26,10 @@ from lsm.data.splits import (
     temporal_split,
 )
 from lsm.errors import InputError
-from tests.conftest import REPO
+from lsm.names import ALL_FACTORS, BUFFER, SCHEMES, TEST, TRAIN
+from tests.helpers import REPO, from_params
 
 CELL, PATCH = 30.0, 15
-SCHEMES = ("random", "spatial", "temporal")
 
 
 def crafted_table(rows, cols, labels, dates) -> gpd.GeoDataFrame:
@@ -86,7 +83,7 @@ CRAFTED = {"clustered_corner": clustered_corner, "apart": apart, "few_dates": fe
 def tiny_samples(tiny_study_dir) -> gpd.GeoDataFrame:
     study = Study(tiny_study_dir, {"crs": None, "resolution_m": CELL})
     stack = compute_factors(study, list(ALL_FACTORS))
-    settings = SamplingSettings(seed=3, buffer_m=300.0, buffer_days=60)
+    settings = from_params(SamplingSettings, "sampling", seed=3, buffer_m=300.0, buffer_days=60)
     return build_samples(stack, study, settings, progress=False).table
 
 
@@ -121,7 +118,9 @@ def assert_promises(table: gpd.GeoDataFrame, splits: pd.DataFrame, info: dict, t
 
 @pytest.mark.parametrize("seed", [0, 5, 11])
 def test_every_scheme_meets_its_test_fraction_on_the_tiny_study(tiny_samples, seed: int) -> None:
-    splits, info = make_splits(tiny_samples, CELL, PATCH, True, SplitSettings(seed=seed))
+    splits, info = make_splits(
+        tiny_samples, CELL, PATCH, True, from_params(SplitSettings, "splits", seed=seed)
+    )
     assert_promises(tiny_samples, splits, info, 0.3)
     assert PATCH * CELL <= info["spatial"]["block_m"] <= 3000.0
     assert json.loads(json.dumps(info)) == info  # written as samples/splits.json
@@ -131,14 +130,18 @@ def test_every_scheme_meets_its_test_fraction_on_the_tiny_study(tiny_samples, se
 @pytest.mark.parametrize("target", [0.3, 0.25])
 def test_every_scheme_meets_its_test_fraction_on_crafted_samples(name: str, target: float) -> None:
     table = CRAFTED[name]()
-    splits, info = make_splits(table, CELL, PATCH, True, SplitSettings(test_fraction=target, seed=4))
+    splits, info = make_splits(
+        table, CELL, PATCH, True, from_params(SplitSettings, "splits", test_fraction=target, seed=4)
+    )
     assert_promises(table, splits, info, target)
 
 
 def test_a_quarter_takes_whole_folds_of_twelve() -> None:
     """Ten folds cannot make 25 % (2 or 3 of 10 are 5 points off): twelve can."""
     table = clustered_corner()
-    _, info = make_splits(table, CELL, PATCH, False, SplitSettings(test_fraction=0.25, seed=1))
+    _, info = make_splits(
+        table, CELL, PATCH, False, from_params(SplitSettings, "splits", test_fraction=0.25, seed=1)
+    )
     assert (info["random"]["folds"], info["random"]["test_folds"]) == (12, 3)
     assert abs(info["random"]["test_fraction_positives"] - 0.25) < 0.02
 
@@ -147,12 +150,12 @@ def test_balancing_moves_surplus_negatives_of_one_side_and_says_so() -> None:
     # Landslides west, negatives east: any region holding 30 % of the landslides holds too many or
     # too few negatives, so negatives of the over-full side go to buffer.
     table = apart()
-    splits, info = make_splits(table, CELL, PATCH, False, SplitSettings(seed=2))
+    splits, info = make_splits(table, CELL, PATCH, False, from_params(SplitSettings, "splits", seed=2))
     balanced = info["spatial"]["balanced"]
     assert balanced is not None and balanced["negatives_moved_to_buffer"] > 0
     # Negatives dated mostly after the cutoff: the test side is over-full.
     table = few_dates()
-    splits, info = make_splits(table, CELL, PATCH, True, SplitSettings(seed=2))
+    splits, info = make_splits(table, CELL, PATCH, True, from_params(SplitSettings, "splits", seed=2))
     assert info["temporal"]["balanced"]["side"] == TEST
     moved = info["temporal"]["balanced"]["negatives_moved_to_buffer"]
     buffered = splits["temporal"] == BUFFER
@@ -165,11 +168,11 @@ def test_balancing_moves_surplus_negatives_of_one_side_and_says_so() -> None:
 
 def test_splits_are_deterministic_for_a_seed() -> None:
     table = few_dates()
-    first, info = make_splits(table, CELL, PATCH, True, SplitSettings(seed=8))
-    again, info_again = make_splits(table, CELL, PATCH, True, SplitSettings(seed=8))
+    first, info = make_splits(table, CELL, PATCH, True, from_params(SplitSettings, "splits", seed=8))
+    again, info_again = make_splits(table, CELL, PATCH, True, from_params(SplitSettings, "splits", seed=8))
     pd.testing.assert_frame_equal(first, again)
     assert info == info_again
-    other, _ = make_splits(table, CELL, PATCH, True, SplitSettings(seed=9))
+    other, _ = make_splits(table, CELL, PATCH, True, from_params(SplitSettings, "splits", seed=9))
     assert not other["random"].equals(first["random"])
     assert not other["spatial"].equals(first["spatial"])
 
@@ -194,26 +197,28 @@ def test_too_few_landslides_are_refused_by_every_scheme() -> None:
     for scheme, call in calls.items():
         message = refusal(call)
         assert f"the {scheme} split needs at least 10 landslides" in message and "there are 7" in message
-    assert "the random split" in refusal(lambda: make_splits(few, CELL, PATCH, True, SplitSettings()))
+    assert "the random split" in refusal(
+        lambda: make_splits(few, CELL, PATCH, True, from_params(SplitSettings, "splits"))
+    )
 
 
 def test_random_split_refuses_fewer_cells_than_folds() -> None:
     rng = np.random.default_rng(0)
     cells = rng.integers(0, 6, 36)  # 12 landslides and 24 negatives on 6 cells
     table = crafted_table(cells, cells, np.r_[np.ones(12), np.zeros(24)], random_days(rng, 36))
-    message = refusal(lambda: make_splits(table, CELL, PATCH, False, SplitSettings()))
+    message = refusal(lambda: make_splits(table, CELL, PATCH, False, from_params(SplitSettings, "splits")))
     assert "the random split needs samples in at least 10 cells" in message and "sit in 6" in message
 
 
 def test_temporal_split_refuses_one_date_and_too_few_dates() -> None:
     table = clustered_corner()
     one_day = table.assign(date=np.where(table["label"] == 1, "2016-05-04", table["date"]))
-    message = refusal(lambda: make_splits(one_day, CELL, PATCH, True, SplitSettings()))
+    message = refusal(lambda: make_splits(one_day, CELL, PATCH, True, from_params(SplitSettings, "splits")))
     assert "the temporal split needs landslides on at least two dates" in message
     assert "all 60 fall on 2016-05-04" in message and "sampling.temporal: false" in message
     halves = np.where(np.arange(len(table)) % 2 == 0, "2016-05-04", "2017-05-04")
     two_days = table.assign(date=np.where(table["label"] == 1, halves, table["date"]))
-    message = refusal(lambda: make_splits(two_days, CELL, PATCH, True, SplitSettings()))
+    message = refusal(lambda: make_splits(two_days, CELL, PATCH, True, from_params(SplitSettings, "splits")))
     assert message.startswith("params.yaml: the temporal split cannot hold out 30% of the landslides")
     assert "allow test shares of 0.50" in message
 
@@ -222,14 +227,14 @@ def test_spatial_split_refuses_a_small_extent_and_a_single_cluster() -> None:
     rng = np.random.default_rng(3)
     rows, cols = rng.integers(0, 20, 90), rng.integers(0, 25, 90)  # 600 x 750 m, under two patches
     small = crafted_table(rows, cols, np.r_[np.ones(30), np.zeros(60)], random_days(rng, 90))
-    message = refusal(lambda: make_splits(small, CELL, PATCH, False, SplitSettings()))
+    message = refusal(lambda: make_splits(small, CELL, PATCH, False, from_params(SplitSettings, "splits")))
     assert "the spatial split needs samples spread over at least two patches (900 m)" in message
     # Every landslide within one patch of the others: none can be tested without its neighbours'
     # patches overlapping, so no split has landslides on both sides.
     rows = np.r_[rng.integers(0, 10, 30), rng.integers(0, 200, 60)]
     cols = np.r_[rng.integers(0, 10, 30), rng.integers(0, 200, 60)]
     cluster = crafted_table(rows, cols, np.r_[np.ones(30), np.zeros(60)], random_days(rng, 90))
-    message = refusal(lambda: make_splits(cluster, CELL, PATCH, False, SplitSettings()))
+    message = refusal(lambda: make_splits(cluster, CELL, PATCH, False, from_params(SplitSettings, "splits")))
     assert "the spatial split cannot hold out 30% of the landslides" in message
 
 
@@ -246,7 +251,12 @@ def test_a_temporal_split_by_date_tests_on_and_after_that_day(first_test_day) ->
     """``splits.temporal_from``: a YAML date or a quoted string; the day, not a fraction, decides."""
     table = clustered_corner()
     splits, info = make_splits(
-        table, CELL, PATCH, True, SplitSettings(temporal_from=first_test_day), ("random", "temporal")
+        table,
+        CELL,
+        PATCH,
+        True,
+        from_params(SplitSettings, "splits", temporal_from=first_test_day),
+        ("random", "temporal"),
     )
     days = pd.to_datetime(table["date"])
     part = splits["temporal"]
@@ -265,7 +275,9 @@ def test_a_temporal_split_by_date_refuses_a_day_that_empties_a_side() -> None:
     table = clustered_corner()
     for day, side in (("2010-01-01", "before"), ("2030-01-01", "on or after")):
         message = refusal(
-            lambda day=day: make_splits(table, CELL, PATCH, True, SplitSettings(temporal_from=day))
+            lambda day=day: make_splits(
+                table, CELL, PATCH, True, from_params(SplitSettings, "splits", temporal_from=day)
+            )
         )
         assert message.startswith(f"params.yaml: the temporal split from {day} leaves no landslide {side}")
         assert "splits.temporal_from" in message
@@ -299,5 +311,7 @@ def test_normaliser_ignores_patch_cells_without_data_and_feeds_them_the_training
     assert np.isfinite(scaled).all()
     assert (scaled[:10, :, :, :2] == 0).all()
     np.testing.assert_allclose(
-        scaled[10:], (patches[10:] - norm.patch_mean[:, None, None]) / norm.patch_std[:, None, None], rtol=1e-6
+        scaled[10:],
+        (patches[10:] - norm.patch_mean[:, None, None]) / norm.patch_std[:, None, None],
+        rtol=1e-6,
     )

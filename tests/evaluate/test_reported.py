@@ -6,7 +6,7 @@ import pytest
 
 from lsm.errors import InputError
 from lsm.evaluate.reported import load_reported_metrics
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 REPORTED = REPO / "paper" / "reported.yaml"
 

@@ -14,34 +14,28 @@ import yaml
 from sklearn.metrics import roc_auc_score
 
 from lsm.data.forcing import window_totals_only
-from lsm.data.sampling import Absences, SampleSet
-from lsm.data.splits import TEST, TRAIN
+from lsm.data.samples import Absences, SampleSet
+from lsm.evaluate.ablation import shuffle_series
+from lsm.evaluate.absences import absence_split
+from lsm.evaluate.claims import judge_claims
+from lsm.evaluate.comparisons import HeldOut, compare
 from lsm.evaluate.reported import load_reported_metrics
-from lsm.evaluate.scorecard import (
-    PAPER_COLUMN,
-    EvaluationSettings,
-    HeldOut,
-    Runs,
-    absence_split,
-    compare,
-    judge_claims,
-    performance_table,
-    shuffle_series,
-    summarise_runs,
-)
-from lsm.evaluate.stats import CONTRADICTED, NOT_SIGNIFICANT, SUPPORTED, UNTESTABLE
+from lsm.evaluate.runs import Runs, summarise_runs
+from lsm.evaluate.scorecard import PAPER_COLUMN, performance_table
+from lsm.evaluate.settings import EvaluationSettings
 from lsm.maps.contrast import MapLayers, contrast
-from tests.conftest import REPO
+from lsm.names import CONTRADICTED, NOT_SIGNIFICANT, SUPPORTED, TEST, TRAIN, UNTESTABLE
+from tests.helpers import REPO, from_params
 
 MODELS = ["cnn_lstm", "cnn", "lstm", "svm", "dt", "rf", "mlp"]
-SETTINGS = EvaluationSettings(bootstrap=500)
+SETTINGS = from_params(EvaluationSettings, "evaluation", bootstrap=500)
 NAMES = ["rain_mm", "rain_change_mm", "level_m", "level_change_m"]
 
 
 def crafted(aucs: dict[str, float], low: float, high: float, p: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A summary and comparisons as the evaluation writes them; every difference gets the bootstrap
     interval [difference + low, difference + high] and the verdict's p."""
-    from lsm.evaluate.scorecard import verdict_of
+    from lsm.evaluate.comparisons import verdict_of
 
     summary = pd.DataFrame(
         [
@@ -368,7 +362,8 @@ def test_verdict_stability_counts_worlds_per_claim_and_scheme(tmp_path: Path) ->
 def test_c4_cannot_be_tested_where_the_rain_is_the_same_on_every_pixel() -> None:
     """One gauge over a whole study (Hong Kong): the rain contrast of the map is zero by construction,
     so C4's rain part is untestable, not 'not significant'."""
-    from lsm.evaluate.scorecard import SUPPORTED, UNTESTABLE, judge_map
+    from lsm.evaluate.claims import judge_map
+    from lsm.names import SUPPORTED, UNTESTABLE
 
     slope = {"quantity": "slope_deg", "mean_high": 16.4, "mean_rest": 11.1, "low": 4.7, "high": 5.8}
     rain = {"quantity": "rain_window_mm", "mean_high": 1350.0, "mean_rest": 1350.0, "low": 0.0, "high": 0.0}

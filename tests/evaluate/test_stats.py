@@ -7,23 +7,19 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from lsm.evaluate.metrics import binary_metrics
 from lsm.evaluate.stats import (
-    CONTRADICTED,
-    NOT_SIGNIFICANT,
-    SUPPORTED,
-    UNTESTABLE,
     _auc_plan,
     _weighted_seed_mean_auc,
     cluster_bootstrap,
     delong,
     delong_seed_mean,
     holm,
-    mean_interval,
     spatial_clusters,
     verdict,
     within_group_auc,
 )
+from lsm.metrics import binary_metrics, mean_interval
+from lsm.names import CONTRADICTED, NOT_SIGNIFICANT, SUPPORTED, UNTESTABLE
 
 
 def test_metrics_against_hand_computed_values() -> None:

@@ -8,12 +8,13 @@ import pytest
 from lsm.learn.architecture import trace
 from lsm.learn.models import TorchSettings
 from lsm.learn.networks import LandslideNet, count_parameters
-from lsm.publish.plots import architecture_diagram
+from lsm.publish.plots.architecture import architecture_diagram
+from tests.helpers import from_params
 
 
 @pytest.mark.parametrize("kind", ["cnn_lstm", "cnn", "lstm"])
 def test_trace_counts_every_weight(kind: str) -> None:
-    net = LandslideNet(kind, 18, 4, TorchSettings())
+    net = LandslideNet(kind, 18, 4, from_params(TorchSettings, "models.torch"))
     traced = trace(net, 18, 4, 15, 30)
     assert traced.total_parameters == count_parameters(net)
     assert sum(layer.parameters for layer in traced.layers) == count_parameters(net)
@@ -21,7 +22,9 @@ def test_trace_counts_every_weight(kind: str) -> None:
 
 
 def test_shapes_follow_the_settings() -> None:
-    settings = TorchSettings(conv_channels=(8, 16, 24), lstm_hidden=12, dense_units=20)
+    settings = from_params(
+        TorchSettings, "models.torch", conv_channels=(8, 16, 24), lstm_hidden=12, dense_units=20
+    )
     traced = trace(LandslideNet("cnn_lstm", 5, 3, settings), 5, 3, 11, 10)
     cnn = traced.branch("cnn")
     assert [layer.shape for layer in cnn] == [(8, 9, 9), (16, 7, 7), (24, 5, 5), (24,)]
@@ -35,7 +38,7 @@ def test_shapes_follow_the_settings() -> None:
 
 
 def test_lstm_alone_sees_the_centre_pixel() -> None:
-    traced = trace(LandslideNet("lstm", 7, 4, TorchSettings()), 7, 4, 15, 30)
+    traced = trace(LandslideNet("lstm", 7, 4, from_params(TorchSettings, "models.torch")), 7, 4, 15, 30)
     first = traced.branch("lstm")[0]
     assert first.label.startswith("LSTM, 11 features") and "7 centre-pixel channels" in first.label
     assert not traced.branch("cnn")
@@ -43,7 +46,8 @@ def test_lstm_alone_sees_the_centre_pixel() -> None:
 
 def test_diagram_draws_every_layer() -> None:
     traces = [
-        trace(LandslideNet(k, 6, 4, TorchSettings()), 6, 4, 15, 30) for k in ("cnn_lstm", "cnn", "lstm")
+        trace(LandslideNet(k, 6, 4, from_params(TorchSettings, "models.torch")), 6, 4, 15, 30)
+        for k in ("cnn_lstm", "cnn", "lstm")
     ]
     fig = architecture_diagram(traces)
     diagram, bars = fig.axes

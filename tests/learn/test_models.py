@@ -10,17 +10,19 @@ import pytest
 import torch
 from sklearn.metrics import roc_auc_score
 
-from lsm.data.sampling import SampleSet
-from lsm.data.splits import TEST, TRAIN
-from lsm.learn.models import ALL_MODELS, TorchSettings, tabular_columns
+from lsm.data.samples import SampleSet
+from lsm.learn.models import TorchSettings, tabular_columns
 from lsm.learn.networks import CNNBranch, LandslideNet
 from lsm.learn.train import run_training
 from lsm.learn.train_torch import load_torch_run, predict_torch
+from lsm.names import ALL_MODELS, TEST, TRAIN
+from tests.helpers import PARAMS, from_params
 
 CONFIG = {
     "device": "cpu",
     "threads": 1,
-    "torch": {
+    "torch": {  # params.yaml's settings, smaller and faster
+        **PARAMS["models"]["torch"],
         "epochs": 25,
         "patience": 25,
         "batch_size": 32,
@@ -145,7 +147,9 @@ def test_dense_cnn_equals_patch_by_patch() -> None:
 
 def test_lstm_only_model_sees_the_centre_pixel() -> None:
     torch.manual_seed(0)
-    net = LandslideNet("lstm", 3, 2, TorchSettings(lstm_hidden=4, dense_units=4, dropout=0.0)).eval()
+    net = LandslideNet(
+        "lstm", 3, 2, from_params(TorchSettings, "models.torch", lstm_hidden=4, dense_units=4, dropout=0.0)
+    ).eval()
     patches = torch.zeros(2, 3, 9, 9)
     patches[1, :, 4, 4] = 5.0  # only the centre differs
     sequences = torch.zeros(2, 10, 2)

@@ -13,10 +13,11 @@ import yaml
 from lsm.data.factors import compute_factors
 from lsm.data.io.study import Study
 from lsm.data.sampling import SamplingSettings, build_samples
-from lsm.data.splits import TEST, TRAIN, SplitSettings, make_splits
+from lsm.data.splits import SplitSettings, make_splits
+from lsm.data.support import choose_factors, scan_study
 from lsm.learn.tuning import TuningSettings, inner_split, tuned_models_config, tuning_job
-from lsm.plan import choose_factors, scan_study
-from tests.conftest import REPO
+from lsm.names import TEST, TRAIN
+from tests.helpers import REPO, from_params
 
 CONFIG = yaml.safe_load((REPO / "params.yaml").read_text())
 FAST = {**CONFIG["models"], "torch": {**CONFIG["models"]["torch"], "epochs": 3, "patience": 2}}
@@ -26,13 +27,20 @@ FAST = {**CONFIG["models"], "torch": {**CONFIG["models"]["torch"], "epochs": 3, 
 def prepared(tiny_study_dir: Path):
     study = Study(tiny_study_dir, {"crs": None, "resolution_m": 30.0})
     stack = compute_factors(study, choose_factors("auto", scan_study(tiny_study_dir))[0])
-    samples = build_samples(stack, study, SamplingSettings(seed=3), progress=False)
-    splits, _ = make_splits(samples.table, 30.0, 15, True, SplitSettings(seed=5))
+    samples = build_samples(stack, study, from_params(SamplingSettings, "sampling", seed=3), progress=False)
+    splits, _ = make_splits(samples.table, 30.0, 15, True, from_params(SplitSettings, "splits", seed=5))
     return samples, splits
 
 
 def settings(trials: int, **spaces) -> TuningSettings:
-    return TuningSettings(trials=trials, epochs=3, seed=17, spaces=spaces or CONFIG["tuning"]["spaces"])
+    return from_params(
+        TuningSettings,
+        "tuning",
+        trials=trials,
+        epochs=3,
+        seed=17,
+        spaces=spaces or CONFIG["tuning"]["spaces"],
+    )
 
 
 @pytest.mark.parametrize("scheme", ["random", "spatial", "temporal"])
@@ -75,7 +83,7 @@ def test_the_same_seed_gives_the_same_best_settings_and_a_torch_study_runs(prepa
 
 def test_a_clearly_better_setting_is_found(tmp_path: Path) -> None:
     """An XOR of two factors: a tree one split deep cannot learn it, one six deep can."""
-    from lsm.data.sampling import SampleSet
+    from lsm.data.samples import SampleSet
 
     rng = np.random.default_rng(0)
     n = 600

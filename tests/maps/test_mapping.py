@@ -21,8 +21,8 @@ from lsm.data.factors import FactorStack, channel_names, patch_fits
 from lsm.data.forcing import DayForcing, Series, resolve_date, wettest_window_end
 from lsm.data.io import write_raster
 from lsm.data.io.study import AnalysisGrid, RainCube
+from lsm.data.normalise import Normaliser
 from lsm.data.sampling import extract_patches
-from lsm.data.splits import Normaliser
 from lsm.errors import InputError
 from lsm.learn.models import TorchSettings
 from lsm.learn.networks import LandslideNet
@@ -33,12 +33,15 @@ from lsm.maps.classes import Accumulator, class_breaks, classify, rate_curve
 from lsm.maps.stream import MapOutputs, assemble, map_tile, tile_rows, write_cog
 from lsm.maps.style import class_style
 from lsm.maps.windows import FactorRaster
+from tests.helpers import from_params
 
 NAMES = ["elevation", "slope", "aspect", "landuse"]
 CLASSES = pd.DataFrame({"code": [1, 2, 3], "name": ["forest", "grass", "water"]})
 CRS = "EPSG:32640"
 CELL = 30.0
-SETTINGS = TorchSettings(conv_channels=(6, 8), lstm_hidden=5, dense_units=7, dropout=0.2)
+SETTINGS = from_params(
+    TorchSettings, "models.torch", conv_channels=(6, 8), lstm_hidden=5, dense_units=7, dropout=0.2
+)
 PATCH, WINDOW_DAYS, DAY = 7, 10, 40
 
 
@@ -262,7 +265,7 @@ def test_maps_reproduce_the_runs_predictions(tiny_results: Path) -> None:
     """The map of one seed, on a test sample's day and at its pixel, is that run's prediction."""
     from lsm.data.forcing import read_series
     from lsm.data.io.study import Study
-    from lsm.data.sampling import load_samples
+    from lsm.data.samples import load_samples
 
     root = tiny_results.parents[1]
     samples = load_samples(

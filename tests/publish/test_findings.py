@@ -13,8 +13,9 @@ import pytest
 from lsm.__main__ import main
 from lsm.data.io import read_yaml
 from lsm.errors import InputError
+from lsm.names import SCHEMES
 from lsm.publish.findings import collect, render, rendered_readme, update_readme, write_reference
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 def test_the_readme_paragraphs_are_the_references_rendered() -> None:
@@ -43,7 +44,7 @@ def test_the_findings_are_the_runs_own_tables(tiny_results: Path) -> None:
         ]
     claims = pd.read_csv(metrics / "claims.csv").set_index("claim")
     assert findings["claims"] == {
-        c: {s: claims.loc[c, f"verdict_{s}"] for s in ("random", "spatial", "temporal")} for c in claims.index
+        c: {s: claims.loc[c, f"verdict_{s}"] for s in SCHEMES} for c in claims.index
     }
     ablation = pd.read_csv(metrics / "time_ablation.csv")
     assert [(r["variant"], r["drop"]) for r in findings["time_ablation"]] == [

@@ -21,7 +21,7 @@ from lsm.publish.artefacts import (
 )
 from lsm.publish.notebooks import has_parameters_cell
 from lsm.publish.paper import placed_artefacts
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 MANIFEST = REPO / "workflow" / "manifest.yaml"
 ARTEFACTS = load_manifest(MANIFEST, REPO)

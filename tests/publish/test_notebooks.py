@@ -12,7 +12,7 @@ import yaml
 from lsm.errors import InputError
 from lsm.publish.artefacts import load_manifest
 from lsm.publish.notebooks import run_notebook
-from tests.conftest import REPO, run_in_shared
+from tests.helpers import REPO, run_in_shared
 
 pytestmark = pytest.mark.integration
 

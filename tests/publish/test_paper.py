@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from lsm.publish.artefacts import load_manifest
-from lsm.publish.paper import Macros, included_files, macro_name, number, p_value, pdf_pages, strip_comments
-from tests.conftest import REPO, require_tool, run_in_shared
+from lsm.publish.macros import Macros, macro_name, number, p_value
+from lsm.publish.paper import included_files, pdf_pages, strip_comments
+from tests.helpers import REPO, require_tool, run_in_shared
 
 MANUSCRIPT = REPO / "paper" / "manuscript.tex"
 ARTEFACTS = load_manifest(REPO / "workflow" / "manifest.yaml", REPO)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 
 import matplotlib.pyplot as plt
 import pytest
 
-from lsm.publish import plots, plots_maps, plots_realism
-from lsm.publish.plots import MODEL_COLOURS, PALETTE, apply_style, axis_problems, roc_curves, save_figure
+from lsm.publish import plots
+from lsm.publish.plots import maps as plots_maps
+from lsm.publish.plots.performance import roc_curves
+from lsm.publish.plots.style import MODEL_COLOURS, PALETTE, apply_style, axis_problems, save_figure
 
 
 def _returns_figure(node: ast.FunctionDef) -> bool:
@@ -24,7 +27,7 @@ def _returns_figure(node: ast.FunctionDef) -> bool:
 
 def test_every_figure_function_applies_the_style() -> None:
     checked = []
-    for module in (plots, plots_maps, plots_realism):
+    for module in (importlib.import_module(f"lsm.publish.plots.{name}") for name in plots.__all__):
         tree = ast.parse(inspect.getsource(module))
         for node in tree.body:
             if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
@@ -38,7 +41,7 @@ def test_every_figure_function_applies_the_style() -> None:
                 assert "apply_style" in calls, f"{module.__name__}.{node.name} does not call apply_style()"
                 checked.append(f"{module.__name__}.{node.name}")
     assert len(checked) >= 15, checked  # the figure functions were found, not skipped
-    assert any(name.startswith("lsm.publish.plots_realism.") for name in checked), checked
+    assert any(name.startswith("lsm.publish.plots.realism.") for name in checked), checked
 
 
 def test_style_is_colour_blind_safe_and_fixed() -> None:
@@ -99,7 +102,7 @@ def test_a_model_has_one_colour_in_every_figure() -> None:
     import pandas as pd
     from matplotlib.colors import to_hex
 
-    from lsm.learn.models import LABELS
+    from lsm.names import LABELS
 
     models = ["rf", "cnn_lstm", "svm"]  # not the order of MODEL_COLOURS
     steps = [0.0, 0.5, 1.0]

@@ -20,7 +20,7 @@ from lsm.publish.provenance import (
     provenance_tex,
     write_folder_manifest,
 )
-from tests.conftest import REPO, snakemake_workflow
+from tests.helpers import REPO, snakemake_workflow
 
 FOLDERS = ["factors", "samples", "runs", "metrics", "maps", "figures", "tables", "notebooks"]
 

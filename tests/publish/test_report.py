@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lsm.publish.artefacts import load_manifest
-from tests.conftest import REPO, require_tool, run_in_shared
+from tests.helpers import REPO, require_tool, run_in_shared
 
 pytestmark = pytest.mark.integration
 ARTEFACTS = load_manifest(REPO / "workflow" / "manifest.yaml", REPO)
@@ -98,11 +98,20 @@ def test_check_waits_for_the_app_not_its_div(tmp_path: Path) -> None:
 }}, 1500);</script></body></html>"""
     report = tmp_path / "report.html"
     report.write_text(page)
-    profiles = set(Path(tempfile.gettempdir()).glob("lsm-chromium-*"))
+    profiles = set(Path(tempfile.gettempdir()).glob("playwright_chromiumdev_profile-*"))
     seen = check_report(report, timeout=60)
-    # Chromium and its helpers are gone and its profile removed (helpers writing to it once made the
-    # removal fail in CI).
-    assert set(Path(tempfile.gettempdir()).glob("lsm-chromium-*")) <= profiles
+    # Chromium and its helpers are gone and its profile removed.
+    assert set(Path(tempfile.gettempdir()).glob("playwright_chromiumdev_profile-*")) <= profiles
     assert not seen.errors, seen.errors
     assert seen.images == {"figures/f.png": {"ok": True, "width": 1, "height": 1}}
     assert seen.notebooks["figures/f.png"]["ok"] is True
+
+    # The same report with the image's bytes broken and a script error: the check sees both.
+    report.write_text(
+        page.replace(png, png[:20] + "AAAA" + png[24:]).replace(
+            "</body>", "<script>nosuch();</script></body>"
+        )
+    )
+    seen = check_report(report, timeout=60)
+    assert seen.broken_images == ["figures/f.png"]
+    assert any("nosuch" in error for error in seen.errors), seen.errors

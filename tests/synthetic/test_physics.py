@@ -9,7 +9,6 @@ from lsm.synthetic.physics import (
     Constants,
     DailyState,
     correlated_field,
-    daily_probability,
     factor_of_safety,
     failure_shape,
     lognormal_multiplier,
@@ -62,9 +61,9 @@ def test_dry_cohesionless_fs_is_tan_ratio(beta: float, phi: float) -> None:
 def test_flat_cell_never_fails() -> None:
     fs = factor_of_safety(0.0, 3.0, 0.0, 20.0, 19.0, pore_ratio=1.0, k_h=0.0)
     assert np.isinf(fs)
-    assert daily_probability(np.array([fs]), np.array([fs]), C)[0] == 0.0
     wet_flat = run(cell(slope_deg=0.0), np.full(60, 40.0))
     assert np.isinf(wet_flat).all()
+    assert (run(cell(slope_deg=0.0), np.full(60, 40.0), hazard=True) == 0.0).all()  # the simulation's hazard
 
 
 def test_saturation_and_shaking_lower_fs() -> None:

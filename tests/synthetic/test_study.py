@@ -20,11 +20,11 @@ from pyproj import CRS
 from lsm.data.contract import SYNTHETIC_FILES
 from lsm.data.factors import compute_factors, write_factors
 from lsm.data.io.study import Study
-from lsm.data.realism import compare_to_ranges, literature_ranges, realism_job
+from lsm.data.realism import compare_to_ranges, literature_ranges, study_report
 from lsm.synthetic.settings import TRUTH_FILES, SyntheticSettings
 from lsm.synthetic.truth import failure_probability
 from lsm.synthetic.write import generate_study
-from tests.conftest import REPO, run
+from tests.helpers import REPO, run
 
 BLOCK = yaml.safe_load((REPO / "params.yaml").read_text())["synthetic"]
 FACTORS = ["elevation", "slope", "aspect", "twi", "spi", "erg", "dist_fault", "dist_river", "dist_road"]
@@ -67,7 +67,7 @@ def default_realism(default_study: Path, tmp_path_factory) -> dict:
     grid = {"crs": None, "resolution_m": 30.0}
     stack = compute_factors(Study(default_study, grid), FACTORS)
     write_factors(stack, out / "factors.tif", out / "stats.csv", out / "collinearity.csv")
-    return realism_job(str(default_study), str(out / "factors.tif"), grid, str(out / "realism.json"))
+    return study_report(default_study, out / "factors.tif", grid)
 
 
 def test_every_file_is_written(tiny: Path) -> None:

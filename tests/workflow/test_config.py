@@ -9,7 +9,7 @@ import yaml
 
 from lsm.config import load_config, validate_config
 from lsm.errors import ConfigError
-from tests.conftest import REPO, TINY_PARAMS, run
+from tests.helpers import REPO, TINY_PARAMS, run
 
 PARAMS = yaml.safe_load((REPO / "params.yaml").read_text())
 

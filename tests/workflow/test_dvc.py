@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.conftest import copy_repo, git_init, run, snakemake_jobs
+from tests.helpers import copy_repo, git_init, run, snakemake_jobs
 
 STUDY = "brought"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 LOCK = REPO / "requirements" / "lock.txt"
 ENV_FILES = sorted((REPO / "envs").glob("*.yaml"))

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import torch
 
-from tests.conftest import digests, numeric_outputs, skip_or_fail
+from tests.helpers import digests, numeric_outputs, skip_or_fail
 
 pytestmark = pytest.mark.integration
 

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import HONGKONG
+from lsm.names import SCHEMES
+from tests.helpers import HONGKONG
 from tests.workflow.test_real_study import check_artefacts_and_report, run_real_study
 
 pytestmark = pytest.mark.integration
@@ -66,7 +67,7 @@ def test_the_temporal_test_is_prospective_and_every_scheme_is_judged(hongkong: P
     assert set(runs["scheme"]) == {"random", "spatial", "temporal"} and set(runs["seed"]) == {1}
     assert runs["auc"].between(0.5, 1.0).all(), runs[["scheme", "model", "auc"]]
     claims = pd.read_csv(hongkong / "tables" / "tab02_claims.csv").set_index("claim")
-    for scheme in ("random", "spatial", "temporal"):
+    for scheme in SCHEMES:
         assert set(claims[f"verdict_{scheme}"]) <= VERDICTS
     # one gauge: the map's rain is the same on every pixel, so C4's rain part cannot be tested
     assert claims.loc["C4", "verdict_random"] == "cannot be tested"

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from lsm.codegraph import import_closure
-from tests.conftest import REPO, snakemake_workflow
+from tests.helpers import REPO, snakemake_workflow
 
 SCRIPTS = sorted((REPO / "workflow" / "scripts").glob("*.py"))
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.py"))
@@ -162,7 +162,7 @@ def closure_of(jobs: set[str], downstream: dict[str, set[str]]) -> set[str]:
 @pytest.fixture(scope="module")
 def finished(tiny_run: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """A copy of the finished tiny run that these tests may edit, and its jobs and params."""
-    from tests.conftest import finished_copy
+    from tests.helpers import finished_copy
 
     repo = finished_copy(tiny_run, tmp_path_factory.mktemp("stale") / "repo")
     needrun, downstream, params, _ = dry_run(repo)

@@ -12,11 +12,13 @@ import pytest
 import yaml
 
 from lsm.__main__ import main
+from lsm.check import check_study
 from lsm.config import deep_update
-from lsm.data.check import check_study
+from lsm.data.support import StudyFiles, choose_factors, scan_study
 from lsm.errors import InputError
-from lsm.plan import ALL_FACTORS, StudyFiles, choose_factors, make_plan, scan_study
-from tests.conftest import ECUADOR, REPO, TINY_PARAMS, require_real_study
+from lsm.names import ALL_FACTORS
+from lsm.plan import make_plan
+from tests.helpers import ECUADOR, REPO, TINY_PARAMS, require_real_study
 
 CONFIG = yaml.safe_load((REPO / "params.yaml").read_text())
 MANIFEST = {"fig03_forcing_series": ["series"], "fig05_architecture": ["torch"], "fig07_roc_curves": []}

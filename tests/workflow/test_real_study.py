@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from lsm.publish.artefacts import load_manifest
-from tests.conftest import ECUADOR, REPO, copy_repo, require_real_study, require_tool, run
+from tests.helpers import ECUADOR, REPO, copy_repo, require_real_study, require_tool, run
 
 pytestmark = pytest.mark.integration
 ARTEFACTS = load_manifest(REPO / "workflow" / "manifest.yaml", REPO)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import skip_or_fail, snakemake_jobs
+from tests.helpers import skip_or_fail, snakemake_jobs
 
 pytestmark = pytest.mark.integration
 

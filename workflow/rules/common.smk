@@ -10,16 +10,10 @@ from lsm.publish.artefacts import (
     resolve_params,
     write_if_changed,
 )
-from lsm.plan import (
-    ABLATION_VARIANTS,
-    FACTOR_INPUTS,
-    MAP_FILES,
-    Plan,
-    make_plan,
-    scan_study,
-)
-from lsm.plan import ALL_MODELS as ALL_MODEL_NAMES
-from lsm.plan import TORCH_MODELS as TORCH_MODEL_NAMES
+from lsm.plan import MAP_FILES, Plan, make_plan
+from lsm.data.support import FACTOR_INPUTS, scan_study
+from lsm import names
+from lsm.names import ABLATION_VARIANTS
 from lsm.evaluate.stability import world_config
 from lsm.synthetic.settings import TRUTH_FILES, selected_block
 
@@ -215,7 +209,7 @@ def tuned_settings(wildcards):
     with tuning on. The CNN-LSTM's ablation variants take the CNN-LSTM's."""
     if not TUNED or wildcards.grid != "runs":
         return []
-    model = "cnn_lstm" if wildcards.model in ABLATION_VARIANTS else wildcards.model
+    model = names.HYBRID if wildcards.model in ABLATION_VARIANTS else wildcards.model
     return [f"{TUNING}/{wildcards.scheme}/{model}/best.yaml"]
 
 
@@ -258,7 +252,7 @@ MAP_GATHER_SETTINGS = {
 
 def map_contrast_outputs():
     """C4 on the CNN-LSTM's map (first reference date), where the study has a CNN-LSTM."""
-    if "cnn_lstm" not in MODELS:
+    if names.HYBRID not in MODELS:
         return []
     return [f"{RESULTS}/metrics/high_zone_map.csv"]
 

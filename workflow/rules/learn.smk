@@ -6,7 +6,7 @@
 
 
 wildcard_constraints:
-    scheme="random|spatial|temporal",
+    scheme="|".join(names.SCHEMES),
     grid="runs|runs_untuned",
 
 
@@ -32,7 +32,7 @@ rule train_torch:
     benchmark:
         f"{BENCHMARKS}/train/{{grid}}_{{scheme}}_{{model}}.tsv"
     wildcard_constraints:
-        model="|".join([*TORCH_MODEL_NAMES, *ABLATION_VARIANTS]),
+        model="|".join([*names.TORCH_MODELS, *ABLATION_VARIANTS]),
     conda:
         "../../envs/torch.yaml"
     threads: config["models"]["threads"]
@@ -69,7 +69,7 @@ rule train_sklearn:
     benchmark:
         f"{BENCHMARKS}/train/{{grid}}_{{scheme}}_{{model}}.tsv"
     wildcard_constraints:
-        model="svm|dt|rf|mlp",
+        model="|".join(names.SKLEARN_MODELS),
     conda:
         "../../envs/torch.yaml"
     threads: 1
@@ -145,7 +145,7 @@ rule tune:
     benchmark:
         f"{BENCHMARKS}/tuning/{{scheme}}_{{model}}.tsv"
     wildcard_constraints:
-        model="|".join(ALL_MODEL_NAMES),
+        model="|".join(names.ALL_MODELS),
     conda:
         "../../envs/torch.yaml"
     threads: 1
@@ -155,7 +155,7 @@ rule tune:
     params:
         models=lambda wildcards: {
             k: config["models"][k]
-            for k in ("torch", "svm", "dt", "rf", "mlp")
+            for k in ("torch", *names.SKLEARN_MODELS)
             if k == wildcards.model
             or (k == "torch" and wildcards.model in TORCH_MODELS)
         },

@@ -1,10 +1,10 @@
-# Susceptibility maps (lsm.maps) and permutation feature importance (lsm.learn.importance).
+# Susceptibility maps (lsm.maps) and permutation feature importance (lsm.maps.importance).
 # Every model is mapped with its seeds averaged, in row-strip tiles (mapping.tiles: one job each,
 # so a cluster maps them in parallel), then mosaicked into Cloud-Optimized GeoTIFFs.
 
 
 wildcard_constraints:
-    date=r"wettest|static|\d{4}-\d{2}-\d{2}",
+    date="|".join((names.WETTEST, names.STATIC, r"\d{4}-\d{2}-\d{2}")),
     tile=r"\d+",
 
 
@@ -96,7 +96,7 @@ rule map_tables:
 rule map_contrast:
     input:
         unpack(study_files(*RAIN_INPUTS, "reservoirs.gpkg", "reservoir_levels.csv")),
-        classes=Plan.map_file(RESULTS, MAP_DATES[0], "cnn_lstm", "classes"),
+        classes=Plan.map_file(RESULTS, MAP_DATES[0], names.HYBRID, "classes"),
         factors=rules.factors.output.factors,
         truth=[f"{RAW}/truth/susceptibility.tif"] if IS_SYNTHETIC else [],
         code=code_of("workflow/scripts/map_contrast.py"),

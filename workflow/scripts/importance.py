@@ -1,7 +1,7 @@
-"""Snakemake script: permutation feature importance of every model (lsm.learn.importance)."""
+"""Snakemake script: permutation feature importance of every model (lsm.maps.importance)."""
 
-from lsm.learn.importance import importance_job
 from lsm.logs import run_logged
+from lsm.maps.importance import importance_job
 
 
 def main(smk) -> None:

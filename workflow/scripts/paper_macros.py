@@ -5,7 +5,7 @@ from pathlib import Path
 
 from lsm.data.io import write_text
 from lsm.logs import run_logged
-from lsm.publish.paper import macros
+from lsm.publish.macros import macros
 
 
 def write_macros(smk) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lsm.data.sampling import load_samples
+from lsm.data.samples import load_samples
 from lsm.learn.tuning import TuningSettings, tuning_job
 from lsm.logs import run_logged
 

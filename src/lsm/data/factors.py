@@ -17,13 +17,13 @@ import pandas as pd
 from rasterio import features
 from scipy import ndimage
 
-from lsm.errors import InputError
 from lsm.data.io import write_raster, write_text
 from lsm.data.io.rain import check_covers
 from lsm.data.io.study import AnalysisGrid, Study
-from lsm.plan import ALL_FACTORS  # the paper's 11 and distance to the reservoir shore
 from lsm.data.raster import distance_to_mask, rasterize_geometries
 from lsm.data.terrain import flow_routing, slope_aspect, twi_spi
+from lsm.errors import InputError
+from lsm.names import ALL_FACTORS, TERRAIN_FACTORS
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,8 @@ UNITS = {
 
 @dataclass
 class FactorStack:
+    """The factor rasters on the analysis grid, one band per factor, with the land-use classes."""
+
     names: list[str]
     data: np.ndarray  # (factors, rows, cols) float32, NaN = no data
     grid: AnalysisGrid
@@ -52,10 +54,12 @@ class FactorStack:
     notes: list[str] = field(default_factory=list)
 
     def band(self, name: str) -> np.ndarray:
+        """The band of factor ``name``."""
         return self.data[self.names.index(name)]
 
     @property
     def valid(self) -> np.ndarray:
+        """Cells where every factor holds data."""
         return np.isfinite(self.data).all(axis=0)
 
 
@@ -66,9 +70,6 @@ def _line_mask(study: Study, name: str, lines, grid: AnalysisGrid) -> np.ndarray
             study.path(name), "has no line inside the study area", "add the lines, or check the CRS"
         )
     return mask
-
-
-TERRAIN = ("elevation", "slope", "aspect", "twi", "spi")
 
 
 def terrain_factors(study: Study, dem: np.ndarray) -> tuple[dict[str, np.ndarray], object]:
@@ -99,6 +100,7 @@ def river_distance(study: Study, routing, river_area_km2: float, notes: list[str
 
 
 def line_distance(study: Study, name: str) -> np.ndarray:
+    """Distance (m) of every cell to the lines of ``name`` (faults, roads, rivers)."""
     lines = study.read_vector(name, {"LineString", "MultiLineString"})
     return distance_to_mask(_line_mask(study, name, lines, study.grid), study.grid.cell)
 
@@ -116,6 +118,7 @@ def erodibility_grade(study: Study) -> np.ndarray:
 
 
 def shore_distance(study: Study) -> np.ndarray:
+    """Distance (m) of every cell to the reservoirs' shores."""
     grid = study.grid
     reservoirs = study.read_vector("reservoirs.gpkg", {"Polygon", "MultiPolygon"})
     return distance_to_mask(rasterize_geometries(reservoirs.geometry, grid.shape, grid.transform), grid.cell)
@@ -134,7 +137,7 @@ def compute_factors(study: Study, names: list[str], river_area_km2: float = 2.0)
     out: dict[str, np.ndarray] = {}
     notes: list[str] = []
     routing = None
-    if any(n in names for n in (*TERRAIN, "dist_river")):
+    if any(n in names for n in (*TERRAIN_FACTORS, "dist_river")):
         terrain, routing = terrain_factors(study, dem)
         out.update({k: v for k, v in terrain.items() if k in names})
     builders = {
@@ -176,6 +179,7 @@ def mean_annual_rain(study: Study, grid: AnalysisGrid, valid: np.ndarray) -> np.
 
 # -- statistics ------------------------------------------------------------------------------------
 def statistics(stack: FactorStack) -> pd.DataFrame:
+    """Minimum, maximum, mean and standard deviation of every factor over its valid cells."""
     rows = []
     for name, band in zip(stack.names, stack.data, strict=True):
         values = band[np.isfinite(band)]
@@ -217,6 +221,7 @@ def collinearity(stack: FactorStack, sample: int = 50_000, seed: int = 0) -> pd.
 
 
 def write_factors(stack: FactorStack, factors_tif: Path, stats_csv: Path, collinearity_csv: Path) -> None:
+    """The stack as factors.tif, with its statistics and the factors' correlations beside it."""
     write_raster(
         factors_tif,
         stack.data,

@@ -20,6 +20,7 @@ import pandas as pd
 from lsm.data.io.rain import RainCube
 from lsm.data.io.study import AnalysisGrid, Study
 from lsm.errors import InputError
+from lsm.names import SERIES_CHANNELS, STATIC, WETTEST
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Series:
 
 
 def read_series(study: Study) -> Series:
+    """The study's daily series: rain, and the reservoir levels where it has reservoirs."""
     cube = study.read_rainfall()
     if study.has("reservoirs.gpkg") or study.has("reservoir_levels.csv"):
         reservoirs, levels = study.read_reservoirs(cube.dates)
@@ -69,17 +71,14 @@ def build_sequences(
     take = days[:, None] + offsets[None, :]
     r = rain[take, rain_index[:, None]]
     features = [r[:, 1:], np.diff(r, axis=1)]
-    names = ["rain_mm", "rain_change_mm"]
+    names = list(SERIES_CHANNELS["rain"])
     if reservoir is not None:
         assert series.levels is not None, "reservoirs come with their levels (read_series)"
         levels = series.levels.to_numpy(dtype="float64")
         lv = levels[take, reservoir[:, None]]
         features += [lv[:, 1:], np.diff(lv, axis=1)]
-        names += ["level_m", "level_change_m"]
+        names += SERIES_CHANNELS["level"]
     return np.stack(features, axis=-1).astype("float32"), names
-
-
-SERIES_CHANNELS = {"rain": ("rain_mm", "rain_change_mm"), "level": ("level_m", "level_change_m")}
 
 
 def window_totals_only(sequences: np.ndarray, names: list[str], series: str) -> np.ndarray:
@@ -106,8 +105,6 @@ def sequence_summaries(sequences: np.ndarray, names: list[str]) -> tuple[np.ndar
 
 
 # -- the maps' reference day ----------------------------------------------------------------------------
-WETTEST = "wettest"  # the label of the default reference date
-STATIC = "static"  # the label of the one map of a study without series
 
 
 def wettest_window_end(series: Series, window: int) -> pd.Timestamp:

@@ -18,9 +18,10 @@ import geopandas as gpd
 from lsm.data.factors import compute_factors, read_factor_stack, write_factors
 from lsm.data.io import write_json, write_text
 from lsm.data.io.study import Study
-from lsm.plan import AUTO, choose_factors, scan_study
-from lsm.data.sampling import SamplingSettings, build_samples, save_samples
-from lsm.data.splits import SCHEMES, SplitSettings, make_splits
+from lsm.data.samples import save_samples
+from lsm.data.sampling import SamplingSettings, build_samples
+from lsm.data.splits import SplitSettings, make_splits
+from lsm.data.support import choose_factors, scan_study
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 def factors_step(
     study_dir: Path, config: dict[str, Any], factors_tif: Path, stats_csv: Path, collinearity_csv: Path
 ):
+    """The factor rasters of the study (the factors the plan chose), with their statistics."""
     study = Study(study_dir, config["grid"])
     names, _ = choose_factors(config["factors"]["names"], scan_study(study_dir))
     stack = compute_factors(study, names, config["factors"]["river_area_km2"])
@@ -52,7 +54,7 @@ def samples_step(
     stack = read_factor_stack(factors_tif)
     samples = build_samples(stack, study, SamplingSettings.from_config(config["sampling"]), progress=progress)
     if plan is None:
-        _, omitted = choose_factors(config.get("factors", {}).get("names", AUTO), scan_study(study_dir))
+        _, omitted = choose_factors(config["factors"]["names"], scan_study(study_dir))
         plan = {"omitted_factors": omitted}
     samples.summary["factors"] = list(stack.names)
     samples.summary["omitted_factors"] = dict(plan.get("omitted_factors", {}))
@@ -68,11 +70,12 @@ def splits_step(
     splits_json: Path,
     schemes: list[str] | None = None,
 ):
+    """The splits of every scheme from the samples, with what each split achieved."""
     table = gpd.read_file(gpkg)
     summary = json.loads(Path(summary_json).read_text())
     cell = float(summary["cell_size_m"])  # the analysis grid's, as the samples were drawn on it
     settings = SplitSettings.from_config(config["splits"])
-    schemes = schemes or config.get("models", {}).get("schemes", list(SCHEMES))
+    schemes = schemes or config["models"]["schemes"]
     splits, info = make_splits(table, cell, summary["patch_size"], summary["temporal"], settings, schemes)
     log.info("splits: %s", info)
     write_text(splits_csv, splits.to_csv(index=False))

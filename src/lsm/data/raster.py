@@ -20,7 +20,7 @@ from scipy import ndimage
 
 
 def cell_centres(transform: Affine, rows, cols) -> tuple[np.ndarray, np.ndarray]:
-    """x and y of the centres of the cells (``rows``, ``cols``), in the (broadcast) shape of the input."""
+    """The x and y of the centres of the cells (``rows``, ``cols``), in the (broadcast) shape of the input."""
     # Affine maps arrays element-wise (its stubs say tuples of floats only).
     x, y = transform * (np.asarray(cols) + 0.5, np.asarray(rows) + 0.5)  # type: ignore[operator]
     return np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")

@@ -28,10 +28,10 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 from sklearn.metrics import roc_auc_score
 
-from lsm.errors import InputError
 from lsm.data.factors import FactorStack, read_factor_stack
 from lsm.data.io import write_json
 from lsm.data.io.study import Study
+from lsm.errors import InputError
 
 # Factors whose values are class codes: their AUC alone ranks the classes by landslide density.
 CATEGORICAL_FACTORS = ("landuse",)
@@ -202,13 +202,6 @@ def realism_metrics(
     return report
 
 
-def realism_job(study_dir: str, factors_tif: str, grid_settings: dict, out_json: str) -> dict[str, Any]:
-    """Realism report of the study in ``study_dir`` on its factor stack, written to ``out_json``."""
-    report = study_report(study_dir, factors_tif, grid_settings)
-    write_json(out_json, _plain(report))
-    return report
-
-
 def study_report(study_dir: str | Path, factors_tif: str | Path, grid_settings: dict) -> dict[str, Any]:
     """Realism report of the study in ``study_dir`` on its factor stack (the workflow's factors.tif);
     a generated study adds what its truth says."""
@@ -305,7 +298,7 @@ def reference_report(study_dir: str | Path, grid_settings: dict) -> dict[str, An
     """The realism report of another study (a real one beside a generated one), on the factors its
     files support, computed in memory with the same code."""
     from lsm.data.factors import compute_factors
-    from lsm.plan import choose_factors, scan_study
+    from lsm.data.support import choose_factors, scan_study
 
     study = Study(study_dir, grid_settings)
     names, _ = choose_factors("auto", scan_study(study_dir))
@@ -348,7 +341,10 @@ def temporal_metrics(event_days: pd.Series, rain: pd.Series) -> dict[str, Any]:
     days = pd.DatetimeIndex(pd.to_datetime(event_days)).normalize()
     inside = days.isin(rain.index)
     counts = pd.Series(1, index=days[inside]).groupby(level=0).sum().reindex(rain.index, fill_value=0)
-    out: dict[str, Any] = {"dated_events": int(inside.sum()), "dated_events_outside_record": int((~inside).sum())}
+    out: dict[str, Any] = {
+        "dated_events": int(inside.sum()),
+        "dated_events_outside_record": int((~inside).sum()),
+    }
     if counts.sum() == 0:
         return out
     for window in (1, 3, 30):
@@ -382,7 +378,7 @@ def study_temporal_metrics(study: Study) -> dict[str, Any] | None:
 
 
 def _is_dated(study: Study) -> bool:
-    from lsm.plan import scan_study
+    from lsm.data.support import scan_study
 
     files = scan_study(study.folder)
     return files.dated and files.date_precision == "day"

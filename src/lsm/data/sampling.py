@@ -7,15 +7,19 @@ is rejected if any landslide lies within ``buffer_m`` of it and ``buffer_days`` 
 negative is secretly a positive. A cell is a sample (and a pixel of the maps) when it holds data and
 at least ``patch_min_valid`` of its patch does: coastal and valley-edge slopes stay in, their patch
 cells on the sea, on nodata or beyond the grid are NaN here and the training mean of their channel in
-the network (see :meth:`lsm.data.splits.Normaliser.patches`). Landslides left out are counted.
+the network (see :meth:`lsm.data.normalise.Normaliser.patches`). Landslides left out are counted.
+The samples as later stages read them, and their storage, are in :mod:`lsm.data.samples`.
+
+One module of about 500 lines on purpose: positives, the three kinds of negatives and the arrays of
+every sample are drawn under one set of conflicts (the buffer in space and time), which the parts
+share.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -24,9 +28,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 from tqdm import tqdm
 
-from lsm.errors import InputError
 from lsm.data.factors import FactorStack, channel_names, patch_fits, to_channels
-from lsm.data.io import atomic_path, write_json, write_text, write_vector
 from lsm.data.forcing import (
     Series,
     build_sequences,
@@ -37,37 +39,39 @@ from lsm.data.forcing import (
 )
 from lsm.data.io.rain import check_covers
 from lsm.data.io.study import OUTSIDE_DEM, Study
-from lsm.plan import TEMPORAL_MODELS, scan_study, temporal_support
+from lsm.data.samples import Absences, SampleSet
+from lsm.data.support import scan_study, temporal_support
+from lsm.errors import InputError
+from lsm.names import AUTO, NEGATIVE_KINDS, TEMPORAL_MODELS
 
 log = logging.getLogger(__name__)
-
-NEGATIVE_KINDS = ("random", "same_place", "same_time")
-AUTO = "auto"
 
 
 @dataclass(frozen=True)
 class SamplingSettings:
-    temporal: bool = True
-    patch_size: int = 15
-    patch_min_valid: float = 0.5  # share of a patch's cells that must hold data
-    window_days: int = 30
-    negative_ratio: float = 2.0
-    negative_mix: dict[str, float] = field(
-        default_factory=lambda: {"random": 1 / 3, "same_place": 1 / 3, "same_time": 1 / 3}
-    )
-    buffer_m: float | str = AUTO  # "auto": half the patch's diagonal (see buffer_metres)
-    buffer_days: int = 90
-    season_days: int = 15  # same-place negatives: same time of year as their landslide, +- this
-    left_out_max_share: float = 0.5  # stop when more of the inventory than this is left out
-    free_area_warn_share: float = 0.2  # warn when the buffer leaves less of the area than this
-    seed: int = 0
+    """``sampling:`` of params.yaml (its comments there say what each key does; values only there)."""
+
+    temporal: bool
+    patch_size: int
+    patch_min_valid: float  # share of a patch's cells that must hold data
+    window_days: int
+    negative_ratio: float
+    negative_mix: dict[str, float]
+    buffer_m: float | str  # "auto": half the patch's diagonal (see buffer_metres)
+    buffer_days: int
+    season_days: int  # same-place negatives: same time of year as their landslide, +- this
+    left_out_max_share: float  # stop when more of the inventory than this is left out
+    free_area_warn_share: float  # warn when the buffer leaves less of the area than this
+    seed: int
 
     @classmethod
-    def from_config(cls, block: dict[str, Any]) -> SamplingSettings:
+    def from_config(cls, block: Mapping[str, Any]) -> SamplingSettings:
+        """From the validated block (the schema rejects unknown and missing keys first)."""
         return cls(**block)
 
     @property
     def radius(self) -> int:
+        """Cells from a patch's centre to its edge."""
         return self.patch_size // 2
 
     def buffer_metres(self, cell: float, median_gap_m: float) -> tuple[float, str]:
@@ -83,19 +87,6 @@ class SamplingSettings:
         return half_diagonal, "auto: half the diagonal of a patch"
 
 
-@dataclass
-class SampleSet:
-    table: gpd.GeoDataFrame  # sample_id, label, kind, date, event_id, row, col, geometry
-    patches: np.ndarray  # (samples, channels, patch, patch)
-    sequences: np.ndarray | None  # (samples, days, features) or None without series
-    tabular: np.ndarray  # (samples, columns)
-    channel_names: list[str]
-    sequence_names: list[str]
-    tabular_names: list[str]
-    summary: dict[str, Any]
-    absences: Absences | None = None  # the study's own absences (absences.gpkg), if any
-
-
 # -- drawing samples -------------------------------------------------------------------------------
 LEFT_OUT_PATCH = "less than sampling.patch_min_valid of its patch holds data"
 LEFT_OUT_RECORD = "its rain window lies outside the rain record"
@@ -103,7 +94,7 @@ LEFT_OUT_UNMAPPED = "outside mapped_area.gpkg"
 
 
 class Conflicts:
-    """Is a (place, day) within the space and time buffers of any landslide?"""
+    """Whether a (place, day) lies within the space and time buffers of any landslide."""
 
     def __init__(self, xy: np.ndarray, days: np.ndarray | None, buffer_m: float, buffer_days: int) -> None:
         self.tree = cKDTree(xy)
@@ -112,6 +103,7 @@ class Conflicts:
         self.buffer_days = buffer_days
 
     def clash(self, x: float, y: float, day: int | None) -> bool:
+        """Whether (x, y) on ``day`` lies within the buffers of a landslide (``day`` None: in space only)."""
         near = self.tree.query_ball_point([x, y], self.buffer_m)
         if not near:
             return False
@@ -143,6 +135,7 @@ class DayRange:
 
 
 def negative_mix(settings: SamplingSettings, days: DayRange | None) -> dict[str, float]:
+    """The share of each kind of negative; without dates every negative is a random place."""
     if days is None:  # no dates: only places differ
         return {"random": 1.0}
     weights = {k: settings.negative_mix.get(k, 0.0) for k in NEGATIVE_KINDS}
@@ -248,6 +241,7 @@ class Positives:
 
     @property
     def left_out(self) -> dict[str, int]:
+        """How many landslides were left out, by reason."""
         reasons = self.inventory["left_out"]
         return {str(k): int(v) for k, v in reasons[reasons != ""].value_counts().sort_index().items()}
 
@@ -306,6 +300,7 @@ def check_left_out(study: Study, inventory: gpd.GeoDataFrame, max_share: float) 
 
 
 def sample_days(series: Series | None, window: int) -> DayRange | None:
+    """The days a sample may fall on (a full window of series before it), or None without series."""
     if series is None:
         return None
     return DayRange(window, len(series.rain.dates) - 1, series.rain.dates)
@@ -395,6 +390,8 @@ def land_cells(stack: FactorStack) -> np.ndarray:
 
 @dataclass
 class SampleArrays:
+    """The arrays of a set of samples: patches, sequences and tabular rows."""
+
     patches: np.ndarray
     sequences: np.ndarray | None
     tabular: np.ndarray
@@ -444,16 +441,6 @@ def sample_arrays(
     )
 
 
-@dataclass
-class Absences:
-    """The study's own non-landslide points (absences.gpkg), ready for every static model."""
-
-    table: pd.DataFrame  # absence_id, row, col, x, y (x, y: the cell centre)
-    patches: np.ndarray
-    tabular: np.ndarray
-    left_out: dict[str, int]
-
-
 def build_absences(
     stack: FactorStack, study: Study, settings: SamplingSettings, series: Series | None
 ) -> Absences | None:
@@ -480,37 +467,6 @@ def build_absences(
     arrays = sample_arrays(stack, table.assign(day=-1), None, settings)
     counts = pd.Series(reason[~kept]).value_counts()
     return Absences(table, arrays.patches, arrays.tabular, {str(k): int(v) for k, v in counts.items()})
-
-
-def negative_balance(table: pd.DataFrame, sequences: np.ndarray | None, names: list[str]) -> pd.DataFrame:
-    """Per sample kind (positives and each kind of negative): how many, their month of the year and
-    their rain in the window, so that a reader sees whether negatives differ from positives by the
-    sampling design (season, rain) rather than by physics."""
-    frame = pd.DataFrame({"kind": table["kind"].to_numpy()})
-    dated = table["date"].astype(str).str.len() > 0
-    months = pd.to_datetime(table["date"].where(dated)).dt.month
-    if sequences is not None:
-        frame["rain_window_mm"] = sequences[:, :, names.index("rain_mm")].sum(axis=1)
-    rows = []
-    positive_median = (
-        frame.loc[frame["kind"] == "positive", "rain_window_mm"].median() if sequences is not None else None
-    )
-    for kind, group in frame.groupby("kind", sort=False):
-        row: dict[str, Any] = {"kind": kind, "samples": len(group)}
-        m = months[group.index]
-        for month in range(1, 13):
-            row[f"month_{month:02d}_share"] = float((m == month).mean()) if m.notna().any() else np.nan
-        if sequences is not None:
-            rain = group["rain_window_mm"]
-            row.update(
-                rain_window_mean_mm=float(rain.mean()),
-                rain_window_median_mm=float(rain.median()),
-                rain_window_q25_mm=float(rain.quantile(0.25)),
-                rain_window_q75_mm=float(rain.quantile(0.75)),
-                share_above_positive_median=float((rain > positive_median).mean()),
-            )
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def sampling_summary(
@@ -561,64 +517,3 @@ def sampling_summary(
         "tabular_columns": arrays.tabular_names,
         "factor_notes": stack.notes,
     }
-
-
-# -- storage ---------------------------------------------------------------------------------------
-def save_samples(
-    samples: SampleSet, gpkg: Path, npz: Path, summary_json: Path, balance_csv: Path | None = None
-) -> None:
-    write_vector(gpkg, samples.table)
-    arrays = {
-        "sample_id": samples.table["sample_id"].to_numpy().astype("U"),
-        "patches": samples.patches,
-        "tabular": samples.tabular,
-        "channel_names": np.array(samples.channel_names),
-        "tabular_names": np.array(samples.tabular_names),
-        "sequence_names": np.array(samples.sequence_names),
-    }
-    if samples.sequences is not None:
-        arrays["sequences"] = samples.sequences
-    if samples.absences is not None:
-        a = samples.absences
-        arrays.update(
-            absence_id=a.table["absence_id"].to_numpy().astype("U"),
-            absence_row=a.table["row"].to_numpy(),
-            absence_col=a.table["col"].to_numpy(),
-            absence_x=a.table["x"].to_numpy(),
-            absence_y=a.table["y"].to_numpy(),
-            absence_patches=a.patches,
-            absence_tabular=a.tabular,
-        )
-    with atomic_path(npz) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, **arrays)
-    write_json(summary_json, samples.summary)
-    if balance_csv is not None:
-        balance = negative_balance(samples.table, samples.sequences, samples.sequence_names)
-        write_text(balance_csv, balance.to_csv(index=False, float_format="%.6g"))
-
-
-def load_samples(gpkg: str | Path, npz: str | Path, summary_json: str | Path | None = None) -> SampleSet:
-    table = gpd.read_file(gpkg)
-    with np.load(npz, allow_pickle=False) as data:
-        if list(data["sample_id"]) != list(table["sample_id"]):
-            raise InputError(npz, "its samples do not match samples.gpkg", "rerun the samples rule")
-        absences = None
-        if "absence_id" in data.files:
-            absence_table = pd.DataFrame(
-                {
-                    "absence_id": data["absence_id"],
-                    **{key: data[f"absence_{key}"] for key in ("row", "col", "x", "y")},
-                }
-            )
-            absences = Absences(absence_table, data["absence_patches"], data["absence_tabular"], {})
-        return SampleSet(
-            table,
-            data["patches"],
-            data.get("sequences"),
-            data["tabular"],
-            list(data["channel_names"]),
-            list(data["sequence_names"]),
-            list(data["tabular_names"]),
-            json.loads(Path(summary_json).read_text()) if summary_json else {},
-            absences=absences,
-        )

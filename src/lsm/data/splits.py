@@ -1,4 +1,5 @@
-"""Train/test splits per validation scheme, and normalisation fitted on training samples only.
+"""Train/test splits per validation scheme (the normalisation fitted on the training side is in
+:mod:`lsm.data.normalise`).
 
 Every scheme holds out ``test_fraction`` of the positives and of all samples within ``TOLERANCE``
 (a fraction is test / (train + test); ``buffer`` samples are neither), or refuses with one line that
@@ -16,12 +17,16 @@ says what to change; a split that misses its fraction would make the schemes' sc
   ``test_fraction`` of the landslides for testing. Negatives' dates follow the sampling design, not
   the landslides, so surplus negatives of an over-full side go to ``buffer`` when needed. The
   landscape is shared by design: a place may appear in both periods, a (place, day) sample never does.
+
+One module of about 500 lines on purpose: the three schemes keep one promise (the checks and the
+balancing of negatives at the top), and the spatial scheme's search for a compact region is most of
+the length.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,9 +37,8 @@ from scipy.spatial import cKDTree
 from sklearn.model_selection import StratifiedGroupKFold
 
 from lsm.errors import InputError
+from lsm.names import BUFFER, SCHEMES, TEST, TRAIN
 
-SCHEMES = ("random", "spatial", "temporal")
-TRAIN, TEST, BUFFER = "train", "test", "buffer"
 PART = "<U6"  # wide enough for all three names (np.where on "train"/"test" alone would truncate "buffer")
 TOLERANCE = 0.05  # largest |achieved - requested| test fraction, for positives and for all samples
 POINTS = f"{100 * TOLERANCE:g} percentage points"
@@ -48,17 +52,20 @@ BLOCK_SHRINK = 0.8  # each smaller block size tried is this share of the previou
 
 @dataclass(frozen=True)
 class SplitSettings:
-    test_fraction: float = 0.3
-    spatial_block_m: float = 3000.0
-    seed: int = 0
-    temporal_from: str | None = None  # the temporal split by date: test on and after this day
+    """``splits:`` of params.yaml (values only there)."""
+
+    test_fraction: float
+    spatial_block_m: float
+    seed: int
+    temporal_from: str | None  # the temporal split by date: test on and after this day
 
     def __post_init__(self) -> None:
         if self.temporal_from is not None:  # a YAML date or a quoted string
             object.__setattr__(self, "temporal_from", f"{pd.Timestamp(str(self.temporal_from)):%Y-%m-%d}")
 
     @classmethod
-    def from_config(cls, block: dict[str, Any]) -> SplitSettings:
+    def from_config(cls, block: Mapping[str, Any]) -> SplitSettings:
+        """From the validated block (the schema rejects unknown and missing keys first)."""
         return cls(**block)
 
 
@@ -430,8 +437,9 @@ def temporal_split_from(
     cutoff = pd.Timestamp(first_test_day)
     part = np.where(days < np.datetime64(cutoff), TRAIN, TEST).astype(PART)
     positive_days = days[labels == 1]
-    before, after = int((positive_days < np.datetime64(cutoff)).sum()), int(
-        (positive_days >= np.datetime64(cutoff)).sum()
+    before, after = (
+        int((positive_days < np.datetime64(cutoff)).sum()),
+        int((positive_days >= np.datetime64(cutoff)).sum()),
     )
     if before == 0 or after == 0:
         side = "before" if before == 0 else "on or after"
@@ -498,53 +506,3 @@ def make_splits(
     for scheme, extra in details.items():
         info[scheme] = check_split(scheme, out[scheme].to_numpy(), labels, targets[scheme]) | extra
     return out, info
-
-
-# -- normalisation ---------------------------------------------------------------------------------
-@dataclass
-class Normaliser:
-    """Per-channel mean and standard deviation, fitted on training samples only."""
-
-    patch_mean: np.ndarray
-    patch_std: np.ndarray
-    tabular_mean: np.ndarray
-    tabular_std: np.ndarray
-    sequence_mean: np.ndarray | None = None
-    sequence_std: np.ndarray | None = None
-
-    @staticmethod
-    def _stats(values: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Mean and spread over the cells that hold data (patch cells off the valid area are NaN)."""
-        mean = np.nanmean(values, axis=axes, dtype="float64")
-        std = np.nanstd(values, axis=axes, dtype="float64")
-        return mean.astype("float32"), np.where(std > 1e-12, std, 1.0).astype("float32")
-
-    @classmethod
-    def fit(cls, patches, tabular, sequences, train: np.ndarray) -> Normaliser:
-        """``train`` is a boolean mask over samples: nothing outside it is looked at."""
-        train = np.asarray(train, dtype=bool)
-        pm, ps = cls._stats(patches[train], (0, 2, 3))
-        tm, ts = cls._stats(tabular[train], (0,))
-        sm = ss = None
-        if sequences is not None:
-            sm, ss = cls._stats(sequences[train], (0, 1))
-        return cls(pm, ps, tm, ts, sm, ss)
-
-    def patches(self, patches: np.ndarray) -> np.ndarray:
-        """Standardised patches; a cell without data becomes 0, the training mean of its channel
-        (what the maps feed the CNN at the same cells, and what a convolution's zero padding means)."""
-        scaled = (patches - self.patch_mean[None, :, None, None]) / self.patch_std[None, :, None, None]
-        return np.nan_to_num(scaled, nan=0.0).astype("float32")
-
-    def tabular(self, tabular: np.ndarray) -> np.ndarray:
-        return ((tabular - self.tabular_mean) / self.tabular_std).astype("float32")
-
-    def sequences(self, sequences: np.ndarray) -> np.ndarray:
-        return ((sequences - self.sequence_mean) / self.sequence_std).astype("float32")
-
-    def to_arrays(self) -> dict[str, np.ndarray]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
-
-    @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Normaliser:
-        return cls(**{k: np.asarray(v) for k, v in arrays.items()})

@@ -18,6 +18,7 @@ import pandas as pd
 
 
 def world_name(config: Mapping[str, Any], world: int) -> str:
+    """The study name of one alternative world of the stability check."""
     return f"{config['synthetic']['name']}_world{world}"
 
 
@@ -36,7 +37,7 @@ def verdict_counts(claims_csvs: Mapping[int, str | Path]) -> pd.DataFrame:
     """For each claim and scheme: how many worlds give each verdict, and which worlds."""
     # Imported here: the workflow imports world_config whenever it is parsed (every `snakemake`
     # call, every SLURM job), and lsm.evaluate.stats loads scipy.stats, a second each time.
-    from lsm.evaluate.stats import VERDICTS
+    from lsm.names import VERDICTS
 
     rows = []
     for world, path in claims_csvs.items():

@@ -1,7 +1,11 @@
-"""Statistics for comparing models: intervals over seeds, DeLong's test (on one set of predictions
-or on the mean over seeds of per-seed AUCs, the quantity the tables report), a cluster bootstrap
-(landslides cluster, so test samples are not independent), Holm's correction, the verdict words,
-and pairwise AUCs within groups ("where" and "when")."""
+"""Statistics for comparing models: DeLong's test (on one set of predictions or on the mean over seeds
+of per-seed AUCs, the quantity the tables report), a cluster bootstrap (landslides cluster, so test
+samples are not independent), Holm's correction and pairwise AUCs within groups ("where" and
+"when"). The interval over seeds is in :mod:`lsm.metrics`, below the stage that trains.
+
+One module of about 400 lines on purpose: DeLong's placement values feed both the test on one run
+and the test on seed means, and the bootstrap shares their blocks of weights; apart they would
+repeat each other."""
 
 from __future__ import annotations
 
@@ -12,48 +16,11 @@ from scipy import sparse, stats
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-SUPPORTED = "supported"
-NOT_SIGNIFICANT = "not significant"
-CONTRADICTED = "contradicted"
-UNTESTABLE = "cannot be tested"
-VERDICTS = (SUPPORTED, NOT_SIGNIFICANT, CONTRADICTED, UNTESTABLE)
+from lsm.names import CONTRADICTED, NOT_SIGNIFICANT, SUPPORTED, UNTESTABLE
 
 # Bootstrap replicates are processed in blocks of about this many (replicate, sample) weights, so
 # memory stays bounded (~16 MB of float64) whatever the size of the test set.
 _BLOCK_ELEMENTS = 2_000_000
-INTERVAL_LEVEL = 0.95  # every interval of the tables
-
-
-def mean_interval(
-    values, level: float = INTERVAL_LEVEL, bounds: tuple[float, float] | None = None
-) -> tuple[float, float, float, float]:
-    """Mean, standard deviation and the t-interval of the mean over seeds.
-
-    ``bounds`` clips the interval to the range the quantity can take (e.g. (0, 1) for AUC or
-    accuracy): a t-interval is symmetric and can otherwise claim an AUC above 1. With fewer than 3
-    seeds the interval is very wide (t with 1 degree of freedom is 12.7 for 95 %) and with one seed
-    it has zero width, not because the value is certain but because nothing measures its spread:
-    the caller must flag both.
-    """
-    values = np.asarray(values, dtype="float64")
-    values = values[np.isfinite(values)]
-    n = values.size
-    if n == 0:
-        return (np.nan, np.nan, np.nan, np.nan)
-    mean = float(values.mean())
-    if n == 1:
-        lo = hi = mean
-        sd = 0.0
-    else:
-        sd = float(values.std(ddof=1))
-        half = float(stats.t.ppf(0.5 + level / 2, n - 1) * sd / np.sqrt(n))
-        lo, hi = mean - half, mean + half
-    if bounds is not None:
-        low_bound, high_bound = bounds
-        if not low_bound < high_bound:
-            raise ValueError(f"bounds must be (low, high) with low < high, got {bounds}")
-        lo, hi = float(np.clip(lo, low_bound, high_bound)), float(np.clip(hi, low_bound, high_bound))
-    return (mean, sd, lo, hi)
 
 
 def _midranks(x: np.ndarray) -> np.ndarray:

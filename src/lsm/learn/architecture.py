@@ -38,6 +38,7 @@ class Trace:
     total_parameters: int = 0
 
     def branch(self, name: str) -> list[Layer]:
+        """The layers of one branch (cnn, lstm or head), in order."""
         return [layer for layer in self.layers if layer.branch == name]
 
 

@@ -7,47 +7,38 @@ load PyTorch (a second per job).
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-TORCH_MODELS = ("cnn_lstm", "cnn", "lstm")
-SKLEARN_MODELS = ("svm", "dt", "rf", "mlp")
-ALL_MODELS = (*TORCH_MODELS, *SKLEARN_MODELS)
-LABELS = {
-    "cnn_lstm": "CNN-LSTM",
-    "cnn": "CNN (standalone)",
-    "lstm": "LSTM (standalone)",
-    "svm": "SVM",
-    "dt": "DT",
-    "rf": "RF",
-    "mlp": "MLP",
-}
+from lsm.names import TREE_MODELS
 
 
 @dataclass(frozen=True)
 class TorchSettings:
-    """Architecture and optimisation of the torch models (params.yaml ``models.torch``)."""
+    """Architecture and optimisation of the torch models (params.yaml ``models.torch``, values only
+    there; a tuned run replaces some of them)."""
 
-    epochs: int = 40
-    batch_size: int = 64
-    learning_rate: float = 1e-3
-    weight_decay: float = 1e-4
-    patience: int = 8
-    validation_fraction: float = 0.15
-    conv_channels: tuple[int, ...] = (32, 64)
-    lstm_hidden: int = 32
-    dense_units: int = 64
-    dropout: float = 0.3
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    weight_decay: float
+    patience: int
+    validation_fraction: float
+    conv_channels: tuple[int, ...]
+    lstm_hidden: int
+    dense_units: int
+    dropout: float
 
     @classmethod
-    def from_config(cls, block: dict[str, Any]) -> TorchSettings:
-        block = dict(block)
-        block["conv_channels"] = tuple(block.get("conv_channels", cls.conv_channels))
-        return cls(**block)
+    def from_config(cls, block: Mapping[str, Any]) -> TorchSettings:
+        """From the validated block (the schema rejects unknown and missing keys first)."""
+        return cls(**{**block, "conv_channels": tuple(block["conv_channels"])})
 
     def as_dict(self) -> dict[str, Any]:
+        """The settings as a plain dictionary (for the run's metrics.json)."""
         data = asdict(self)
         data["conv_channels"] = list(self.conv_channels)
         return data
@@ -72,16 +63,15 @@ def sklearn_model(kind: str, params: dict[str, Any], seed: int):
     if kind == "rf":
         return RandomForestClassifier(random_state=seed, n_jobs=1, **params)
     if kind == "mlp":
-        params["hidden_layer_sizes"] = tuple(params.get("hidden_layer_sizes", (64, 32)))
-        return MLPClassifier(
-            random_state=seed, early_stopping=True, max_iter=params.pop("max_iter", 500), **params
-        )
+        if "hidden_layer_sizes" in params:  # a YAML list; a key left out keeps scikit-learn's default
+            params["hidden_layer_sizes"] = tuple(params["hidden_layer_sizes"])
+        return MLPClassifier(random_state=seed, early_stopping=True, **params)
     raise ValueError(f"unknown scikit-learn model {kind!r}")
 
 
 def tabular_columns(kind: str, names: list[str]) -> list[int]:
     """Columns a tabular model uses: trees take the land-use code, the others its one-hot columns."""
-    trees = kind in ("dt", "rf")
+    trees = kind in TREE_MODELS
     keep = []
     for i, name in enumerate(names):
         if name == "landuse_code" and not trees:

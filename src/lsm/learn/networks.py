@@ -16,7 +16,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from lsm.learn.models import TORCH_MODELS, TorchSettings
+from lsm.learn.models import TorchSettings
+from lsm.names import PATCH_MODELS, TEMPORAL_MODELS, TORCH_MODELS
 
 
 class CNNBranch(nn.Module):
@@ -34,6 +35,7 @@ class CNNBranch(nn.Module):
         self.shrink = 2 * len(channels)  # pixels lost on each axis by the valid convolutions
 
     def forward(self, patches: torch.Tensor) -> torch.Tensor:
+        """One feature vector per patch: the convolutions averaged over the patch."""
         return self.features(patches).mean(dim=(2, 3))
 
     def dense(self, raster: torch.Tensor, patch_size: int) -> torch.Tensor:
@@ -53,17 +55,21 @@ class CNNBranch(nn.Module):
 
 
 class LSTMBranch(nn.Module):
+    """The temporal branch: an LSTM over the daily sequence, its last hidden state as features."""
+
     def __init__(self, in_features: int, hidden: int) -> None:
         super().__init__()
         self.lstm = nn.LSTM(in_features, hidden, batch_first=True)
         self.out_features = hidden
 
     def forward(self, sequences: torch.Tensor) -> torch.Tensor:
+        """The last hidden state of the LSTM for each sequence."""
         _, (hidden, _) = self.lstm(sequences)
         return hidden[-1]
 
 
 def head(in_features: int, units: int, dropout: float) -> nn.Sequential:
+    """The fusion head: one hidden layer with dropout, one logit out."""
     return nn.Sequential(nn.Linear(in_features, units), nn.ReLU(), nn.Dropout(dropout), nn.Linear(units, 1))
 
 
@@ -80,13 +86,14 @@ class LandslideNet(nn.Module):
             raise ValueError(f"unknown torch model {kind!r}")
         self.kind = kind
         self.settings = settings
-        self.cnn = CNNBranch(channels, settings.conv_channels) if kind in ("cnn_lstm", "cnn") else None
+        self.cnn = CNNBranch(channels, settings.conv_channels) if kind in PATCH_MODELS else None
         lstm_in = sequence_features + (channels if kind == "lstm" else 0)
-        self.lstm = LSTMBranch(lstm_in, settings.lstm_hidden) if kind in ("cnn_lstm", "lstm") else None
+        self.lstm = LSTMBranch(lstm_in, settings.lstm_hidden) if kind in TEMPORAL_MODELS else None
         width = (self.cnn.out_features if self.cnn else 0) + (self.lstm.out_features if self.lstm else 0)
         self.head: nn.Sequential = head(width, settings.dense_units, settings.dropout)
 
     def forward(self, patches: torch.Tensor, sequences: torch.Tensor | None) -> torch.Tensor:
+        """The logit of each sample from the branches this model has."""
         parts = []
         if self.cnn is not None:
             parts.append(self.cnn(patches))
@@ -102,6 +109,7 @@ class LandslideNet(nn.Module):
 
 
 def count_parameters(model: nn.Module) -> int:
+    """The number of the model's weights."""
     return int(sum(p.numel() for p in model.parameters()))
 
 
@@ -110,6 +118,7 @@ def to_tensor(array: np.ndarray, device: torch.device) -> torch.Tensor: ...
 @overload
 def to_tensor(array: None, device: torch.device) -> None: ...
 def to_tensor(array: np.ndarray | None, device: torch.device) -> torch.Tensor | None:
+    """The array as a float32 tensor on ``device`` (None stays None)."""
     return (
         None
         if array is None

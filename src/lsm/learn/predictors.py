@@ -22,10 +22,11 @@ import torch
 from torch import nn
 
 from lsm.data.forcing import sequence_summaries
-from lsm.data.splits import Normaliser
-from lsm.learn.models import SKLEARN_MODELS, load_estimator, tabular_columns
+from lsm.data.normalise import Normaliser
+from lsm.learn.models import load_estimator, tabular_columns
 from lsm.learn.networks import LandslideNet, to_tensor
 from lsm.learn.train_torch import load_torch_run, predict_torch, resolve_device
+from lsm.names import SKLEARN_MODELS, TEMPORAL_MODELS
 
 LSTM_BATCH = 16_384  # pixels per batch of the per-pixel LSTM
 
@@ -86,7 +87,8 @@ class Ensemble:
 
     @property
     def uses_sequences(self) -> bool:
-        return self.kind in ("cnn_lstm", "lstm")
+        """Whether the model reads the daily sequences."""
+        return self.kind in TEMPORAL_MODELS
 
     # -- samples -----------------------------------------------------------------------------------
     def predict(self, inputs: SampleInputs) -> np.ndarray:

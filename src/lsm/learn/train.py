@@ -7,7 +7,7 @@ only when a run trains one (so that a scikit-learn job does not load PyTorch).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,33 +17,20 @@ from sklearn.metrics import log_loss
 
 from lsm.data.forcing import window_totals_only
 from lsm.data.io import atomic_path, write_json, write_text
-from lsm.data.sampling import TEMPORAL_MODELS, SampleSet
-from lsm.data.splits import TEST, TRAIN, Normaliser
-from lsm.evaluate.metrics import binary_metrics
-from lsm.learn.models import (
-    SKLEARN_MODELS,
-    TORCH_MODELS,
-    TorchSettings,
-    save_estimator,
-    sklearn_model,
-    tabular_columns,
-)
-from lsm.plan import ABLATION_VARIANTS
+from lsm.data.normalise import Normaliser
+from lsm.data.samples import SampleSet
+from lsm.learn.models import TorchSettings, save_estimator, sklearn_model, tabular_columns
+from lsm.learn.results import RunResult, run_result
+from lsm.names import ABLATION_VARIANTS, HYBRID, SKLEARN_MODELS, TEMPORAL_MODELS, TEST, TORCH_MODELS, TRAIN
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class RunResult:
-    predictions: pd.DataFrame  # sample_id, probability, label (test samples)
-    metrics: dict[str, Any]
-    curve: pd.DataFrame  # epoch, train_loss, val_loss, val_auc
 
 
 # -- scikit-learn ----------------------------------------------------------------------------------
 def train_sklearn(
     kind: str, samples: SampleSet, split: np.ndarray, params: dict[str, Any], seed: int
 ) -> tuple[Any, Normaliser, RunResult]:
+    """Fit one scikit-learn model on the training samples and score its test samples."""
     labels = samples.table["label"].to_numpy()
     train = split == TRAIN
     normaliser = Normaliser.fit(samples.patches, samples.tabular, None, train)
@@ -67,20 +54,6 @@ def train_sklearn(
     result = run_result(samples, test_idx, probabilities, curve)
     result.metrics["columns"] = [samples.tabular_names[i] for i in columns]
     return estimator, normaliser, result
-
-
-def run_result(
-    samples: SampleSet, test_idx: np.ndarray, probabilities: np.ndarray, curve: pd.DataFrame
-) -> RunResult:
-    labels = samples.table["label"].to_numpy()[test_idx]
-    predictions = pd.DataFrame(
-        {
-            "sample_id": samples.table["sample_id"].to_numpy()[test_idx],
-            "probability": probabilities,
-            "label": labels,
-        }
-    )
-    return RunResult(predictions, binary_metrics(labels, probabilities), curve)
 
 
 # -- one run, end to end ---------------------------------------------------------------------------
@@ -108,7 +81,7 @@ def run_training(
 
         settings = TorchSettings.from_config(models_config["torch"])
         device = resolve_device(models_config["device"])
-        kind = "cnn_lstm" if model in ABLATION_VARIANTS else model
+        kind = HYBRID if model in ABLATION_VARIANTS else model
         net, normaliser, result = train_torch(
             kind, samples, split, settings, seed, device, models_config["threads"], progress
         )
@@ -154,5 +127,6 @@ def predict_absences(samples: SampleSet, model: str, fitted: Any, normaliser: No
 
 
 def save_normaliser(out_dir: Path, normaliser: Normaliser) -> None:
+    """Write the run's normaliser (normaliser.npz), atomically."""
     with atomic_path(Path(out_dir) / "normaliser.npz") as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **normaliser.to_arrays())  # type: ignore[arg-type]  # numpy's stubs: keywords are arrays

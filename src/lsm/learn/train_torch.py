@@ -24,11 +24,12 @@ from sklearn.model_selection import StratifiedGroupKFold
 from tqdm import tqdm
 
 from lsm.data.io import atomic_path, write_json
-from lsm.data.sampling import TEMPORAL_MODELS, SampleSet
-from lsm.data.splits import TEST, TRAIN, Normaliser
+from lsm.data.normalise import Normaliser
+from lsm.data.samples import SampleSet
 from lsm.learn.models import TorchSettings
 from lsm.learn.networks import LandslideNet, to_tensor
-from lsm.learn.train import RunResult, run_result
+from lsm.learn.results import RunResult, run_result
+from lsm.names import TEMPORAL_MODELS, TEST, TRAIN
 
 
 def resolve_device(setting: str) -> torch.device:
@@ -39,6 +40,7 @@ def resolve_device(setting: str) -> torch.device:
 
 
 def seed_everything(seed: int, threads: int) -> None:
+    """Seed Python, NumPy and PyTorch and make PyTorch deterministic on ``threads`` threads."""
     # With deterministic algorithms on, cuBLAS (CUDA >= 10.2) raises unless given a fixed workspace
     # (PyTorch's "Reproducibility" notes); it must be set before the first CUDA call, and is inert
     # on the CPU.

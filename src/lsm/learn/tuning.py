@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 
 from lsm.data.io import write_text, write_yaml
-from lsm.data.sampling import SampleSet
-from lsm.data.splits import BUFFER, TEST, TRAIN, random_split, spatial_split, temporal_split
+from lsm.data.samples import SampleSet
+from lsm.data.splits import random_split, spatial_split, temporal_split
 from lsm.errors import InputError
-from lsm.plan import SKLEARN_MODELS, TORCH_MODELS
+from lsm.names import BUFFER, HYBRID, SKLEARN_MODELS, TEST, TORCH_MODELS, TRAIN
 
 log = logging.getLogger(__name__)
 SPACE_OF = {**{m: "torch" for m in TORCH_MODELS}, **{m: m for m in SKLEARN_MODELS}}
@@ -38,17 +38,18 @@ PRUNE_AFTER_EPOCHS = 3  # torch: a trial is judged against the others' median fr
 
 @dataclass(frozen=True)
 class TuningSettings:
-    """``tuning:`` of params.yaml."""
+    """``tuning:`` of params.yaml (values only there)."""
 
-    trials: int = 0
-    inner_fraction: float = 0.25
-    epochs: int = 20
-    seed: int = 17
-    spaces: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    trials: int
+    inner_fraction: float
+    epochs: int
+    seed: int
+    spaces: Mapping[str, Mapping[str, Mapping[str, Any]]]
 
     @classmethod
     def from_config(cls, block: Mapping[str, Any]) -> TuningSettings:
-        return cls(**{k: v for k, v in block.items() if k in cls.__dataclass_fields__})
+        """From the validated block (the schema rejects unknown and missing keys first)."""
+        return cls(**block)
 
 
 # -- the inner split: inside the training split, respecting the scheme --------------------------------
@@ -96,6 +97,7 @@ def trial_settings(trial, model: str, base: Mapping[str, Any], spaces: Mapping[s
 
 
 def base_settings(model: str, models_config: Mapping[str, Any]) -> dict[str, Any]:
+    """The untuned settings of ``model`` from ``models:`` of params.yaml, which a trial overrides."""
     return dict(models_config["torch"] if model in TORCH_MODELS else models_config[model])
 
 
@@ -245,8 +247,7 @@ def claims_both_ways(
     the CNN-LSTM's and the best other model's seed-mean AUC both ways: the effect of tuning on each
     claim is one line. ``changed`` only where both verdicts are testable: C4 is judged on the map,
     made from the tuned runs only, so "cannot be tested" untuned says nothing about tuning."""
-    from lsm.evaluate.stats import UNTESTABLE
-    from lsm.learn.models import LABELS
+    from lsm.names import LABELS, UNTESTABLE
 
     rows = []
     for scheme in [c.removeprefix("verdict_") for c in tuned.columns if c.startswith("verdict_")]:
@@ -261,10 +262,8 @@ def claims_both_ways(
                 aucs = summary[(summary["scheme"] == scheme) & (summary["metric"] == "auc")].set_index(
                     "model"
                 )["mean"]
-                row[f"CNN-LSTM AUC {name}"] = (
-                    round(float(aucs["cnn_lstm"]), 3) if "cnn_lstm" in aucs else None
-                )
-                others = aucs.drop("cnn_lstm", errors="ignore")
+                row[f"CNN-LSTM AUC {name}"] = round(float(aucs[HYBRID]), 3) if HYBRID in aucs else None
+                others = aucs.drop(HYBRID, errors="ignore")
                 row[f"best other {name}"] = (
                     f"{LABELS.get(others.idxmax(), others.idxmax())} {others.max():.3f}"
                     if len(others)

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import auc
 
-CLASS_NAMES = ("low", "medium", "high")
+from lsm.names import CLASS_NAMES
+
 METHODS = ("natural_breaks", "quantiles")
 HISTOGRAM_BINS = 100_000  # probability resolution of the area shares behind the rate curves
 
@@ -23,6 +24,7 @@ class Accumulator:
         self.samples: list[np.ndarray] = []
 
     def add(self, values: np.ndarray) -> None:
+        """Count the finite probabilities of one window (and keep a share of them as a sample)."""
         values = values[np.isfinite(values)]
         self.counts += np.bincount(bin_index(values), minlength=HISTOGRAM_BINS)
         take = values if self.keep >= 1.0 else values[self.rng.random(values.size) < self.keep]
@@ -30,10 +32,12 @@ class Accumulator:
 
     @property
     def total(self) -> int:
+        """How many pixels were counted."""
         return int(self.counts.sum())
 
     @property
     def sample(self) -> np.ndarray:
+        """The kept probabilities, for the class breaks."""
         return np.concatenate(self.samples) if self.samples else np.zeros(0)
 
     def area_at_or_above(self, probabilities: np.ndarray) -> np.ndarray:
@@ -43,6 +47,7 @@ class Accumulator:
 
 
 def bin_index(values: np.ndarray) -> np.ndarray:
+    """The histogram bin of each probability."""
     return np.clip((values * HISTOGRAM_BINS).astype(np.int64), 0, HISTOGRAM_BINS - 1)
 
 
@@ -102,7 +107,7 @@ def class_share_table(
 ) -> pd.DataFrame:
     """Table 3: per model, the class shares and densities and the rate-curve AUCs; the paper's
     shares first (it states no densities or rate curves)."""
-    from lsm.learn.models import LABELS
+    from lsm.names import LABELS
 
     rows = [{"model": "Teng et al. (2026), reported", **{f"{c} (%)": reported.get(c) for c in CLASS_NAMES}}]
     for model, g in shares.groupby("model", sort=False):

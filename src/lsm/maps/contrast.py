@@ -1,5 +1,5 @@
-"""Claim C4 on the map: do the high-susceptibility zones sit on steep slopes, after much rain and
-where the reservoir level swings?
+"""Claim C4 on the map: whether the high-susceptibility zones sit on steep slopes, after much rain and
+where the reservoir level swings.
 
 The paper states C4 of its map, so it is judged on the map: the pixels of the CNN-LSTM's high class
 against the rest. Pixels are not independent (neighbours share terrain and rain), so the interval of
@@ -176,7 +176,7 @@ def contrast_job(
     """C4 on the CNN-LSTM's map at its reference date, beside the truth's high zone where known.
     The bootstrap's blocks are as wide as those of the model comparisons (two patch widths)."""
     from lsm.data.io import write_text
-    from lsm.evaluate.scorecard import CLUSTER_PATCHES
+    from lsm.evaluate.comparisons import CLUSTER_PATCHES
     from lsm.maps.jobs import reference_day
 
     temporal = date_label != "static"

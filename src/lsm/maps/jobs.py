@@ -15,10 +15,10 @@ from lsm.data.contract import contract_path
 from lsm.data.forcing import DayForcing, read_series, resolve_date
 from lsm.data.io import write_json, write_text
 from lsm.data.io.study import Study
-from lsm.data.splits import TEST, TRAIN
 from lsm.learn.predictors import Ensemble
 from lsm.maps.stream import MapOutputs, SurveyedArea, assemble, map_tile
 from lsm.maps.windows import FactorRaster
+from lsm.names import TEST, TRAIN
 
 log = logging.getLogger(__name__)
 

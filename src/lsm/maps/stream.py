@@ -23,9 +23,10 @@ from tqdm import tqdm
 from lsm.data.forcing import DayForcing
 from lsm.data.io import atomic_path
 from lsm.learn.predictors import Ensemble
-from lsm.maps.classes import CLASS_NAMES, Accumulator, class_breaks, class_table, classify, rate_curve
+from lsm.maps.classes import Accumulator, class_breaks, class_table, classify, rate_curve
 from lsm.maps.style import write_class_style
 from lsm.maps.windows import FactorRaster, iter_windows, make_window, read_halo
+from lsm.names import CLASS_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,8 @@ def write_cog(source: Path, target: str | Path, resampling: str) -> None:
 
 @dataclass
 class MapOutputs:
+    """The files one map writes."""
+
     probability: Path
     classes: Path
     style: Path
@@ -133,6 +136,8 @@ class MapOutputs:
 
 @dataclass
 class MapSummary:
+    """What one map says: its class breaks, class shares and rate curves."""
+
     breaks: np.ndarray
     classes: pd.DataFrame  # class_table
     curves: pd.DataFrame  # curve, area_fraction, event_fraction
@@ -149,6 +154,7 @@ class SurveyedArea:
     transform: rasterio.Affine
 
     def mask(self, window: Window) -> np.ndarray:
+        """The pixels of ``window`` inside the mapped area."""
         from rasterio import features
         from rasterio.windows import transform as window_transform
 

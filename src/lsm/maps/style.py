@@ -36,4 +36,5 @@ def class_style(names: list[str] | tuple[str, ...], colours=CLASS_COLOURS) -> st
 
 
 def write_class_style(path: str | Path, names) -> None:
+    """Write the QGIS style of the class raster (``names``: the classes, lowest first)."""
     write_text(path, class_style(names))

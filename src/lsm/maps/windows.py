@@ -27,6 +27,7 @@ class FactorRaster:
 
     @classmethod
     def open(cls, path: str) -> FactorRaster:
+        """The factor raster at ``path`` with its band names and land-use classes."""
         with rasterio.open(path) as src:
             names = list(src.descriptions)
             tags = src.tags()
@@ -37,10 +38,12 @@ class FactorRaster:
 
     @property
     def channel_names(self) -> list[str]:
+        """The input channels the factors make (aspect as two, land use one-hot)."""
         return channel_names(self.names, self.landuse_classes)
 
     @property
     def water_codes(self) -> np.ndarray:
+        """The land-use codes named water (never mapped)."""
         water = [n.lower() == "water" for n in self.landuse_classes["name"]]
         return self.landuse_classes.loc[water, "code"].to_numpy()
 

@@ -11,11 +11,10 @@ __all__ = [
     "artefacts",
     "browser",
     "findings",
+    "macros",
     "notebooks",
     "paper",
     "plots",
-    "plots_maps",
-    "plots_realism",
     "provenance",
     "tables",
 ]

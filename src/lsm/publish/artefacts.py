@@ -18,7 +18,7 @@ from typing import Any
 
 from lsm.data.io import read_yaml, write_text
 from lsm.errors import InputError
-from lsm.plan import CAPABILITIES
+from lsm.names import CAPABILITIES
 
 ID_PATTERN = re.compile(r"^(fig|tab)(\d{2})_[a-z][a-z0-9_]*$")
 FIELDS = {"id", "category", "title", "notebook", "caption", "requires", "inputs", "study_files", "params"}
@@ -53,6 +53,7 @@ class Artefact:
 
     @property
     def number(self) -> int:
+        """The figure's or table's number (fig07 -> 7)."""
         return int(self.id[3:5])
 
     def outputs(self, results: str) -> dict[str, str]:
@@ -259,6 +260,7 @@ def load_manifest(
 
 
 def by_id(artefacts: Iterable[Artefact]) -> dict[str, Artefact]:
+    """The artefacts by id."""
     return {a.id: a for a in artefacts}
 
 

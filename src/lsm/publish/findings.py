@@ -21,8 +21,7 @@ import yaml
 
 from lsm.data.io import read_yaml, write_text
 from lsm.errors import InputError
-from lsm.learn.models import LABELS
-from lsm.plan import SCHEMES
+from lsm.names import HYBRID, LABELS, SCHEMES
 
 REFERENCE_DIR = Path("paper/reference")
 ABLATION_WORDS = {
@@ -67,7 +66,7 @@ def collect(results: str | Path) -> dict[str, Any]:
     samples = _json(results, "samples/summary.json")
     temporal = _json(results, "samples/splits.json").get("temporal", {})
     runs = _table(results, "metrics/runs.csv")
-    trials = results / "tuning" / "random" / "cnn_lstm" / "trials.csv"
+    trials = results / "tuning" / "random" / HYBRID / "trials.csv"
     summary = _table(results, "metrics/summary_by_model.csv")
     auc = summary[summary["metric"] == "auc"]
     performance = {
@@ -247,7 +246,7 @@ def render(findings: Mapping[str, Any]) -> str:
         if values:
             lines.append(f"- AUC of {words}: " + ", ".join(values) + ".")
     when = findings["where_when"]
-    hybrid = {scheme: models["cnn_lstm"] for scheme, models in when.items() if "cnn_lstm" in models}
+    hybrid = {scheme: models[HYBRID] for scheme, models in when.items() if HYBRID in models}
     if hybrid:
         days = ", ".join(f"{v['when']:.2f} ({scheme})" for scheme, v in hybrid.items())
         places = ", ".join(f"{v['where']:.2f} ({scheme})" for scheme, v in hybrid.items())

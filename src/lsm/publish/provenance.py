@@ -72,6 +72,7 @@ def params_digest(config: Mapping[str, Any]) -> str:
 
 
 def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str]:
+    """The installed version of each package ("not installed" where it is missing)."""
     versions = {}
     for name in names:
         try:
@@ -93,6 +94,7 @@ def config_seeds(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def file_digest(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
@@ -145,6 +147,7 @@ def write_folder_manifest(
 
 
 def read_manifests(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
+    """The provenance manifests at ``paths``."""
     return [json.loads(Path(p).read_text(encoding="utf-8")) for p in paths]
 
 
@@ -192,7 +195,7 @@ def _short(digest: str) -> str:
 def provenance_tex(manifests: Iterable[Mapping[str, Any]]) -> str:
     """LaTeX macros stating the provenance of the results (for the manuscript's last section)."""
     from lsm.publish.artefacts import latex_escape
-    from lsm.publish.paper import Macros
+    from lsm.publish.macros import Macros
 
     manifests = sorted(manifests, key=lambda m: m["folder"])
     if not manifests:

@@ -19,6 +19,8 @@ from lsm.synthetic.settings import SyntheticSettings
 
 @dataclass
 class Forcing:
+    """The daily forcing of the synthetic study: rain grid, reservoir level and earthquakes."""
+
     dates: pd.DatetimeIndex
     rain: np.ndarray  # (days, rain rows, rain cols) mm/day, float32
     rain_transform: Affine
@@ -153,6 +155,7 @@ def peak_ground_acceleration(magnitude: float, distance_m: np.ndarray) -> np.nda
 
 
 def make_forcing(rng: np.random.Generator, settings: SyntheticSettings, land: Landscape) -> Forcing:
+    """The whole forcing, drawn in a fixed order from ``rng``."""
     dates = pd.date_range(settings.start, periods=settings.days, freq="D")
     rain, transform = make_rain(rng, settings, land, dates)
     levels = make_levels(rng, settings, land, dates, rain)

@@ -2,6 +2,10 @@
 
 Everything is generated on one square grid in a projected CRS (UTM 40N by default, the zone of
 Kerman) from a seeded random generator, so the same seed gives the same landscape.
+
+One module of about 500 lines on purpose: each layer is drawn from the ones before it (rivers from
+the terrain, the reservoir on a river, towns and roads by the rivers, land use from all of them),
+in one order that one seeded generator walks through; split, the order would be implicit.
 """
 
 from __future__ import annotations
@@ -76,23 +80,28 @@ class Grid:
 
     @property
     def transform(self) -> Affine:
+        """The grid's affine transform (north-up)."""
         return Affine(self.cell, 0, self.x0, 0, -self.cell, self.y0)
 
     @property
     def shape(self) -> tuple[int, int]:
+        """(rows, columns)."""
         return (self.rows, self.cols)
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) in the grid's CRS."""
         return (self.x0, self.y0 - self.rows * self.cell, self.x0 + self.cols * self.cell, self.y0)
 
     def centres(self) -> tuple[np.ndarray, np.ndarray]:
-        """x and y of every cell centre, each of shape (rows, cols)."""
+        """The x and y of every cell centre, each of shape (rows, cols)."""
         return cell_centres(self.transform, *np.indices(self.shape))
 
 
 @dataclass
 class Landscape:
+    """The static landscape: every layer on one grid."""
+
     grid: Grid
     dem: np.ndarray
     slope_deg: np.ndarray

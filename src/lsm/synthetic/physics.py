@@ -62,6 +62,7 @@ class Constants:
     hazard_scale: float = 1.0  # h0, calibrated so the expected number of failures hits the target
 
     def as_dict(self) -> dict[str, float]:
+        """The constants as a plain dictionary (for truth/physics.yaml)."""
         return asdict(self)
 
 
@@ -294,8 +295,10 @@ class DailyState:
         return pore, drawdown_part
 
     def relative_hazard(self, fs: np.ndarray) -> np.ndarray:
-        """:func:`relative_hazard` of the day's factors of safety against the cells' still state
-        (the same operations as :func:`failure_shape`, in place on one new array)."""
+        """The part of the failure shape (:func:`failure_shape`) that rain, drawdown and shaking add
+        to the cells' still state, for the day's factors of safety (multiply by h0 for the daily
+        hazard). The part already below failure when still failed long ago: a slope that stands on
+        dry, still days does not fail on one. In place on one new array."""
         relative = np.subtract(1.0, fs)
         relative /= self.c.hazard_sigma
         np.minimum(relative, 50, out=relative)
@@ -306,6 +309,7 @@ class DailyState:
         return np.maximum(relative, 0.0, out=relative)
 
     def factor_of_safety(self, pore_ratio: np.ndarray, k_h: np.ndarray | float) -> np.ndarray:
+        """The day's factor of safety of every cell (infinite slope), in place when there is no shaking."""
         if np.ndim(k_h) == 0 and k_h == 0:  # A + B max(1 - (gamma_w / gamma) m, 0), in place
             fs = self.water_ratio * pore_ratio
             np.subtract(1.0, fs, out=fs)
@@ -333,18 +337,6 @@ def failure_shape(fs: np.ndarray, constants: Constants) -> np.ndarray:
         return np.where(
             fs < constants.fs_cut, np.exp(np.minimum((1.0 - fs) / constants.hazard_sigma, 50)), 0.0
         )
-
-
-def relative_hazard(fs: np.ndarray, fs_still: np.ndarray, constants: Constants) -> np.ndarray:
-    """The part of the failure shape that rain, drawdown and shaking add to the still state (multiply
-    by h0 for the daily hazard). The part already below failure when still failed long ago: a slope
-    that stands on dry, still days does not fail on one."""
-    return np.maximum(failure_shape(fs, constants) - failure_shape(fs_still, constants), 0.0)
-
-
-def daily_probability(fs: np.ndarray, fs_still: np.ndarray, constants: Constants) -> np.ndarray:
-    """Probability of failure on one day: 1 - exp(-h0 * relative hazard)."""
-    return -np.expm1(-constants.hazard_scale * relative_hazard(fs, fs_still, constants))
 
 
 def scar_offsets(radius_m: float, cell_m: float) -> np.ndarray:

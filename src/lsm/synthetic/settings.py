@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import Any
 
 # Bump when a change to the generator changes what a given seed produces.
@@ -66,16 +66,16 @@ class SyntheticSettings:
         shared = {k: v for k, v in block.items() if k != "presets"}
         preset = dict(block["presets"][block["preset"]])
         merged = {**shared, **preset}
-        names = {f.name for f in fields(cls)}
-        merged = {k: v for k, v in merged.items() if k in names}
         for key in ("elevation_m", "origin_xy"):
             merged[key] = tuple(float(v) for v in merged[key])
         return cls(**merged)
 
     @property
     def days(self) -> int:
+        """The study's length in days."""
         return round(self.years * 365.25)
 
     def as_dict(self) -> dict[str, Any]:
+        """The settings as plain data (tuples as lists), for study.yaml and provenance."""
         data = asdict(self)
         return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}

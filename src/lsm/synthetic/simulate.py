@@ -33,6 +33,8 @@ CALIBRATION_CELLS = 40_000
 
 @dataclass
 class Simulation:
+    """What the simulation made: the constants, the per-cell parameters and every true failure."""
+
     constants: Constants
     params: dict[str, np.ndarray]  # per-cell parameters (2-D, float32)
     active: np.ndarray  # cells that can ever fail
@@ -67,6 +69,7 @@ def seismic_loads(forcing: Forcing, x: np.ndarray, y: np.ndarray) -> dict[int, n
 
 
 def max_seismic_coefficient(forcing: Forcing) -> float:
+    """The largest horizontal seismic coefficient of the record (half its peak ground acceleration)."""
     if forcing.earthquakes.empty:
         return 0.0
     return float(0.5 * peak_ground_acceleration(forcing.earthquakes["magnitude"].max(), np.array(0.0)))

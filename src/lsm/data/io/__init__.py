@@ -6,6 +6,7 @@
 
 from lsm.data.io.files import (
     atomic_path,
+    read_table,
     read_yaml,
     write_json,
     write_raster,
@@ -16,6 +17,7 @@ from lsm.data.io.files import (
 
 __all__ = [
     "atomic_path",
+    "read_table",
     "read_yaml",
     "write_json",
     "write_raster",

@@ -65,6 +65,20 @@ def write_yaml(target: str | Path, data: Any) -> None:
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def read_table(path: str | Path | None, **read_csv: Any) -> Any:
+    """A CSV table as a pandas DataFrame, or None when there is none: no path, no file, or a file
+    without even a header (a table a study cannot make is written empty, "" or one newline).
+    ``read_csv`` passes on to :func:`pandas.read_csv`."""
+    import pandas as pd
+
+    if path is None or not Path(path).is_file() or Path(path).stat().st_size <= 1:
+        return None
+    try:
+        return pd.read_csv(path, **read_csv)
+    except pd.errors.EmptyDataError:
+        return None
+
+
 def read_yaml(path: str | Path) -> Any:
     """Read a YAML file, turning a missing or unparsable file into a one-line :class:`InputError`."""
     path = Path(path)

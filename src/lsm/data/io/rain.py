@@ -15,6 +15,9 @@
 Either way the cube holds one series per rain "cell" (a grid cell or a gauge) and every analysis
 cell points at one of them, so the samples, the maps and fig03 read the same series. Every problem
 is one line naming the file and the fix.
+
+One module of about 500 lines on purpose: the two forms end in the same cube and the same checks
+(units, calendar, cover of the study), which would otherwise be written twice.
 """
 
 from __future__ import annotations
@@ -83,6 +86,7 @@ class RainCube:
 
     @property
     def is_gauges(self) -> bool:
+        """Whether the rain comes from gauges (else from a grid)."""
         return self.gauge_xy is not None
 
     def cell_index(self, grid: Any, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -427,7 +431,11 @@ def read_gauge_table(path: Path, timezone: str) -> pd.DataFrame:
                 "are empty",
                 "write the day's total (0 for a dry day); drop the row of a day the gauge missed",
             ),
-            (amounts.isna() & table["precipitation_mm"].notna(), "are not numbers", "write plain numbers in mm"),
+            (
+                amounts.isna() & table["precipitation_mm"].notna(),
+                "are not numbers",
+                "write plain numbers in mm",
+            ),
             (amounts < 0, "are negative", "fix them (rain is never negative; a fill value such as -999?)"),
         ),
     )

@@ -3,6 +3,10 @@
 Every problem a user can fix is raised as :class:`lsm.errors.InputError`, one line that names the
 file, the problem and the fix. Rasters are brought onto one analysis grid (nearest neighbour for
 classes, bilinear for continuous values); vectors are reprojected to its CRS.
+
+One module of about 600 lines on purpose: one reader per file of the contract, all methods of
+:class:`Study`, which holds the analysis grid they share; the rain readers, the longest, are in
+:mod:`lsm.data.io.rain`.
 """
 
 from __future__ import annotations
@@ -47,7 +51,6 @@ log = logging.getLogger(__name__)
 # Why a landslide is left out of the analysis (the `left_out` column of the inventory).
 OUTSIDE_DEM = "outside the DEM's extent"
 ON_NODATA = "on the DEM's nodata"
-LINE_TYPES = {"LineString", "MultiLineString"}
 POINT_TYPES = {"Point"}
 POLYGON_TYPES = {"Polygon", "MultiPolygon"}
 # Plausible elevations and water levels, m a.s.l. (Dead Sea shore to above Everest).
@@ -65,14 +68,17 @@ class AnalysisGrid:
 
     @property
     def cell(self) -> float:
+        """Side of a cell (m)."""
         return float(self.transform.a)
 
     @property
     def shape(self) -> tuple[int, int]:
+        """(rows, columns)."""
         return (self.height, self.width)
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) in the grid's CRS."""
         t = self.transform
         return (t.c, t.f + t.e * self.height, t.c + t.a * self.width, t.f)
 
@@ -85,6 +91,7 @@ class AnalysisGrid:
         return cell_centres(self.transform, row, col)
 
     def contains(self, row: np.ndarray, col: np.ndarray) -> np.ndarray:
+        """Whether each (row, col) lies on the grid."""
         return (row >= 0) & (row < self.height) & (col >= 0) & (col < self.width)
 
 
@@ -194,9 +201,11 @@ class Study:
         return contract_path(self.folder, name)
 
     def has(self, name: str) -> bool:
+        """Whether the study has the contract file ``name``."""
         return self.path(name).is_file()
 
     def require(self, name: str) -> Path:
+        """The path of the contract file ``name``; one line naming it when it is missing."""
         path = self.path(name)
         if not path.is_file():
             raise _fail(path, "required file is missing", "add it (see the data contract in the README)")
@@ -226,6 +235,7 @@ class Study:
     # -- the analysis grid and rasters -----------------------------------------------------------
     @property
     def grid(self) -> AnalysisGrid:
+        """The analysis grid (the DEM's, or the one params.yaml asks for), made on first use."""
         if self._grid is None:
             self._grid = self._make_grid()
         return self._grid
@@ -414,6 +424,7 @@ class Study:
         return frame.to_crs(self.grid.crs)
 
     def read_lithology(self) -> gpd.GeoDataFrame:
+        """The lithology polygons with their erodibility (1-5), checked."""
         lith = self.read_vector("lithology.gpkg", POLYGON_TYPES, columns=("unit", "erodibility"))
         values = pd.to_numeric(lith["erodibility"], errors="coerce")
         if values.isna().any() or not values.between(1, 5).all():

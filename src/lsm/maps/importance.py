@@ -15,18 +15,15 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from lsm.data.factors import channel_names
-from lsm.evaluate.stats import mean_interval
 from lsm.learn.predictors import Ensemble, SampleInputs
-
-SERIES_GROUPS = {
-    "rain": ("rain_mm", "rain_change_mm"),
-    "reservoir_level": ("level_m", "level_change_m"),
-}
-SERIES_TABULAR_PREFIX = {"rain": "rain_", "reservoir_level": "level_"}
+from lsm.metrics import mean_interval
+from lsm.names import SERIES_CHANNELS, SERIES_FEATURES
 
 
 @dataclass(frozen=True)
 class FeatureGroup:
+    """One factor or series and the indices of its inputs in the patches, tabular rows and sequences."""
+
     name: str
     kind: str  # "factor" or "series"
     channels: tuple[int, ...]
@@ -55,13 +52,13 @@ def feature_groups(
                 (),
             )
         )
-    for name, features in SERIES_GROUPS.items():
+    for series, features in SERIES_CHANNELS.items():
         seq = tuple(sequence.index(f) for f in features if f in sequence)
         if not seq:
             continue
-        prefix = SERIES_TABULAR_PREFIX[name]
+        prefix = f"{series}_"  # the window totals of the tabular rows (rain_3d_mm, level_change_window_m)
         columns = tuple(i for i, c in enumerate(tabular) if c.startswith(prefix) and c not in channels)
-        groups.append(FeatureGroup(name, "series", (), columns, seq))
+        groups.append(FeatureGroup(SERIES_FEATURES[series], "series", (), columns, seq))
     return groups
 
 
@@ -147,9 +144,9 @@ def importance_job(
     from pathlib import Path
 
     from lsm.data.io import write_text
-    from lsm.data.sampling import load_samples
-    from lsm.data.splits import TEST
+    from lsm.data.samples import load_samples
     from lsm.maps.windows import FactorRaster
+    from lsm.names import TEST
 
     samples = load_samples(*samples_paths)
     splits = pd.read_csv(splits_csv)

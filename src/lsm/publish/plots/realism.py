@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 from matplotlib.artist import Artist
 
 from lsm.data.realism import metric_value
-from lsm.publish.plots import FULL_WIDTH_IN, PALETTE, apply_style
+from lsm.publish.plots.style import FULL_WIDTH_IN, PALETTE, apply_style
 
 BAND_COLOUR = "#BBBBBB"
 

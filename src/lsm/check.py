@@ -9,17 +9,18 @@ temporal models run), from the same run plan the workflow uses (:mod:`lsm.plan`)
 
 from __future__ import annotations
 
-from functools import partial
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from lsm.data.io.rain import check_covers
+from lsm.data.support import scan_study
 from lsm.errors import InputError
-from lsm.plan import Plan, make_plan, scan_study
+from lsm.plan import Plan, make_plan
 
 # Optional files and the reader that checks each (name -> method of Study and its arguments).
 READERS: dict[str, tuple[str, tuple]] = {
@@ -55,9 +56,11 @@ class StudyCheck:
 
     @property
     def ok(self) -> bool:
+        """Whether the study has no problem."""
         return not self.problems
 
     def lines(self) -> list[str]:
+        """The report as lines: the problem count, then every problem, what is left out and what runs."""
         out = [f"study {self.study_dir}: {len(self.problems)} problem(s)"]
         out += [f"problem: {p}" for p in self.problems]
         out += [f"left out: {p}" for p in self.left_out]
@@ -105,8 +108,8 @@ def check_study(study_dir: str | Path, config: dict[str, Any]) -> StudyCheck:
 
 def _check_inventory(report: StudyCheck, study, dem: np.ndarray, plan: Plan | None, config: dict) -> None:
     """What of the inventory would be used, and whether its dates fit the series."""
-    from lsm.data.forcing import outside_record, read_series
     from lsm.data.factors import patch_fits
+    from lsm.data.forcing import outside_record, read_series
     from lsm.data.sampling import LEFT_OUT_PATCH, LEFT_OUT_RECORD, LEFT_OUT_UNMAPPED, SamplingSettings
 
     temporal = plan is not None and plan.temporal

@@ -17,15 +17,16 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch
 from rasterio.enums import Resampling
 
-from lsm.learn.models import LABELS
-from lsm.maps.classes import CLASS_NAMES
 from lsm.maps.style import CLASS_COLOURS
-from lsm.publish.plots import FULL_WIDTH_IN, add_north_arrow, add_scale_bar, apply_style, model_colour
+from lsm.names import CLASS_NAMES, LABELS
+from lsm.publish.plots.study import add_north_arrow, add_scale_bar
+from lsm.publish.plots.style import FULL_WIDTH_IN, apply_style, model_colour
 
 MAX_PIXELS = 900  # longest side of a map as drawn
 
 
 def short_label(model: str) -> str:
+    """The model's label without "(standalone)", for small panels."""
     return LABELS.get(model, model).replace(" (standalone)", "")
 
 
@@ -66,7 +67,7 @@ def susceptibility_maps(maps: dict[str, str], date: str) -> plt.Figure:
     assert image is not None, "no maps to draw"
     first = axes[0]
     add_north_arrow(first)
-    add_scale_bar(first, extent[1] - extent[0])
+    add_scale_bar(first)
     for ax in axes[len(maps) :]:
         ax.axis("off")
     fig.colorbar(image, ax=list(axes), shrink=0.6, label="Probability of a landslide (-)")
@@ -89,7 +90,7 @@ def class_maps(maps: dict[str, str], shares: pd.DataFrame, reported_percent: dic
         _map_axes(ax, short_label(model))
     assert extent is not None, "no maps to draw"
     add_north_arrow(axes[0])
-    add_scale_bar(axes[0], extent[1] - extent[0])
+    add_scale_bar(axes[0])
     bars = axes[len(maps)]
     table = shares.pivot_table(index="model", columns="class", values="share_percent")[list(CLASS_NAMES)]
     table = table.reindex([m for m in maps if m in table.index])

@@ -1,0 +1,171 @@
+"""Does the order of days matter? The series shuffled inside each window at test time, the
+retrained window-total variants of the CNN-LSTM, and the "where" and "when" AUCs (among samples
+of one place, among samples of one day).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from lsm.data.samples import SampleSet
+from lsm.evaluate.comparisons import compare, held_out
+from lsm.evaluate.runs import Runs
+from lsm.evaluate.settings import EvaluationSettings
+from lsm.evaluate.stats import (
+    within_group_auc,
+)
+from lsm.metrics import mean_interval
+from lsm.names import (
+    HYBRID,
+    SERIES_CHANNELS,
+    TEMPORAL_MODELS,
+    TEST,
+)
+
+# -- does the order of days matter? -------------------------------------------------------------------
+
+
+def shuffle_series(sequences: np.ndarray, names: list[str], series: str, seed: int) -> np.ndarray:
+    """Every window's days of one series in a random order, its day-to-day change recomputed from
+    the shuffled values (the day before the window kept), every other channel untouched: windows
+    that could occur, with the same total and another timing."""
+    value, change = (names.index(c) for c in SERIES_CHANNELS[series])
+    out = sequences.copy()
+    rng = np.random.default_rng(seed)
+    order = np.argsort(rng.random(sequences.shape[:2]), axis=1)
+    shuffled = np.take_along_axis(sequences[:, :, value], order, axis=1)
+    before = sequences[:, 0, value] - sequences[:, 0, change]  # the day before the window
+    out[:, :, value] = shuffled
+    out[:, :, change] = np.diff(np.concatenate([before[:, None], shuffled], axis=1), axis=1)
+    return out
+
+
+def time_ablation(runs: Runs, samples: SampleSet, splits: pd.DataFrame) -> pd.DataFrame:
+    """Test AUC of the sequence models with the days of one series shuffled (changes recomputed)."""
+    import torch
+
+    from lsm.learn.train_torch import load_torch_run, predict_torch
+
+    rows = []
+    device = torch.device("cpu")
+    for (scheme, model), _ in runs.table.groupby(["scheme", "model"], sort=False):
+        if model not in TEMPORAL_MODELS or samples.sequences is None:
+            continue
+        test = np.flatnonzero(splits[scheme].to_numpy() == TEST)
+        labels = samples.table["label"].to_numpy()[test]
+        patches, sequences = samples.patches[test], samples.sequences[test]
+        present = [s for s, (c, _) in SERIES_CHANNELS.items() if c in samples.sequence_names]
+        for seed in runs.seeds(scheme, model):
+            net, normaliser, _ = load_torch_run(runs.folder(scheme, model, seed), device)
+            base = roc_auc_score(labels, predict_torch(net, normaliser, patches, sequences, device))
+            for series in present:
+                shuffled = shuffle_series(sequences, samples.sequence_names, series, seed)
+                auc = roc_auc_score(labels, predict_torch(net, normaliser, patches, shuffled, device))
+                rows.append(
+                    {
+                        "scheme": scheme,
+                        "model": model,
+                        "seed": seed,
+                        "variant": f"shuffled_{series}_days",
+                        "auc": auc,
+                        "drop": base - auc,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def summarise_ablation(frame: pd.DataFrame) -> pd.DataFrame:
+    """The shuffle ablation per model, scheme and series: mean AUC drop over seeds with its interval."""
+    rows = []
+    if frame.empty:
+        return pd.DataFrame(
+            columns=["scheme", "model", "variant", "auc", "drop", "drop_lo", "drop_hi", "seeds"]
+        )
+    for (scheme, model, variant), g in frame.groupby(["scheme", "model", "variant"], sort=False):
+        drop = mean_interval(g["drop"])
+        rows.append(
+            {
+                "scheme": scheme,
+                "model": model,
+                "variant": variant,
+                "auc": mean_interval(g["auc"])[0],
+                "drop": drop[0],
+                "drop_lo": drop[2],
+                "drop_hi": drop[3],
+                "seeds": len(g),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def retrained_ablation(
+    runs: Runs,
+    variants: pd.DataFrame,
+    samples: SampleSet,
+    splits: pd.DataFrame,
+    linkage_m: float,
+    settings: EvaluationSettings,
+) -> pd.DataFrame:
+    """The CNN-LSTM against its retrained variants that see one series only as window totals:
+    the AUC it loses without the timing of that series, per seed (interval over seeds) and tested
+    like every comparison (seed-mean DeLong, cluster bootstrap)."""
+    from lsm.names import ABLATION_VARIANTS
+
+    rows: list[dict[str, Any]] = []
+    if variants.empty:
+        return pd.DataFrame(rows)
+    both = Runs(pd.concat([runs.table, variants], ignore_index=True), runs.root)
+    for (scheme, variant), g in variants.groupby(["scheme", "model"], sort=False):
+        ref = runs.table[(runs.table["scheme"] == scheme) & (runs.table["model"] == HYBRID)]
+        if ref.empty:
+            continue
+        paired = ref.set_index("seed")["auc"] - g.set_index("seed")["auc"]
+        drop = mean_interval(paired.dropna())
+        tested = compare(
+            both, held_out(samples, splits, scheme, linkage_m), scheme, HYBRID, variant, settings
+        )
+        rows.append(
+            {
+                "scheme": scheme,
+                "model": HYBRID,
+                "variant": f"retrained_{ABLATION_VARIANTS[variant]}_totals_only",
+                "auc": float(g["auc"].mean()),
+                "drop": drop[0],
+                "drop_lo": drop[2],
+                "drop_hi": drop[3],
+                "seeds": int(paired.notna().sum()),
+                "boot_low": tested["boot_low"],
+                "boot_high": tested["boot_high"],
+                "p": max(tested["delong_p"], tested["boot_p"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def where_when(runs: Runs, samples: SampleSet) -> pd.DataFrame:
+    """AUC among samples at the same place on different days ("when") and among samples on the
+    same day at different places ("where"), per seed and averaged over seeds (as every AUC here)."""
+    t = samples.table.set_index("sample_id")
+    cell = (t["row"].astype(str) + "_" + t["col"].astype(str)).rename("cell")
+    rows = []
+    for (scheme, model), _ in runs.table.groupby(["scheme", "model"], sort=False):
+        when, where = [], []
+        for seed in runs.seeds(scheme, model):
+            pred = runs.predictions(scheme, model, seed).set_index("sample_id")
+            when.append(within_group_auc(pred["label"], pred["probability"], cell.loc[pred.index]))
+            where.append(within_group_auc(pred["label"], pred["probability"], t.loc[pred.index, "date"]))
+        rows.append(
+            {
+                "scheme": scheme,
+                "model": model,
+                "when_auc_same_place": float(np.mean([w[0] for w in when])),
+                "when_pairs": when[0][1],
+                "where_auc_same_day": float(np.mean([w[0] for w in where])),
+                "where_pairs": where[0][1],
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,170 @@
+"""The verdict on each claim of the paper (C1-C4), from the summaries and the comparisons.
+
+Verdicts: *supported* (the paper's direction, significant), *not significant*, *contradicted*
+(significantly the other way), or *cannot be tested* (with the reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lsm.evaluate.settings import EvaluationSettings
+from lsm.names import (
+    CONTRADICTED,
+    HYBRID,
+    LABELS,
+    NOT_SIGNIFICANT,
+    SKLEARN_MODELS,
+    SUPPORTED,
+    TORCH_MODELS,
+    UNTESTABLE,
+)
+
+# The models each claim compares the CNN-LSTM with: C1 all six baselines, C3 its two branches alone.
+BRANCHES = tuple(m for m in TORCH_MODELS if m != HYBRID)
+CLAIM_BASELINES = {"C1": (*SKLEARN_MODELS, *BRANCHES), "C3": BRANCHES}
+
+
+# -- the claims ------------------------------------------------------------------------------------
+def _auc_text(summary: pd.DataFrame, scheme: str, model: str) -> str:
+    row = summary[(summary["scheme"] == scheme) & (summary["model"] == model) & (summary["metric"] == "auc")]
+    if row.empty:
+        return "n/a"
+    r = row.iloc[0]
+    return f"{r['mean']:.3f} [{r['lo']:.3f}, {r['hi']:.3f}]"
+
+
+def _direction(row: pd.Series) -> str:
+    sign = "higher" if row["difference"] > 0 else "lower"
+    return (
+        f"{LABELS.get(row['baseline'], row['baseline'])} {100 * row['difference']:+.1f} pts ({sign}; "
+        f"bootstrap [{100 * row['boot_low']:+.1f}, {100 * row['boot_high']:+.1f}], p={row['p']:.2g})"
+    )
+
+
+def combine(verdicts: list[str]) -> str:
+    """One verdict of several comparisons that must all hold: contradicted if any is, supported if
+    all are, not significant otherwise."""
+    if not verdicts or UNTESTABLE in verdicts:
+        return UNTESTABLE
+    if CONTRADICTED in verdicts:
+        return CONTRADICTED
+    return SUPPORTED if all(v == SUPPORTED for v in verdicts) else NOT_SIGNIFICANT
+
+
+def judge_beats(
+    summary: pd.DataFrame, comparisons: pd.DataFrame, scheme: str, baselines: tuple[str, ...], missing: str
+) -> tuple[str, str]:
+    """C1 and C3: the CNN-LSTM's seed-mean AUC against each listed baseline of the scheme."""
+    part = comparisons[(comparisons["scheme"] == scheme)] if not comparisons.empty else comparisons
+    part = part[part["baseline"].isin(baselines)] if not part.empty else part
+    if part.empty:
+        return UNTESTABLE, missing
+    verdict = combine(list(part["verdict"]))
+    absent = [LABELS[b] for b in baselines if b not in set(part["baseline"])]
+    text = f"CNN-LSTM AUC {_auc_text(summary, scheme, HYBRID)} (mean and 95 % interval over seeds); "
+    text += "; ".join(_direction(row) for _, row in part.iterrows())
+    if absent:
+        text += f"; not trained here: {', '.join(absent)}"
+    return verdict, text
+
+
+def judge_gain(
+    summary: pd.DataFrame, comparisons: pd.DataFrame, scheme: str, gain_needed: float, missing: str
+) -> tuple[str, str]:
+    """C2: the gain over the best traditional model (by seed-mean AUC) is about the paper's 6 points:
+    supported if its interval lies at or above ``gain_needed``, contradicted if it lies below (a gain
+    that large is ruled out), not significant if the interval straddles it."""
+    part = comparisons[comparisons["scheme"] == scheme] if not comparisons.empty else comparisons
+    part = part[part["baseline"].isin(SKLEARN_MODELS)] if not part.empty else part
+    if part.empty:
+        return UNTESTABLE, missing
+    best = part.sort_values("auc_baseline", ascending=False).iloc[0]
+    if best["boot_low"] >= gain_needed:
+        verdict = SUPPORTED
+    elif best["boot_high"] < gain_needed:
+        verdict = CONTRADICTED
+    else:
+        verdict = NOT_SIGNIFICANT
+    text = (
+        f"gain over the best traditional model ({LABELS[best['baseline']]}, AUC "
+        f"{_auc_text(summary, scheme, best['baseline'])}): {100 * best['difference']:+.1f} AUC points, "
+        f"bootstrap interval [{100 * best['boot_low']:+.1f}, {100 * best['boot_high']:+.1f}] "
+        f"(paper: +6 over RF; judged against {100 * gain_needed:+.0f})"
+    )
+    return verdict, text
+
+
+def _constant(row: Any) -> bool:
+    """Whether a contrast row's quantity is the same on every pixel (older tables lack the column)."""
+    value = getattr(row, "constant", False)
+    return bool(value) if isinstance(value, bool | np.bool_) else False
+
+
+def judge_map(contrasts: pd.DataFrame | None, scheme: str, map_scheme: str, missing: str) -> tuple[str, str]:
+    """C4 on the CNN-LSTM's map: every quantity higher in the high class than in the rest."""
+    if contrasts is None or contrasts.empty:
+        return UNTESTABLE, missing
+    if scheme != map_scheme:
+        return UNTESTABLE, f"the maps are made from the {map_scheme} runs (mapping.scheme); see that column"
+    model = contrasts[contrasts["source"] == "model"]
+    verdicts = []
+    for row in model.itertuples():
+        if _constant(row):
+            verdicts.append(UNTESTABLE)
+        elif row.low > 0:
+            verdicts.append(SUPPORTED)
+        elif row.high < 0:
+            verdicts.append(CONTRADICTED)
+        else:
+            verdicts.append(NOT_SIGNIFICANT)
+    parts = []
+    truth = contrasts[contrasts["source"] == "truth"].set_index("quantity")
+    for row in model.itertuples():
+        if _constant(row):
+            parts.append(
+                f"{row.quantity}: the same on every pixel of the map (one rain gauge or cell), "
+                "so it cannot be tested"
+            )
+            continue
+        text = (
+            f"{row.quantity}: {row.mean_high:.3g} vs {row.mean_rest:.3g} ([{row.low:+.3g}, {row.high:+.3g}])"
+        )
+        if row.quantity in truth.index:
+            t = truth.loc[row.quantity]
+            text += f", truth's high zone {t['mean_high']:.3g} vs {t['mean_rest']:.3g}"
+        parts.append(text)
+    return combine(verdicts), "map high class vs the rest, means (block-bootstrap interval): " + "; ".join(
+        parts
+    )
+
+
+def judge_claims(
+    summary: pd.DataFrame,
+    comparisons: pd.DataFrame,
+    contrasts: pd.DataFrame | None,
+    scheme: str,
+    settings: EvaluationSettings,
+    map_scheme: str = "random",
+    skipped: Mapping[str, str] | None = None,
+) -> list[dict[str, str]]:
+    """A verdict and one line of evidence per claim, from our numbers only; a claim that cannot be
+    tested says why (from the run plan's skip reasons where a model was not trained)."""
+    skipped = dict(skipped or {})
+    missing = (
+        f"no CNN-LSTM is trained on this study ({skipped[HYBRID]})"
+        if HYBRID in skipped
+        else "the CNN-LSTM is not trained under this scheme"
+    )
+    c1 = judge_beats(summary, comparisons, scheme, CLAIM_BASELINES["C1"], missing)
+    c2 = judge_gain(summary, comparisons, scheme, settings.gain_needed, missing)
+    c3 = judge_beats(summary, comparisons, scheme, CLAIM_BASELINES["C3"], missing)
+    c4 = judge_map(contrasts, scheme, map_scheme, skipped.get("maps", missing))
+    return [
+        {"claim": claim, "verdict": verdict, "evidence": evidence}
+        for claim, (verdict, evidence) in zip(("C1", "C2", "C3", "C4"), (c1, c2, c3, c4), strict=True)
+    ]

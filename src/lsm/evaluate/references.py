@@ -1,0 +1,85 @@
+"""What the synthetic study knows: the true physics as a reference model, and the best any static
+model could do (the static ceiling), scored on the same test samples as the runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from lsm.data.samples import SampleSet
+from lsm.names import (
+    TEST,
+)
+
+
+# -- what the synthetic study knows ----------------------------------------------------------------
+def oracle_probabilities(samples: SampleSet, study_dir: Path) -> pd.DataFrame | None:
+    """The physics reference: the true probability that a failure happens, on the sample's day,
+    within the inventory's position uncertainty of the sample (generated studies only).
+
+    Mapped positions are off by ``position_error_m`` per axis, so the reference looks at the cells
+    within about two standard errors and gives the probability that at least one of them fails. It
+    ignores the campaign's detection bias (which decides what is mapped), so it is a reference, not a
+    ceiling: a model that learns where campaigns look can beat it.
+    """
+    study_dir = Path(study_dir)
+    if not (study_dir / "truth" / "physics.yaml").is_file() or not samples.summary.get("temporal"):
+        return None
+    from lsm.data.io import read_yaml
+    from lsm.synthetic.truth import failure_probability
+
+    generator = read_yaml(study_dir / "study.yaml")["generator"]["parameters"]
+    cell = float(generator["cell_size_m"])
+    radius = max(1, int(np.ceil(2 * float(generator["position_error_m"]) / cell)))
+    t = samples.table
+    x, y = t.geometry.x.to_numpy(), t.geometry.y.to_numpy()
+    offsets = [(dx, dy) for dx in range(-radius, radius + 1) for dy in range(-radius, radius + 1)]
+    p = failure_probability(
+        study_dir,
+        np.concatenate([x + dx * cell for dx, _ in offsets]),
+        np.concatenate([y + dy * cell for _, dy in offsets]),
+        pd.concat([t["date"]] * len(offsets), ignore_index=True),
+    ).reshape(len(offsets), -1)
+    within = 1.0 - np.prod(1.0 - p, axis=0)
+    return pd.DataFrame({"sample_id": t["sample_id"], "probability": within, "label": t["label"]})
+
+
+def static_ceiling_probabilities(samples: SampleSet, study_dir: Path) -> pd.DataFrame | None:
+    """The truth's yearly failure probability at each sample's cell: the best any model that sees
+    only *where* (not *when*) could rank the samples (generated studies only)."""
+    path = Path(study_dir) / "truth" / "susceptibility.tif"
+    if not path.is_file():
+        return None
+    import rasterio
+
+    t = samples.table
+    with rasterio.open(path) as src:
+        values = np.array([v[0] for v in src.sample(zip(t.geometry.x, t.geometry.y, strict=True))])
+    return pd.DataFrame({"sample_id": t["sample_id"], "probability": values, "label": t["label"]})
+
+
+def reference_metrics(
+    references: dict[str, pd.DataFrame | None], splits: pd.DataFrame, summary: pd.DataFrame
+) -> pd.DataFrame:
+    """Per scheme: the AUC of the physics reference and of the static ceiling on the test samples,
+    and every model's mean AUC beside them."""
+    rows = []
+    aucs = summary[summary["metric"] == "auc"]
+    for scheme in dict.fromkeys(aucs["scheme"]):
+        test_ids = set(splits.loc[splits[scheme] == TEST, "sample_id"])
+        row: dict[str, Any] = {"scheme": scheme}
+        for name, frame in references.items():
+            if frame is not None:
+                test = frame[frame["sample_id"].isin(test_ids)]
+                row[f"{name}_auc"] = float(roc_auc_score(test["label"], test["probability"]))
+        for model_row in aucs[aucs["scheme"] == scheme].itertuples():
+            rows.append({**row, "model": model_row.model, "auc": model_row.mean})
+    frame = pd.DataFrame(rows)
+    if "physics_reference_auc" in frame:
+        frame["share_of_reference"] = frame["auc"] / frame["physics_reference_auc"]
+    return frame

@@ -1,0 +1,121 @@
+"""One plotting style for every figure: the palette and each model's colour, the checks every saved
+figure passes (axis labels with units, no overlapping text), and saving.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+from lsm.data.io import atomic_path
+from lsm.names import HYBRID
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+# The one colour of each model, in every figure that colours models (Okabe-Ito, as PALETTE).
+MODEL_COLOURS = {
+    HYBRID: "#D55E00",
+    "cnn": "#0072B2",
+    "lstm": "#009E73",
+    "svm": "#CC79A7",
+    "dt": "#F0E442",
+    "rf": "#E69F00",
+    "mlp": "#56B4E9",
+}
+OTHER_MODEL_COLOUR = "#000000"  # a model MODEL_COLOURS does not know (e.g. an ablation variant)
+FULL_WIDTH_IN = 7.0  # a journal's two-column width
+METRIC_LABELS = {
+    "accuracy": "Accuracy",
+    "precision": "Precision",
+    "recall": "Recall",
+    "f1": "F1",
+    "auc": "AUC",
+}
+
+
+def model_colour(model: str) -> str:
+    """The colour of ``model`` in every figure, so a model looks the same wherever it is drawn."""
+    return MODEL_COLOURS.get(model, OTHER_MODEL_COLOUR)
+
+
+def apply_style() -> None:
+    """Seaborn theme, fonts and sizes shared by all figures."""
+    sns.set_theme(context="paper", style="whitegrid", palette=PALETTE, font="DejaVu Sans")
+    plt.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.bbox": "tight",
+            "axes.titlesize": 10,
+            "axes.labelsize": 9,
+            "legend.fontsize": 8,
+            "xtick.labelsize": 8,
+            "ytick.labelsize": 8,
+            "pdf.fonttype": 42,  # embed TrueType so text stays text in the PDF
+        }
+    )
+
+
+# A label names its units in parentheses or brackets: "Elevation (m)", "Share [%]".
+UNITS_PATTERN = re.compile(r"\([^)]+\)|\[[^\]]+\]")
+
+
+def _is_date_axis(axis: matplotlib.axis.Axis) -> bool:
+    """Whether the axis shows dates (matplotlib.dates formats its ticks)."""
+    return type(axis.get_major_formatter()).__module__ == "matplotlib.dates"
+
+
+def _numeric(labels: list[str]) -> bool:
+    texts = [s.replace("\u2212", "-").replace(",", "").replace("%", "").strip() for s in labels]
+    texts = [s for s in texts if s]
+    if not texts:
+        return False
+    try:
+        [float(s) for s in texts]
+    except ValueError:
+        return False
+    return True
+
+
+def axis_problems(fig: plt.Figure) -> list[str]:
+    """Axes of ``fig`` that show numbers without a label with units, e.g. "Elevation (m)".
+
+    An axis counts when it is visible and its tick labels are numbers; its label (or the figure's
+    shared ``supxlabel``/``supylabel``) must name the quantity and give units in parentheses or
+    brackets ("(dimensionless)", "(share)", "(count)" for pure numbers). Colour bars count too.
+    """
+    fig.canvas.draw()
+    shared = {"x": fig.get_supxlabel(), "y": fig.get_supylabel()}
+    problems = []
+    for index, ax in enumerate(fig.axes):
+        if not ax.axison:
+            continue
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            if not axis.get_visible():
+                continue
+            ticks = [t.get_text() for t in axis.get_ticklabels() if t.get_visible()]
+            if not _numeric(ticks) or _is_date_axis(axis):  # years as ticks are dates, not numbers
+                continue
+            label = axis.get_label_text() or shared[name]
+            if not UNITS_PATTERN.search(label):
+                title = ax.get_title() or f"axes {index}"
+                problems.append(f"{title!r}: {name} axis {label or '(no label)'!r} has no units")
+    return problems
+
+
+def save_figure(fig: plt.Figure, paths: Iterable[str | Path], dpi: int = 200) -> None:
+    """Save ``fig`` to every path (format from the suffix), each written atomically.
+
+    Refuses a figure with a numeric axis that has no label with units (:func:`axis_problems`).
+    """
+    problems = axis_problems(fig)
+    if problems:
+        raise ValueError("figure axes without units: " + "; ".join(problems))
+    for path in paths:
+        path = Path(path)
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=dpi, format=path.suffix.lstrip("."))
