@@ -13,8 +13,8 @@ import pytest
 import yaml
 from sklearn.metrics import roc_auc_score
 
-from lsm.data.forcing import window_totals_only
 from lsm.data.samples import Absences, SampleSet
+from lsm.data.sequences import window_totals_only
 from lsm.evaluate.ablation import shuffle_series
 from lsm.evaluate.absences import absence_split
 from lsm.evaluate.claims import judge_claims

@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 import yaml
 
+from lsm.publish.macros import provenance_tex
 from lsm.publish.provenance import (
     NOT_A_REPOSITORY,
     config_seeds,
     folder_files,
     git_state,
     params_digest,
-    provenance_tex,
     write_folder_manifest,
 )
 from tests.helpers import REPO, snakemake_workflow

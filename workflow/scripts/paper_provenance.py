@@ -1,8 +1,9 @@
-"""Snakemake script: the provenance of the results as LaTeX macros (lsm.publish.provenance.provenance_tex)."""
+"""Snakemake script: the provenance of the results as LaTeX macros (lsm.publish.macros.provenance_tex)."""
 
 from lsm.data.io import write_text
 from lsm.logs import run_logged
-from lsm.publish.provenance import provenance_tex, read_manifests
+from lsm.publish.macros import provenance_tex
+from lsm.publish.provenance import read_manifests
 
 
 def write(smk) -> None:

@@ -18,6 +18,7 @@ __all__ = [
     "realism",
     "samples",
     "sampling",
+    "sequences",
     "splits",
     "support",
     "terrain",

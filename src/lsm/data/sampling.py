@@ -29,17 +29,11 @@ from scipy.spatial import cKDTree
 from tqdm import tqdm
 
 from lsm.data.factors import FactorStack, channel_names, patch_fits, to_channels
-from lsm.data.forcing import (
-    Series,
-    build_sequences,
-    nearest_reservoir,
-    outside_record,
-    read_series,
-    sequence_summaries,
-)
+from lsm.data.forcing import Series, build_sequences, nearest_reservoir, outside_record, read_series
 from lsm.data.io.rain import check_covers
 from lsm.data.io.study import OUTSIDE_DEM, Study
 from lsm.data.samples import Absences, SampleSet
+from lsm.data.sequences import sequence_summaries
 from lsm.data.support import scan_study, temporal_support
 from lsm.errors import InputError
 from lsm.names import AUTO, NEGATIVE_KINDS, TEMPORAL_MODELS

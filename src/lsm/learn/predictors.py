@@ -21,8 +21,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from lsm.data.forcing import sequence_summaries
 from lsm.data.normalise import Normaliser
+from lsm.data.sequences import sequence_summaries
 from lsm.learn.models import load_estimator, tabular_columns
 from lsm.learn.networks import LandslideNet, to_tensor
 from lsm.learn.train_torch import load_torch_run, predict_torch, resolve_device

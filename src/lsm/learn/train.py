@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import log_loss
 
-from lsm.data.forcing import window_totals_only
 from lsm.data.io import atomic_path, write_json, write_text
 from lsm.data.normalise import Normaliser
 from lsm.data.samples import SampleSet
+from lsm.data.sequences import window_totals_only
 from lsm.learn.models import TorchSettings, save_estimator, sklearn_model, tabular_columns
 from lsm.learn.results import RunResult, run_result
 from lsm.names import ABLATION_VARIANTS, HYBRID, SKLEARN_MODELS, TEMPORAL_MODELS, TEST, TORCH_MODELS, TRAIN

@@ -1,8 +1,9 @@
 """The numbers of the replication manuscript: :func:`macros` turns the workflow's metrics into LaTeX
 macros (``results/<study>/paper/macros.tex``), so that every number the manuscript's text states
-comes from a run and none is typed, and the flags that switch its study-dependent sentences.
+comes from a run and none is typed, and the flags that switch its study-dependent sentences;
+:func:`provenance_tex` states what made the results (from every folder's provenance.json).
 
-One module of about 500 lines on purpose: one small function per section of the manuscript, each
+One module of about 550 lines on purpose: one small function per section of the manuscript, each
 writing the macros that section reads, so that a sentence and the code of its numbers are found
 together; they share the formatting and the naming rules at the top.
 """
@@ -12,8 +13,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -493,3 +495,49 @@ def _map_macros(m: Macros, inputs: Mapping[str, Any], models: list[str]) -> None
             m.add(
                 number(None if g is None else 100 * float(g["drop_mean"]), 1), "ImportanceDrop", group, model
             )
+
+
+# -- provenance: what made the results ------------------------------------------------------------
+def _package_version(manifest: Mapping[str, Any], package: str) -> str | None:
+    return manifest.get("packages", {}).get(package)
+
+
+def _grouped(manifests: list[Mapping[str, Any]], value: Callable[[Mapping[str, Any]], Any]) -> str:
+    """One value if every folder agrees, else each value with the folders that have it."""
+    groups: dict[str, list[str]] = {}
+    for m in manifests:
+        groups.setdefault(str(value(m)), []).append(m["folder"])
+    if len(groups) == 1:
+        return next(iter(groups))
+    return "; ".join(f"{text} ({', '.join(folders)})" for text, folders in groups.items())
+
+
+def _short(digest: str) -> str:
+    """The first 12 characters of a commit or digest (a sentence such as "unknown (...)" stays)."""
+    return digest if " " in digest else digest[:12]
+
+
+def provenance_tex(manifests: Iterable[Mapping[str, Any]]) -> str:
+    """LaTeX macros stating the provenance of the results (for the manuscript's last section)."""
+    manifests = sorted(manifests, key=lambda m: m["folder"])
+    if not manifests:
+        raise ValueError("no provenance manifests")
+    macros = Macros()
+    macros.add(latex_escape(_grouped(manifests, lambda m: _short(m["git_commit"]))), "ProvCommit")
+    dirty = [m["folder"] for m in manifests if m.get("git_dirty")]
+    unknown = [m["folder"] for m in manifests if m.get("git_dirty") is None]
+    if dirty:
+        state = f"with uncommitted changes ({', '.join(dirty)})"
+    elif unknown:
+        state = "outside a git repository, so without a record of uncommitted changes"
+    else:
+        state = "with no uncommitted changes"
+    macros.add(latex_escape(state), "ProvDirty")
+    macros.add(latex_escape(_grouped(manifests, lambda m: _short(m["params_sha256"]))), "ProvParams")
+    macros.add("SHA-256", "ProvDigestName")
+    macros.add(latex_escape(_grouped(manifests, lambda m: m["python"])), "ProvPython")
+    for package, name in (("torch", "Torch"), ("scikit-learn", "Sklearn"), ("snakemake", "Snakemake")):
+        version = _grouped(manifests, partial(_package_version, package=package))
+        macros.add(latex_escape(version), "ProvVersion", name)
+    macros.add(latex_escape(", ".join(m["folder"] for m in manifests)), "ProvFolders")
+    return macros.tex("the provenance.json of every results folder", rule="paper_provenance")

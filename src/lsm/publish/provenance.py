@@ -4,7 +4,9 @@ Every output folder of ``results/<study>/`` (and every training run's folder) ge
 ``provenance.json``: the git commit of the workspace (and whether the tree had uncommitted
 changes), a SHA-256 of the whole configuration, the seeds, the versions of Python and of the
 packages that compute the numbers, and the SHA-256 of every file in the folder. The report shows a
-table of them (``results/<study>/provenance.csv``) and the manuscript states them.
+table of them (``results/<study>/provenance.csv``) and the manuscript states them
+(:func:`lsm.publish.macros.provenance_tex`: kept there, so that every job that writes a manifest
+does not import the manuscript's code).
 
 A folder's manifest is written when the folder's contents change, so the commit it names is the one
 of the workspace when the folder last changed; a folder untouched by a later commit keeps its own.
@@ -17,8 +19,7 @@ import hashlib
 import json
 import platform
 import subprocess
-from collections.abc import Callable, Iterable, Mapping
-from functools import partial
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -171,51 +172,3 @@ def summary_table(manifests: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def _package_version(manifest: Mapping[str, Any], package: str) -> str | None:
-    return manifest.get("packages", {}).get(package)
-
-
-def _grouped(manifests: list[Mapping[str, Any]], value: Callable[[Mapping[str, Any]], Any]) -> str:
-    """One value if every folder agrees, else each value with the folders that have it."""
-    groups: dict[str, list[str]] = {}
-    for m in manifests:
-        groups.setdefault(str(value(m)), []).append(m["folder"])
-    if len(groups) == 1:
-        return next(iter(groups))
-    return "; ".join(f"{text} ({', '.join(folders)})" for text, folders in groups.items())
-
-
-def _short(digest: str) -> str:
-    """The first 12 characters of a commit or digest (a sentence such as "unknown (...)" stays)."""
-    return digest if " " in digest else digest[:12]
-
-
-def provenance_tex(manifests: Iterable[Mapping[str, Any]]) -> str:
-    """LaTeX macros stating the provenance of the results (for the manuscript's last section)."""
-    from lsm.publish.artefacts import latex_escape
-    from lsm.publish.macros import Macros
-
-    manifests = sorted(manifests, key=lambda m: m["folder"])
-    if not manifests:
-        raise ValueError("no provenance manifests")
-    macros = Macros()
-    macros.add(latex_escape(_grouped(manifests, lambda m: _short(m["git_commit"]))), "ProvCommit")
-    dirty = [m["folder"] for m in manifests if m.get("git_dirty")]
-    unknown = [m["folder"] for m in manifests if m.get("git_dirty") is None]
-    if dirty:
-        state = f"with uncommitted changes ({', '.join(dirty)})"
-    elif unknown:
-        state = "outside a git repository, so without a record of uncommitted changes"
-    else:
-        state = "with no uncommitted changes"
-    macros.add(latex_escape(state), "ProvDirty")
-    macros.add(latex_escape(_grouped(manifests, lambda m: _short(m["params_sha256"]))), "ProvParams")
-    macros.add("SHA-256", "ProvDigestName")
-    macros.add(latex_escape(_grouped(manifests, lambda m: m["python"])), "ProvPython")
-    for package, name in (("torch", "Torch"), ("scikit-learn", "Sklearn"), ("snakemake", "Snakemake")):
-        version = _grouped(manifests, partial(_package_version, package=package))
-        macros.add(latex_escape(version), "ProvVersion", name)
-    macros.add(latex_escape(", ".join(m["folder"] for m in manifests)), "ProvFolders")
-    return macros.tex("the provenance.json of every results folder", rule="paper_provenance")
