@@ -9,6 +9,7 @@ utilisation (all CPU over wall x cores). Linux only (``/proc``).
     python benchmarks/scheduler.py                       # the tiny study, default and greedy scheduler
     python benchmarks/scheduler.py --study default       # the default study (about 20 min per variant)
     python benchmarks/scheduler.py --variant default     # one variant only
+    python benchmarks/scheduler.py --keep /tmp/runs      # keep the runs' copies (to compare outputs)
 
 The variants differ only in Snakemake's command line, so their outputs must be identical: the script
 checks that the numeric outputs of every variant equal the first one's.
@@ -81,10 +82,12 @@ def main() -> None:
     parser.add_argument("--study", choices=("tiny", "default"), default="tiny")
     parser.add_argument("--variant", choices=sorted(VARIANTS), action="append")
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--keep", type=Path, help="keep the runs' copies here (default: removed)")
     args = parser.parse_args()
     variants = args.variant or list(VARIANTS)
     rows, first = [], None
-    with tempfile.TemporaryDirectory(prefix="lsm-scheduler-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="lsm-scheduler-") as temporary:
+        scratch = args.keep or Path(temporary)
         for name in variants:
             result = run_variant(args.study, VARIANTS[name], args.cores, Path(scratch) / name)
             study = yaml.safe_load((Path(result["repo"]) / "params.yaml").read_text())["study"]
