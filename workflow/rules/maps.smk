@@ -10,7 +10,7 @@ wildcard_constraints:
 
 # The models whose prediction runs on one core (libsvm; the trees are fitted with n_jobs=1): their
 # tiles take one core, so that another job runs beside them; the networks and the MLP (BLAS) use two.
-ONE_CORE_MODELS = ("svm", "dt", "rf")
+ONE_CORE_MODELS = ("svm", *names.TREE_MODELS)
 
 
 rule map_tile:
