@@ -271,14 +271,21 @@ def channel_names(names: list[str], classes: pd.DataFrame) -> list[str]:
 
 
 def to_channels(block: np.ndarray, names: list[str], classes: pd.DataFrame) -> np.ndarray:
-    """(factors, ...) -> (channels, ...): aspect to cos/sin, SPI to log1p, land use one-hot."""
+    """(factors, ...) -> (channels, ...): aspect to cos/sin, SPI to log1p, land use one-hot.
+
+    The transcendental functions run in float64 and are rounded to float32 after: NumPy's float32
+    loops differ by one unit in the last place between AVX-512 and AVX2 CPUs (measured by
+    benchmarks/cpu_spread.py on log1p), which made the samples, and every patch model, differ
+    between machines; float64's own error is about 1e-9 of a float32 step, so after rounding the
+    channels agree (the tiny and default studies' tensors do: README, "Verifying a run").
+    """
     parts = []
     for band, name in zip(block, names, strict=True):
         if name == "aspect":
-            rad = np.deg2rad(band)
-            parts += [np.cos(rad), np.sin(rad)]
+            rad = np.deg2rad(band.astype(np.float64))
+            parts += [np.cos(rad).astype(np.float32), np.sin(rad).astype(np.float32)]
         elif name == "spi":
-            parts.append(np.log1p(np.maximum(band, 0)))
+            parts.append(np.log1p(np.maximum(band, 0).astype(np.float64)).astype(np.float32))
         elif name == "landuse":
             parts += [np.where(np.isnan(band), np.nan, band == code) for code in classes["code"]]
         else:
