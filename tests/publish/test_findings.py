@@ -32,24 +32,40 @@ def test_the_readme_paragraphs_are_the_references_rendered() -> None:
 def test_the_findings_are_the_runs_own_tables(tiny_results: Path) -> None:
     findings = collect(tiny_results)
     metrics = tiny_results / "metrics"
-    auc = (
-        pd.read_csv(metrics / "summary_by_model.csv").query("metric == 'auc'").set_index(["scheme", "model"])
+    summary = pd.read_csv(metrics / "summary_by_model.csv").set_index(["scheme", "model", "metric"])
+    performance = findings["performance"]
+    assert {(s, m, k) for s, models in performance.items() for m, ks in models.items() for k in ks} == set(
+        summary.index
     )
-    assert {(s, m) for s, models in findings["auc"].items() for m in models} == set(auc.index)
-    for (scheme, model), row in auc.iterrows():
-        assert findings["auc"][scheme][model] == [
-            round(row["mean"], 4),
-            round(row["lo"], 4),
-            round(row["hi"], 4),
-        ]
+    for (scheme, model, metric), row in summary.iterrows():
+        assert performance[scheme][model][metric] == {
+            "mean": round(row["mean"], 4),
+            "lo": round(row["lo"], 4),
+            "hi": round(row["hi"], 4),
+        }
+    comparisons = pd.read_csv(metrics / "comparisons.csv").set_index(["scheme", "baseline"])
+    for (scheme, baseline), row in comparisons.iterrows():
+        assert findings["comparisons"][scheme][baseline] == {
+            "difference": round(row["difference"], 4),
+            "lo": round(row["boot_low"], 4),
+            "hi": round(row["boot_high"], 4),
+            "p": round(row["p"], 4),
+            "verdict": row["verdict"],
+        }
+    shares = pd.read_csv(metrics / "map_class_shares.csv")
+    for _, row in shares.iterrows():
+        assert findings["map_classes"][row["date_label"]][row["model"]][row["class"]] == {
+            "area_percent": round(row["share_percent"], 2),
+            "landslides": row["landslides"],
+        }
+    assert set(findings["digests"]) == {"factors", "samples", "tensors", "splits"}
     claims = pd.read_csv(metrics / "claims.csv").set_index("claim")
     assert findings["claims"] == {
         c: {s: claims.loc[c, f"verdict_{s}"] for s in SCHEMES} for c in claims.index
     }
     ablation = pd.read_csv(metrics / "time_ablation.csv")
-    assert [(r["variant"], r["drop"]) for r in findings["time_ablation"]] == [
-        (v, round(d, 4)) for v, d in zip(ablation["variant"], ablation["drop"], strict=True)
-    ]
+    for row in ablation.itertuples():
+        assert findings["time_ablation"][row.scheme][row.model][row.variant]["drop"] == round(row.drop, 4)
     proximity = pd.read_csv(metrics / "proximity.csv").set_index("scheme")
     for scheme, p in findings["proximity"].items():
         assert p["share_overlapping_a_training_patch"] == round(
@@ -74,8 +90,8 @@ def test_the_findings_are_the_runs_own_tables(tiny_results: Path) -> None:
         == findings["inventory"]["landslides"]
     )
     text = render(findings)
-    best = max(findings["auc"]["random"].items(), key=lambda item: item[1][0])
-    assert f"{best[1][0]:.3f} [{best[1][1]:.3f}, {best[1][2]:.3f}]" in text
+    best = max((m["auc"] for m in performance["random"].values()), key=lambda auc: auc["mean"])
+    assert f"{best['mean']:.3f} [{best['lo']:.3f}, {best['hi']:.3f}]" in text
     assert "two seeds, tuned with 2 trials" in text
     physics = findings["references"]["random"]["physics_reference"]
     assert f"(the physics reference): {physics:.3f} (random)" in text
@@ -95,7 +111,7 @@ def test_a_number_typed_into_the_readme_is_caught(tiny_results: Path, tmp_path: 
     assert main(args) == 0 and main([*args, "--check"]) == 0
     text = readme.read_text()
     assert render(read_yaml(path)) in text and text.endswith("\nafter\n")
-    mean = read_yaml(path)["auc"]["random"]["cnn_lstm"][0]
+    mean = read_yaml(path)["performance"]["random"]["cnn_lstm"]["auc"]["mean"]
     assert f"CNN-LSTM {mean:.3f}" in text
     planted = text.replace(f"CNN-LSTM {mean:.3f}", f"CNN-LSTM {mean + 0.01:.3f}", 1)
     readme.write_text(planted)

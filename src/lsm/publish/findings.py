@@ -20,6 +20,7 @@ import pandas as pd
 import yaml
 
 from lsm.data.io import read_yaml, write_text
+from lsm.data.io.digest import content_digest
 from lsm.errors import InputError
 from lsm.names import HYBRID, LABELS, SCHEMES
 
@@ -33,6 +34,12 @@ ABLATION_WORDS = {
 REFERENCES = {  # the synthetic study's own truth, as an AUC on the same test samples
     "physics_reference": "the truth's probability on the sample's day (the physics reference)",
     "static_ceiling": "the truth's yearly hazard, blind to when (the static ceiling)",
+}
+PREPARED = {  # the prepared data whose digests the reference holds
+    "factors": "factors/factors.tif",
+    "samples": "samples/samples.gpkg",
+    "tensors": "samples/tensors.npz",
+    "splits": "samples/splits.csv",
 }
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
@@ -68,10 +75,15 @@ def collect(results: str | Path) -> dict[str, Any]:
     runs = _table(results, "metrics/runs.csv")
     trials = results / "tuning" / "random" / HYBRID / "trials.csv"
     summary = _table(results, "metrics/summary_by_model.csv")
-    auc = summary[summary["metric"] == "auc"]
     performance = {
-        scheme: {m: [_r(g["mean"]), _r(g["lo"]), _r(g["hi"])] for m, g in group.set_index("model").iterrows()}
-        for scheme, group in auc.groupby("scheme", sort=False)
+        scheme: {
+            model: {
+                row["metric"]: {"mean": _r(row["mean"]), "lo": _r(row["lo"]), "hi": _r(row["hi"])}
+                for _, row in rows.iterrows()
+            }
+            for model, rows in group.groupby("model", sort=False)
+        }
+        for scheme, group in summary.groupby("scheme", sort=False)
     }
     where_when = {
         scheme: {
@@ -80,18 +92,14 @@ def collect(results: str | Path) -> dict[str, Any]:
         }
         for scheme, group in _table(results, "metrics/where_when.csv").groupby("scheme", sort=False)
     }
-    ablation = [
-        {
-            "scheme": row.scheme,
-            "model": row.model,
-            "variant": row.variant,
+    ablation: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
+    for row in _table(results, "metrics/time_ablation.csv").itertuples():
+        ablation.setdefault(row.scheme, {}).setdefault(row.model, {})[row.variant] = {
             "auc": _r(row.auc),
             "drop": _r(row.drop),
             "drop_lo": _r(row.drop_lo),
             "drop_hi": _r(row.drop_hi),
         }
-        for row in _table(results, "metrics/time_ablation.csv").itertuples()
-    ]
     proximity = {
         row.scheme: {
             "test_landslides": int(row.test_landslides),
@@ -129,7 +137,8 @@ def collect(results: str | Path) -> dict[str, Any]:
             "positives": int(samples["positives"]),
             "left_out": {str(k): int(v) for k, v in samples["landslides_left_out"].items()},
         },
-        "auc": performance,
+        "performance": performance,
+        "comparisons": _comparisons(_table(results, "metrics/comparisons.csv")),
         "where_when": where_when,
         "time_ablation": ablation,
         "proximity": proximity,
@@ -138,6 +147,38 @@ def collect(results: str | Path) -> dict[str, Any]:
         "map_evidence": str(on_map["evidence_random"].iloc[0]) if len(on_map) else "",
         "references": {scheme: values for scheme, values in ceilings.items() if values},
         "realism": _realism(realism),
+        "map_classes": _map_classes(_table(results, "metrics/map_class_shares.csv")),
+        "digests": {name: content_digest(_output(results, path)) for name, path in PREPARED.items()},
+    }
+
+
+def _map_classes(table: pd.DataFrame) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+    """Per map date and model, each susceptibility class's share of the area and of the landslides
+    (metrics/map_class_shares.csv, what tab03 shows)."""
+    out: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
+    for _, row in table.iterrows():
+        out.setdefault(str(row["date_label"]), {}).setdefault(str(row["model"]), {})[str(row["class"])] = {
+            "area_percent": _r(row["share_percent"], 2),
+            "landslides": int(row["landslides"]),
+        }
+    return out
+
+
+def _comparisons(table: pd.DataFrame) -> dict[str, dict[str, dict[str, Any]]]:
+    """The CNN-LSTM against each baseline: the AUC difference, its interval, the adjusted p and the
+    verdict (metrics/comparisons.csv)."""
+    return {
+        scheme: {
+            row["baseline"]: {
+                "difference": _r(row["difference"]),
+                "lo": _r(row["boot_low"]),
+                "hi": _r(row["boot_high"]),
+                "p": _r(row["p"]),
+                "verdict": str(row["verdict"]),
+            }
+            for _, row in group.iterrows()
+        }
+        for scheme, group in table.groupby("scheme", sort=False)
     }
 
 
@@ -177,11 +218,12 @@ def _label(model: str) -> str:
     return LABELS.get(model, model).replace(" (standalone)", " alone")
 
 
-def _auc_line(scheme: str, models: Mapping[str, list[float]]) -> str:
-    ranked = sorted(models.items(), key=lambda item: -item[1][0])
-    (best, (mean, lo, hi)), rest = ranked[0], ranked[1:]
-    others = ", ".join(f"{_label(m)} {v[0]:.3f}" for m, v in rest)
-    return f"  - {scheme}: {_label(best)} {mean:.3f} [{lo:.3f}, {hi:.3f}], then {others}"
+def _auc_line(scheme: str, models: Mapping[str, Mapping[str, Mapping[str, float]]]) -> str:
+    auc = {model: metrics["auc"] for model, metrics in models.items()}
+    ranked = sorted(auc.items(), key=lambda item: -item[1]["mean"])
+    (best, top), rest = ranked[0], ranked[1:]
+    others = ", ".join(f"{_label(m)} {v['mean']:.3f}" for m, v in rest)
+    return f"  - {scheme}: {_label(best)} {top['mean']:.3f} [{top['lo']:.3f}, {top['hi']:.3f}], then {others}"
 
 
 def _commit(made: Mapping[str, Any]) -> str:
@@ -221,7 +263,7 @@ def render(findings: Mapping[str, Any]) -> str:
         f"(left out: {left}).",
         "- AUC, mean and 95 % interval over seeds:",
     ]
-    lines += [_auc_line(scheme, models) for scheme, models in findings["auc"].items()]
+    lines += [_auc_line(scheme, models) for scheme, models in findings["performance"].items()]
     claims = findings["claims"]
     lines.append(
         "- The paper's claims: "
@@ -254,15 +296,22 @@ def render(findings: Mapping[str, Any]) -> str:
             f"- When against where, the CNN-LSTM's AUC: a landslide's day among other days at its place "
             f"{days}; its place among other places on its day {places}."
         )
+    ablation = [
+        {"scheme": scheme, "model": model, "variant": variant, **effect}
+        for scheme, models in findings["time_ablation"].items()
+        for model, variants in models.items()
+        for variant, effect in variants.items()
+    ]
     for variant, words in ABLATION_WORDS.items():
-        rows = [r for r in findings["time_ablation"] if r["variant"] == variant]
+        rows = [r for r in ablation if r["variant"] == variant]
         if not rows:
             continue
         if variant.startswith("retrained"):
-            full = findings["auc"]
+            full = {
+                scheme: models[HYBRID]["auc"]["mean"] for scheme, models in findings["performance"].items()
+            }
             effects = [
-                f"{r['auc']:.3f} ({r['scheme']}; the full model {full[r['scheme']]['cnn_lstm'][0]:.3f})"
-                for r in rows
+                f"{r['auc']:.3f} ({r['scheme']}; the full model {full[r['scheme']]:.3f})" for r in rows
             ]
             lines.append(f"- The CNN-LSTM {words} scores an AUC of " + "; ".join(effects) + ".")
         else:
@@ -350,15 +399,18 @@ def rendered_readme(readme: str, references: Path) -> str:
 
 
 def write_reference(results: str | Path, references: Path = REFERENCE_DIR) -> Path:
-    """Collect the findings of ``results`` into ``references/<study>.yaml``."""
+    """Collect the findings of ``results`` into ``references/<study>.yaml``, keeping the file's
+    ``tolerances`` block (measured and reviewed separately: ``benchmarks/cpu_spread.py``)."""
     findings = collect(results)
     path = references / f"{findings['study']}.yaml"
+    tolerances = read_yaml(path).get("tolerances") if path.is_file() else None
     header = (
         f"# What the run in results/{findings['study']} says: written by `make reference` "
         "(lsm.publish.findings), never by hand;\n# the README's paragraph on the study is rendered "
-        "from this file. Review its diff like code.\n"
+        "from this file, and `python -m lsm verify` checks a run against it. Review its diff like code.\n"
     )
-    write_text(path, header + yaml.safe_dump(findings, sort_keys=False, allow_unicode=True))
+    body = findings | ({"tolerances": tolerances} if tolerances else {})
+    write_text(path, header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True))
     return path
 
 
