@@ -12,8 +12,9 @@ STUDY_RESULTS = $(shell $(BIN)/python -c "import yaml; print('results/' + yaml.s
 # The manuscript (rule `paper`) needs latexmk and TeX Live; without them the rest still runs.
 PAPER_TARGET = $(if $(shell command -v latexmk 2>/dev/null),paper,)
 TARGETS = all $(PAPER_TARGET)
+REFERENCE = paper/reference/$(notdir $(STUDY_RESULTS)).yaml
 
-.PHONY: help setup replicate test lint report reference clean lock
+.PHONY: help setup replicate verify test lint report reference clean lock
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -37,6 +38,10 @@ replicate: $(STAMP)  ## Full replication of the default study: runs, figures, ta
 	$(BIN)/snakemake --report $(STUDY_RESULTS)/report.html $(TARGETS)
 	@echo "make: outputs are in $(STUDY_RESULTS)/ (figures/, tables/, metrics/, notebooks/, ...), the report in $(STUDY_RESULTS)/report.html"
 	@if [ -n "$(PAPER_TARGET)" ]; then echo "make: manuscript in $(STUDY_RESULTS)/paper.pdf"; else echo "make: latexmk not found, manuscript skipped (Debian: apt-get install latexmk texlive-latex-extra texlive-fonts-recommended lmodern)"; fi
+	@$(MAKE) --no-print-directory verify
+
+verify: $(STAMP)  ## Check the finished run against paper/reference/<study>.yaml, item by item (ends replicate)
+	@if [ -f $(REFERENCE) ]; then $(BIN)/python -m lsm verify $(STUDY_RESULTS) --reference $(REFERENCE); else echo "make: no $(REFERENCE): nothing published to check this study against ('make reference' writes one)"; fi
 
 lint: $(STAMP)  ## ruff, mypy (src/lsm), snakefmt --check and snakemake --lint
 	$(BIN)/ruff check .

@@ -241,12 +241,85 @@ def _check_report(parser: argparse.ArgumentParser) -> Runner:
 @step("findings", "write paper/reference/<study>.yaml from a finished run (what `make reference` does)")
 def _findings(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("results", type=Path, help="the finished run's folder, results/<study>")
-    parser.add_argument("--references", type=Path, default=Path("paper/reference"))
+    parser.add_argument("--references", type=Path, help="folder of the references (default: paper/reference)")
 
     def run(args: argparse.Namespace) -> None:
-        from lsm.publish.findings import write_reference
+        from lsm.publish.findings import REFERENCE_DIR, write_reference
 
-        print(f"wrote {write_reference(args.results, args.references)}")
+        print(f"wrote {write_reference(args.results, args.references or REFERENCE_DIR)}")
+
+    return run
+
+
+@step("verify", "check a finished run against its published reference, item by item (ends `make replicate`)")
+def _verify(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("results", type=Path, help="the finished run's folder, results/<study>")
+    parser.add_argument(
+        "--reference", type=Path, help="the reference file (default: paper/reference/<study>.yaml)"
+    )
+
+    def run(args: argparse.Namespace) -> None:
+        from lsm.publish.findings import REFERENCE_DIR
+        from lsm.publish.verify import verify
+
+        verdict = verify(args.results, args.reference or REFERENCE_DIR / f"{args.results.name}.yaml")
+        print("\n".join(verdict.lines()))
+        if not verdict.ok:
+            raise InputError(
+                args.results,
+                "does not reproduce its reference (the lines above say which items differ)",
+                "find why, or, if the change is intended, run `make reference` and review the diff",
+            )
+
+    return run
+
+
+@step("audit", "re-execute N jobs drawn at random from a finished or pulled run and compare what they make")
+def _audit(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("--sample", type=int, default=5, help="how many jobs (default 5; one per rule first)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the draw (default 0)")
+    parser.add_argument("--rule", action="append", help="audit only jobs of this rule (repeatable)")
+    parser.add_argument("--cores", type=int, default=2, help="cores for each re-executed job (default 2)")
+    parser.add_argument("--keep", type=Path, help="keep the scratch copies here (default: removed)")
+
+    def run(args: argparse.Namespace) -> None:
+        import yaml
+
+        from lsm.publish.audit import audit, choose_jobs
+        from lsm.publish.costs import workflow_jobs
+
+        repo = Path.cwd()
+        config = yaml.safe_load((repo / "params.yaml").read_text())
+        jobs = workflow_jobs(repo, config=config)
+        pool = [job for job in jobs if not args.rule or job.rule in args.rule]
+        if not pool:
+            raise InputError(
+                "--rule", f"no job of the workflow belongs to {args.rule}", "name a rule of the workflow"
+            )
+        missing = [name for job in pool for name in job.outputs if not (repo / name).exists()]
+        if missing:
+            raise InputError(
+                repo / missing[0],
+                "missing: the results are not finished or not pulled",
+                "run `dvc pull` or `make replicate`",
+            )
+        chosen = choose_jobs(pool, args.sample, args.seed)
+        study_dir = Path("data/raw") / str(config["study"])
+        report = audit(
+            repo,
+            jobs,
+            chosen,
+            study_dir,
+            Path("results") / str(config["study"]),
+            args.cores,
+            progress=lambda text: print(text, flush=True),
+            keep=args.keep,
+        )
+        print("\n".join(report.lines()))
+        if not report.ok:
+            raise InputError(
+                repo, "an audited job made something other than what the results hold", "see the lines above"
+            )
 
     return run
 
@@ -254,12 +327,13 @@ def _findings(parser: argparse.ArgumentParser) -> Runner:
 @step("readme", "render the README's paragraphs on each study from paper/reference/<study>.yaml")
 def _readme(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("--readme", type=Path, default=Path("README.md"))
-    parser.add_argument("--references", type=Path, default=Path("paper/reference"))
+    parser.add_argument("--references", type=Path, help="folder of the references (default: paper/reference)")
     parser.add_argument("--check", action="store_true", help="only check; exit 2 when they differ")
 
     def run(args: argparse.Namespace) -> None:
-        from lsm.publish.findings import update_readme
+        from lsm.publish.findings import REFERENCE_DIR, update_readme
 
+        args.references = args.references or REFERENCE_DIR
         if not update_readme(args.readme, args.references, check=args.check):
             raise InputError(
                 args.readme,

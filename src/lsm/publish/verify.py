@@ -1,0 +1,201 @@
+"""The reviewer's verdict: a finished run checked, item by item, against its published reference.
+
+The reference (``paper/reference/<study>.yaml``, written by ``make reference``) holds every number
+and verdict the README, the manuscript and the tables state, and the digests of the prepared data.
+Its ``tolerances`` block says, per group of items (shell patterns over the dotted item names), how
+far a number may move and why: ``exact`` (digests, verdicts, counts), ``ignore`` (what describes the
+run rather than its result), or an absolute bound measured by ``benchmarks/cpu_spread.py`` (the
+spread a CPU with other vector instructions gives the same code). Items no rule names are exact.
+
+``python -m lsm verify`` prints one line per item that is not identical and a one-line summary, and
+exits non-zero when any item differs, is missing from the run, or is new to the reference.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsm.data.io import read_yaml
+from lsm.errors import InputError
+
+EXACT, IGNORE = "exact", "ignore"
+RUN_DESCRIPTION = ("made.commit", "made.uncommitted_changes", "made.created")  # never results
+IDENTICAL, WITHIN, DIFFERS, MISSING, NEW, IGNORED = (
+    "identical",
+    "reproduced within tolerance",
+    "differs",
+    "missing from the run",
+    "not in the reference",
+    "ignored",
+)
+REPRODUCED = (IDENTICAL, WITHIN)
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far the items that ``items`` matches may move: ``exact``, ``ignore`` or a bound."""
+
+    items: str
+    within: float | str
+    reason: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.within, int | float) and self.within not in (EXACT, IGNORE):
+            raise ValueError(f"tolerance of {self.items!r}: within must be a number, 'exact' or 'ignore'")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One item: its value in the reference and in the run, and what the comparison found."""
+
+    item: str
+    reference: Any
+    found: Any
+    status: str
+    tolerance: Tolerance | None = None
+
+    def line(self) -> str:
+        """The line ``verify`` prints for an item that is not identical."""
+        if self.status in (MISSING, NEW):
+            value = self.reference if self.status == MISSING else self.found
+            return f"{self.status}: {self.item} ({value!r})"
+        text = f"{self.status}: {self.item}: reference {self.reference!r}, this run {self.found!r}"
+        if _is_number(self.reference) and _is_number(self.found):
+            text += f" (|difference| {abs(self.found - self.reference):.4g}"
+            if self.tolerance is not None and not isinstance(self.tolerance.within, str):
+                text += f", tolerance {self.tolerance.within:g}: {self.tolerance.reason}"
+            text += ")"
+        return text
+
+
+def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested mappings as one mapping of dotted item names (lists stay one value)."""
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, Mapping):
+            out.update(flatten(value, name))
+        else:
+            out[name] = value
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def read_tolerances(reference: Mapping[str, Any], source: Path | str = "the reference") -> list[Tolerance]:
+    """The reference's ``tolerances`` rules, after the run's description (always ignored)."""
+    rules = [Tolerance(item, IGNORE, "describes the run, not its result") for item in RUN_DESCRIPTION]
+    for i, rule in enumerate(reference.get("tolerances") or []):
+        try:
+            rules.append(Tolerance(str(rule["items"]), rule["within"], str(rule["reason"])))
+        except (KeyError, TypeError, ValueError) as err:
+            raise InputError(
+                source, f"tolerances[{i}] is not a rule ({err})", "give each rule items, within and reason"
+            ) from err
+    return rules
+
+
+def tolerance_for(item: str, rules: list[Tolerance]) -> Tolerance | None:
+    """The first rule whose pattern matches ``item``, or None (exact)."""
+    return next((rule for rule in rules if fnmatch.fnmatchcase(item, rule.items)), None)
+
+
+def compare_item(item: str, reference: Any, found: Any, rule: Tolerance | None) -> Check:
+    """One item of the reference against the run."""
+    if rule is not None and rule.within == IGNORE:
+        return Check(item, reference, found, IGNORED, rule)
+    numbers = _is_number(reference) and _is_number(found)
+    if reference == found or (numbers and math.isnan(reference) and math.isnan(found)):
+        return Check(item, reference, found, IDENTICAL, rule)
+    bound = rule.within if rule is not None and not isinstance(rule.within, str) else None
+    if numbers and bound is not None and abs(found - reference) <= float(bound) + 1e-12:
+        return Check(item, reference, found, WITHIN, rule)
+    return Check(item, reference, found, DIFFERS, rule)
+
+
+def compare(reference: Mapping[str, Any], found: Mapping[str, Any], rules: list[Tolerance]) -> list[Check]:
+    """Every item of the reference and of the run, in the reference's order, then the run's new ones."""
+    ref = flatten({k: v for k, v in reference.items() if k != "tolerances"})
+    run = flatten(found)
+    checks = [
+        Check(item, value, None, MISSING, tolerance_for(item, rules))
+        if item not in run
+        else compare_item(item, value, run[item], tolerance_for(item, rules))
+        for item, value in ref.items()
+    ]
+    new = [
+        Check(item, None, value, NEW, tolerance_for(item, rules))
+        for item, value in run.items()
+        if item not in ref
+    ]
+    return checks + [c for c in new if c.tolerance is None or c.tolerance.within != IGNORE]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The checks of one run against one reference, and their summary."""
+
+    results: Path
+    reference: Path
+    checks: list[Check]
+
+    def count(self, *statuses: str) -> int:
+        """How many checks ended in one of ``statuses``."""
+        return sum(check.status in statuses for check in self.checks)
+
+    @property
+    def ok(self) -> bool:
+        """True when every checked item was reproduced."""
+        return self.count(DIFFERS, MISSING, NEW) == 0
+
+    def summary(self) -> str:
+        """The one-line summary: how many items were reproduced, and how many differ."""
+        checked = len(self.checks) - self.count(IGNORED)
+        reproduced = self.count(*REPRODUCED)
+        return (
+            f"{self.results} against {self.reference}: {reproduced} of {checked} items reproduced "
+            f"({self.count(IDENTICAL)} identical, {self.count(WITHIN)} within tolerance), "
+            f"{checked - reproduced} differ"
+        )
+
+    def lines(self) -> list[str]:
+        """One line per checked item that is not identical, then the summary."""
+        shown = [c.line() for c in self.checks if c.status not in (IDENTICAL, IGNORED)]
+        return [*shown, self.summary()]
+
+
+def verify(results: str | Path, reference: str | Path) -> Verdict:
+    """Check the finished run in ``results`` against the reference file ``reference``."""
+    from lsm.publish.findings import collect
+
+    results, reference = Path(results), Path(reference)
+    if not reference.is_file():
+        raise InputError(
+            reference, "missing: no published reference for this study", "write one with `make reference`"
+        )
+    published = read_yaml(reference)
+    rules = read_tolerances(published, reference)
+    return Verdict(results, reference, compare(published, collect(results), rules))
+
+
+def set_tolerances(reference: str | Path, rules: list[dict[str, Any]]) -> None:
+    """Rewrite the ``tolerances`` block of the reference file (its findings and header kept)."""
+    import yaml
+
+    from lsm.data.io import write_text
+
+    reference = Path(reference)
+    text = reference.read_text() if reference.is_file() else ""
+    header = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
+    body = {k: v for k, v in (yaml.safe_load(text) or {}).items() if k != "tolerances"}
+    for rule in rules:
+        Tolerance(rule["items"], rule["within"], rule["reason"])  # each rule must be valid
+    body["tolerances"] = rules
+    write_text(reference, header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100))

@@ -1,0 +1,141 @@
+"""A run checked against its published reference: identical items pass, a number outside its
+tolerance, a changed verdict and a missing or new item are caught, each as one line; the tiny run
+reproduces the committed ``.test/reference/tiny.yaml`` (what CI checks on every change)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lsm.__main__ import main
+from lsm.data.io import read_yaml, write_yaml
+from lsm.errors import InputError
+from lsm.publish.verify import (
+    DIFFERS,
+    IDENTICAL,
+    IGNORED,
+    MISSING,
+    NEW,
+    WITHIN,
+    Tolerance,
+    compare,
+    flatten,
+    read_tolerances,
+    set_tolerances,
+    verify,
+)
+from tests.helpers import REPO
+
+TINY_REFERENCE = REPO / ".test" / "reference" / "tiny.yaml"
+REFERENCE = {
+    "made": {"commit": "abc", "created": "2026-01-01", "seeds": [1, 2]},
+    "performance": {"random": {"cnn": {"auc": {"mean": 0.7, "lo": 0.65, "hi": 0.75}}}},
+    "comparisons": {"random": {"cnn": {"difference": 0.05, "verdict": "supported"}}},
+    "digests": {"factors": "0123456789abcdef"},
+    "tolerances": [
+        {"items": "performance.*", "within": 0.01, "reason": "measured"},
+        {"items": "comparisons.*.verdict", "within": "exact", "reason": "a verdict"},
+        {"items": "comparisons.*", "within": 0.02, "reason": "measured"},
+    ],
+}
+
+
+def statuses(found: dict) -> dict[str, str]:
+    rules = read_tolerances(REFERENCE)
+    return {c.item: c.status for c in compare(REFERENCE, found, rules)}
+
+
+def test_flatten_names_each_item_by_its_path() -> None:
+    assert flatten({"a": {"b": 1, "c": {"d": "x"}}, "e": [1, 2]}) == {"a.b": 1, "a.c.d": "x", "e": [1, 2]}
+
+
+def test_identical_within_and_differing_items() -> None:
+    found = {k: v for k, v in REFERENCE.items() if k != "tolerances"}
+    assert set(statuses(found).values()) == {IDENTICAL, IGNORED}
+    assert statuses(found)["made.commit"] == IGNORED and statuses(found)["made.seeds"] == IDENTICAL
+    moved = {
+        **found,
+        "made": {**found["made"], "commit": "def"},  # describes the run: ignored
+        "performance": {"random": {"cnn": {"auc": {"mean": 0.709, "lo": 0.639, "hi": 0.75}}}},
+    }
+    seen = statuses(moved)
+    assert seen["made.commit"] == IGNORED
+    assert seen["performance.random.cnn.auc.mean"] == WITHIN  # 0.009 <= 0.01
+    assert seen["performance.random.cnn.auc.lo"] == DIFFERS  # 0.011 > 0.01
+    assert seen["performance.random.cnn.auc.hi"] == IDENTICAL
+
+
+def test_a_changed_verdict_differs_whatever_the_numeric_tolerance() -> None:
+    found = {k: v for k, v in REFERENCE.items() if k != "tolerances"}
+    found["comparisons"] = {"random": {"cnn": {"difference": 0.04, "verdict": "not significant"}}}
+    seen = statuses(found)
+    assert seen["comparisons.random.cnn.verdict"] == DIFFERS
+    assert seen["comparisons.random.cnn.difference"] == WITHIN
+
+
+def test_missing_and_new_items_and_digests_are_exact() -> None:
+    found = {k: v for k, v in REFERENCE.items() if k not in ("tolerances", "comparisons")}
+    found["digests"] = {"factors": "0123456789abcdee", "samples": "ffff"}
+    seen = statuses(found)
+    assert seen["comparisons.random.cnn.verdict"] == MISSING
+    assert seen["digests.factors"] == DIFFERS and seen["digests.samples"] == NEW
+
+
+def test_a_bad_rule_is_one_line() -> None:
+    with pytest.raises(InputError, match=r"ref.yaml: tolerances\[0\] is not a rule"):
+        read_tolerances({"tolerances": [{"items": "x", "within": "loose", "reason": "?"}]}, "ref.yaml")
+    with pytest.raises(ValueError, match="within must be"):
+        Tolerance("x", "about", "")
+
+
+def test_the_tiny_run_reproduces_its_committed_reference(tiny_results: Path, capsys) -> None:
+    """What CI checks: the tiny study, run here, against the reference written where it was made."""
+    verdict = verify(tiny_results, TINY_REFERENCE)
+    assert verdict.ok, "\n".join(verdict.lines())
+    assert verdict.count(IDENTICAL) + verdict.count(WITHIN) > 500  # the tables, not a handful of items
+    assert main(["verify", str(tiny_results), "--reference", str(TINY_REFERENCE)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1] == verdict.summary() and " 0 differ" in out[-1]
+
+
+def test_a_planted_number_and_verdict_are_caught(tiny_results: Path, tmp_path: Path, capsys) -> None:
+    """A tampered table of a finished run: the number outside its tolerance and the verdict are named,
+    the summary counts them, and the exit status is non-zero."""
+    results = tmp_path / tiny_results.name
+    shutil.copytree(tiny_results, results)
+    reference = tmp_path / "reference.yaml"
+    shutil.copy(TINY_REFERENCE, reference)
+    summary_csv = results / "metrics" / "summary_by_model.csv"
+    summary = pd.read_csv(summary_csv)
+    row = summary.index[(summary["metric"] == "auc") & (summary["model"] == "cnn_lstm")][0]
+    summary.loc[row, "mean"] += 0.05
+    summary.to_csv(summary_csv, index=False)
+    comparisons_csv = results / "metrics" / "comparisons.csv"
+    comparisons = pd.read_csv(comparisons_csv)
+    was = comparisons.loc[0, "verdict"]
+    comparisons.loc[0, "verdict"] = "contradicted" if was != "contradicted" else "supported"
+    comparisons.to_csv(comparisons_csv, index=False)
+    capsys.readouterr()
+    assert main(["verify", str(results), "--reference", str(reference)]) == 2
+    captured = capsys.readouterr()
+    scheme, baseline = comparisons.loc[0, "scheme"], comparisons.loc[0, "baseline"]
+    differing = [line for line in captured.out.splitlines() if line.startswith(DIFFERS)]
+    assert any(f"performance.{summary.loc[row, 'scheme']}.cnn_lstm.auc.mean" in x for x in differing)
+    assert any(f"comparisons.{scheme}.{baseline}.verdict: reference '{was}'" in x for x in differing)
+    assert captured.out.splitlines()[-1].endswith(" 2 differ")
+    assert captured.err.strip().startswith(f"error: {results}: does not reproduce its reference")
+
+
+def test_the_tolerances_survive_make_reference(tiny_results: Path, tmp_path: Path) -> None:
+    from lsm.publish.findings import write_reference
+
+    rules = [{"items": "performance.*", "within": 0.003, "reason": "measured here"}]
+    set_tolerances(tmp_path / "tiny.yaml", rules)
+    write_reference(tiny_results, tmp_path)
+    written = read_yaml(tmp_path / "tiny.yaml")
+    assert written["tolerances"] == rules and "performance" in written
+    write_yaml(tmp_path / "tiny.yaml", {k: v for k, v in written.items() if k != "performance"})
+    assert verify(tiny_results, tmp_path / "tiny.yaml").count(NEW) > 0  # the new items are named
