@@ -121,9 +121,18 @@ def final_outputs():
         + map_outputs("classes")
         + map_outputs("style")
         + [f"{RESULTS}/metrics/map_summary.csv", f"{RESULTS}/metrics/importance.csv"]
-        + [f"{RESULTS}/provenance.csv"]
+        + [f"{RESULTS}/provenance.csv", f"{RESULTS}/costs.csv"]
     )
     return list(dict.fromkeys(targets))
+
+
+def costed_results():
+    """What costs.csv prices: every figure and table of the plan (its figure or CSV) and the claims."""
+    results = {
+        name: ARTEFACTS[name].outputs(RESULTS)[ARTEFACTS[name].report_main()]
+        for name in PLAN.artefacts
+    }
+    return results | {"claims C1-C4": f"{RESULTS}/metrics/claims.csv"}
 
 
 def artefact_outputs(name, results=RESULTS):

@@ -16,6 +16,8 @@ for artefact in ARTEFACTS.values():
             **artefact_outputs(artefact.id, results=artefact_results(artefact)),
         log:
             f"{artefact_results(artefact)}/logs/{artefact.id}.log",
+        benchmark:
+            f"{artefact_results(artefact)}/benchmarks/artefacts/{artefact.id}.tsv"
         conda:
             "../../envs/figures.yaml"
         params:
@@ -216,3 +218,30 @@ rule paper:
         "Manuscript: {output.pdf} with latexmk"
     script:
         "../scripts/paper.py"
+
+
+# The command and cost of every figure, table and the claims (lsm.publish.costs): the jobs each one
+# needs, from Snakemake's own DAG, and their benchmark files, summed. After the provenance table, so
+# that every job it sums has finished.
+
+
+rule costs:
+    input:
+        after=rules.provenance_table.output.table,
+        code=code_of("workflow/scripts/costs.py"),
+    output:
+        table=report(
+            f"{RESULTS}/costs.csv",
+            caption="../report/costs.rst",
+            category="Provenance",
+        ),
+    log:
+        f"{LOGS}/costs.log",
+    conda:
+        "../../envs/workflow.yaml"
+    params:
+        results=costed_results(),
+    message:
+        "The command and cost of every figure, table and the claims of study '{STUDY}'"
+    script:
+        "../scripts/costs.py"
