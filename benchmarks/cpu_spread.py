@@ -1,0 +1,206 @@
+"""How far a CPU with other vector instructions moves the results: the measurement behind the
+tolerances of ``paper/reference/<study>.yaml``.
+
+Runs the study twice from clean copies of the working tree: natively, and with every numeric library
+held to AVX2 (torch's kernels ``ATEN_CPU_CAPABILITY=avx2``, oneDNN ``ONEDNN_MAX_CPU_ISA=AVX2``,
+OpenBLAS ``OPENBLAS_CORETYPE=Haswell``, NumPy's AVX-512 loops disabled), which is what the same code
+meets on a machine without AVX-512. Compares the two runs' findings (``lsm.publish.findings.collect``)
+item by item and prints, per group of items, how many differ and by how much at most; verdicts,
+digests and counts of the inventory must not move at all, and any that does is listed.
+
+With ``--write``, the reference's ``tolerances`` block becomes the measured groups: a group that did
+not move is exact, one that did gets twice the largest difference seen (rounded up to two significant
+digits; the factor 2 is a margin for CPUs further from this one than AVX2 is), with the measurement
+as its reason. Linux, x86-64.
+
+    python benchmarks/cpu_spread.py                     # the tiny study (about 12 min on 2 cores)
+    python benchmarks/cpu_spread.py --study default     # the default study (about 40 min)
+    python benchmarks/cpu_spread.py --study hongkong    # the real dated study, five seeds (about 50 min)
+    python benchmarks/cpu_spread.py --keep /tmp/spread  # keep the copies; a finished one is reused
+    python benchmarks/cpu_spread.py --write .test/reference/tiny.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from lsm.config import deep_update  # noqa: E402
+from lsm.names import ALL_MODELS  # noqa: E402
+from lsm.publish.findings import collect  # noqa: E402
+from lsm.publish.verify import EXACT, flatten, set_tolerances  # noqa: E402
+from tests.helpers import HONGKONG, copy_repo, require_real_study, tool_env  # noqa: E402
+
+AVX2_ONLY = {
+    "ATEN_CPU_CAPABILITY": "avx2",
+    "ONEDNN_MAX_CPU_ISA": "AVX2",
+    "OPENBLAS_CORETYPE": "Haswell",
+    "NPY_DISABLE_CPU_FEATURES": "X86_V4,AVX512_ICL,AVX512_SPR",
+}
+CPUS = {"native": {}, "avx2": AVX2_ONLY}
+# What must not move at all: a verdict, a digest, the inventory, the run's settings, the map's words.
+EXACT_GROUPS = (
+    "*.verdict",
+    "claims.*",
+    "claims_untuned.*",
+    "digests.*",
+    "inventory.*",
+    "made.*",
+    "map_evidence",
+)
+MARGIN = 2.0
+# The README's run of the real dated study: the default settings but for three (README, "The real
+# dated study"), read in place through a symbolic link.
+HONGKONG_SETTINGS = {
+    "study": HONGKONG.name,
+    "grid": {"resolution_m": None},
+    "splits": {"temporal_from": "2005-01-01"},
+}
+STUDIES = ("tiny", "default", "hongkong")
+
+
+def run_study(study: str, cpu: str, folder: Path) -> Path:
+    """The results folder of one clean run of ``study`` under the ``cpu`` settings (reused if done)."""
+    done = folder / "finished"
+    repo = folder / "repo"
+    if not done.is_file():
+        if repo.exists():
+            subprocess.run(["rm", "-rf", str(repo)], check=True)
+        repo.mkdir(parents=True)
+        copy_repo(repo, tiny=study == "tiny")
+        if study == "hongkong":
+            use_hongkong(repo)
+        command = ["snakemake", "--cores", "all", "--workflow-profile", "workflow/profiles/default", "all"]
+        print(f"running the {study} study ({cpu}) in {repo}", flush=True)
+        with (folder / "run.log").open("w") as log:
+            proc = subprocess.run(command, cwd=repo, env=tool_env() | CPUS[cpu], stdout=log, stderr=log)
+        if proc.returncode != 0:
+            raise SystemExit(f"the {cpu} run failed ({proc.returncode}): see {folder / 'run.log'}")
+        done.write_text("ok\n")
+    name = yaml.safe_load((repo / "params.yaml").read_text())["study"]
+    return repo / "results" / name
+
+
+def use_hongkong(repo: Path) -> None:
+    """Point the copy in ``repo`` at the Hong Kong study, with the README's three settings."""
+    require_real_study(HONGKONG)
+    params = yaml.safe_load((repo / "params.yaml").read_text())
+    deep_update(params, HONGKONG_SETTINGS)
+    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    (repo / "data" / "raw").mkdir(parents=True, exist_ok=True)
+    (repo / "data" / "raw" / HONGKONG.name).symlink_to(HONGKONG.resolve(), target_is_directory=True)
+
+
+def group_of(item: str) -> str:
+    """The tolerance group of an item: exact groups first, else its section and model, if any."""
+    import fnmatch
+
+    exact = next((g for g in EXACT_GROUPS if fnmatch.fnmatchcase(item, g)), None)
+    if exact:
+        return exact
+    parts = item.split(".")
+    at = next((i for i, p in enumerate(parts) if i > 0 and p in ALL_MODELS), None)
+    if at is None:
+        return f"{parts[0]}.*"
+    # the section, the model and the item's last name, the rest as "*": a mean and the bounds of
+    # its interval over a few seeds move differently, and a map's area shares (%) and landslide
+    # counts are on two scales
+    pattern = [parts[0], *(["*"] if at > 1 else []), parts[at]]
+    if at < len(parts) - 1:
+        pattern += [*(["*"] if at < len(parts) - 2 else []), parts[-1]]
+    return ".".join(pattern)
+
+
+def round_up(value: float) -> float:
+    """``value`` rounded up to two significant digits."""
+    scale = 10 ** (math.floor(math.log10(value)) - 1)
+    return math.ceil(value / scale - 1e-9) * scale
+
+
+def measure(native: dict, avx2: dict) -> dict[str, dict]:
+    """Per group: items, how many differ, the largest difference, and the items that moved."""
+    a, b = flatten(native), flatten(avx2)
+    groups: dict[str, dict] = defaultdict(lambda: {"items": 0, "differ": 0, "largest": 0.0, "moved": []})
+    for item in a.keys() | b.keys():
+        if item in ("made.commit", "made.created", "made.uncommitted_changes"):
+            continue
+        g = groups[group_of(item)]
+        g["items"] += 1
+        x, y = a.get(item), b.get(item)
+        if x == y or (isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y)):
+            continue
+        g["differ"] += 1
+        g["moved"].append(f"{item}: {x!r} -> {y!r}")
+        if isinstance(x, int | float) and isinstance(y, int | float):
+            g["largest"] = max(g["largest"], abs(float(x) - float(y)))
+    return dict(sorted(groups.items(), key=lambda kv: (kv[0] not in EXACT_GROUPS, kv[0])))
+
+
+def rules(groups: dict[str, dict], study: str, commit: str) -> list[dict]:
+    """The tolerance rules the measurement supports."""
+    when = f"the AVX2-only run of the {study} study at commit {commit[:7]} on {dt.date.today()}"
+    out = []
+    for pattern, g in groups.items():
+        if pattern in EXACT_GROUPS or g["differ"] == 0:
+            reason = (
+                f"identical in {when} ({g['items']} items)"
+                if g["differ"] == 0
+                else f"must not move: {g['differ']} of {g['items']} moved in {when}"
+            )
+            out.append({"items": pattern, "within": EXACT, "reason": reason})
+        else:
+            out.append(
+                {
+                    "items": pattern,
+                    "within": round_up(MARGIN * g["largest"]),
+                    "reason": f"{MARGIN:g} x the largest difference ({g['largest']:.4g}; {g['differ']} of "
+                    f"{g['items']} items moved) in {when}",
+                }
+            )
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--study", choices=STUDIES, default="tiny")
+    parser.add_argument("--keep", type=Path, help="keep the runs' copies here, and reuse finished ones")
+    parser.add_argument("--write", type=Path, help="the reference file whose tolerances to rewrite")
+    parser.add_argument(
+        "--native-only", action="store_true", help="only the native run (a run to write a reference from)"
+    )
+    args = parser.parse_args()
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    with tempfile.TemporaryDirectory(prefix="lsm-cpu-spread-") as temporary:
+        scratch = args.keep or Path(temporary)
+        if args.native_only:
+            print(f"the native run: {run_study(args.study, 'native', scratch / f'{args.study}_native')}")
+            return
+        found = {cpu: collect(run_study(args.study, cpu, scratch / f"{args.study}_{cpu}")) for cpu in CPUS}
+    groups = measure(found["native"], found["avx2"])
+    print(f"the {args.study} study, native against AVX2-only, commit {commit[:7]}")
+    print(f"{'group':44s} {'items':>6s} {'differ':>7s} {'largest':>9s}")
+    for pattern, g in groups.items():
+        print(f"{pattern:44s} {g['items']:6d} {g['differ']:7d} {g['largest']:9.4g}")
+    broken = [m for p, g in groups.items() if p in EXACT_GROUPS for m in g["moved"]]
+    for line in broken:
+        print(f"moved, but must not: {line}")
+    if args.write:
+        set_tolerances(args.write, rules(groups, args.study, commit))
+        print(f"wrote the tolerances of {args.write}")
+
+
+if __name__ == "__main__":
+    main()
