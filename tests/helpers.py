@@ -151,6 +151,12 @@ def kill_while_training_then_resume(repo: Path, results: Path, command: list[str
     run([*command, "--rerun-incomplete"], repo)
 
 
+# The jobs that take the whole configuration (rule params `config=config`): the provenance of every
+# results folder records its digest, and the costs table builds the DAG from it; with the default
+# target, they rerun whenever any key changes.
+RECORD_THE_CONFIGURATION = frozenset({"provenance", "provenance_table", "costs", "all"})
+
+
 # The rules of the evaluation: downstream of every run of both grids, they run on SLURM once the
 # grid is complete (see second_run).
 EVALUATION_RULES = ["runs_table", "runs_table_untuned", "evaluate", "evaluate_untuned", "map_contrast"]

@@ -12,7 +12,7 @@ import yaml
 from lsm.errors import InputError
 from lsm.publish.artefacts import load_manifest
 from lsm.publish.notebooks import run_notebook
-from tests.helpers import REPO, run_in_shared
+from tests.helpers import RECORD_THE_CONFIGURATION, REPO, run_in_shared
 
 pytestmark = pytest.mark.integration
 
@@ -166,9 +166,6 @@ def test_tables_are_tabulars_for_the_manuscript(tiny_results) -> None:
     assert claims.count("\\\\\n") == 1 + 4 * 3  # header + one row per claim and scheme
 
 
-PROVENANCE_JOBS = {"provenance", "provenance_table", "all"}
-
-
 def jobs_of_dry_run(repo, *args: str) -> set[str]:
     """Rules of the jobs a dry run would run (from Snakemake's job stats table)."""
     out = run_in_shared(repo, ["snakemake", "-n", "--cores", "2", *args])
@@ -184,7 +181,7 @@ def test_a_changed_parameter_reruns_only_what_depends_on_it(tiny_run, tmp_path) 
     figures = {name for name in jobs_of_dry_run(tiny_run, "--forceall") if name.startswith("fig")}
     assert {a.rule for a in MANIFEST if a.kind == "figure"} <= figures
     # The figures, and the provenance of their folders (figures/ and notebooks/) and its table.
-    assert jobs_of_dry_run(tiny_run, "--configfile", str(dpi)) == figures | PROVENANCE_JOBS
+    assert jobs_of_dry_run(tiny_run, "--configfile", str(dpi)) == figures | RECORD_THE_CONFIGURATION
     # The manuscript follows its figures, not its numbers: a dpi change leaves the macros alone.
     study = yaml.safe_load((tiny_run / "params.yaml").read_text())["study"]
     inputs = [f"results/{study}/paper/{name}" for name in ("macros.tex", "artefacts.tex")]

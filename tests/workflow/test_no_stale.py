@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from lsm.codegraph import import_closure
-from tests.helpers import REPO, snakemake_workflow
+from tests.helpers import RECORD_THE_CONFIGURATION, REPO, snakemake_workflow
 
 SCRIPTS = sorted((REPO / "workflow" / "scripts").glob("*.py"))
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.py"))
@@ -276,9 +276,6 @@ READ_BY_NO_JOB = {
     "synthetic.presets": "only the chosen preset is read (the others are left out of the rule's params)",
     "realism.references": "the test copy has no reference study beside it, so none is read",
 }
-
-
-RECORD_THE_CONFIGURATION = {"provenance", "provenance_table", "all"}
 
 
 def read_by_no_job(key: tuple[str, ...], chosen_preset: str) -> bool:

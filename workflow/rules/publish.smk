@@ -222,7 +222,8 @@ rule paper:
 
 # The command and cost of every figure, table and the claims (lsm.publish.costs): the jobs each one
 # needs, from Snakemake's own DAG, and their benchmark files, summed. After the provenance table, so
-# that every job it sums has finished.
+# that every job it sums has finished. The DAG depends on the whole configuration, which it takes as a
+# parameter (as the provenance does): a changed key reruns it, as it reruns the jobs whose costs it sums.
 
 
 rule costs:
@@ -241,6 +242,7 @@ rule costs:
         "../../envs/workflow.yaml"
     params:
         results=costed_results(),
+        config=config,
     message:
         "The command and cost of every figure, table and the claims of study '{STUDY}'"
     script:

@@ -9,7 +9,7 @@ from lsm.publish.costs import costs_table, workflow_jobs
 
 def costs(smk) -> None:
     root = Path.cwd()
-    jobs = workflow_jobs(root, config=smk.config)
+    jobs = workflow_jobs(root, config=smk.params.config)
     write_text(smk.output.table, costs_table(jobs, smk.params.results, root).to_csv(index=False))
 
 
