@@ -34,8 +34,8 @@ COLUMNS = [
 
 @dataclass(frozen=True)
 class JobNode:
-    """One job of the DAG: its rule and wildcards, inputs, outputs, benchmark file and the jobs it
-    needs."""
+    """One job of the DAG: its rule and wildcards, inputs, outputs, log and benchmark files and the
+    jobs it needs."""
 
     key: str
     rule: str
@@ -43,6 +43,12 @@ class JobNode:
     outputs: tuple[str, ...]
     benchmark: str | None
     needs: tuple[str, ...]
+    logs: tuple[str, ...] = ()
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        """Every file the job writes: outputs, logs and its benchmark file."""
+        return (*self.outputs, *self.logs, *([self.benchmark] if self.benchmark else []))
 
 
 def _key(job: Any) -> str:
@@ -90,6 +96,7 @@ def workflow_jobs(
                 outputs=tuple(str(f) for f in job.output),
                 benchmark=str(job.benchmark) if job.benchmark else None,
                 needs=tuple(sorted({_key(d) for d in dag.dependencies[job]})),
+                logs=tuple(str(f) for f in job.log),
             )
             for job in dag.jobs
         ]
