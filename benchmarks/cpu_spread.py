@@ -18,6 +18,14 @@ as its reason. Linux, x86-64.
     python benchmarks/cpu_spread.py --study hongkong    # the real dated study, five seeds (about 50 min)
     python benchmarks/cpu_spread.py --keep /tmp/spread  # keep the copies; a finished one is reused
     python benchmarks/cpu_spread.py --write .test/reference/tiny.yaml
+
+A CPU of another make or generation moves results further than the AVX2-only run on one machine
+does (other BLAS kernels, other torch code paths). With ``--another-machine RESULTS``, a run finished
+on another machine is measured against the reference itself, and each group's bound is widened to
+twice the largest difference seen there, where that is larger; groups that must not move stay exact
+and are listed if they moved:
+
+    python benchmarks/cpu_spread.py --another-machine results/tiny --write .test/reference/tiny.yaml
 """
 
 from __future__ import annotations
@@ -171,6 +179,54 @@ def rules(groups: dict[str, dict], study: str, commit: str) -> list[dict]:
     return out
 
 
+def cpu_name() -> str:
+    """This machine's CPU model and widest vector instructions, for a tolerance's reason."""
+    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").is_file() else ""
+    model = next((line.split(":", 1)[1].strip() for line in info.splitlines() if "model name" in line), "?")
+    widest = "AVX-512" if "avx512f" in info else "AVX2" if "avx2" in info else "no AVX2"
+    return f"{model} ({widest})"
+
+
+def widen(existing: list[dict], groups: dict[str, dict], where: str) -> list[dict]:
+    """The reference's rules, each numeric group's bound widened to twice the largest difference a
+    run on another machine showed, where that is larger; exact groups that must not move stay exact
+    (and say that they moved); groups new to the reference are added as :func:`rules` would."""
+    by_pattern = {rule["items"]: dict(rule) for rule in existing}
+    for pattern, g in groups.items():
+        rule = by_pattern.get(pattern)
+        if g["differ"] == 0:
+            if rule is None:
+                by_pattern[pattern] = {
+                    "items": pattern,
+                    "within": EXACT,
+                    "reason": f"identical in {where} ({g['items']} items)",
+                }
+            continue
+        if pattern in EXACT_GROUPS:
+            note = f"must not move: {g['differ']} of {g['items']} moved in {where}"
+            by_pattern[pattern] = {
+                "items": pattern,
+                "within": EXACT,
+                "reason": f"{rule['reason']}; {note}" if rule else note,
+            }
+            continue
+        needed = round_up(MARGIN * g["largest"])
+        was = rule["within"] if rule and not isinstance(rule["within"], str) else 0.0
+        if needed <= was:
+            continue
+        note = (
+            f"{MARGIN:g} x the largest difference ({g['largest']:.4g}; {g['differ']} of {g['items']} items "
+            f"moved) in {where}"
+        )
+        by_pattern[pattern] = {
+            "items": pattern,
+            "within": needed,
+            "reason": f"{rule['reason']}; widened: {note}" if rule else note,
+        }
+    ordered = sorted(by_pattern.values(), key=lambda r: (r["items"] not in EXACT_GROUPS, r["items"]))
+    return ordered
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--study", choices=STUDIES, default="tiny")
@@ -179,10 +235,19 @@ def main() -> None:
     parser.add_argument(
         "--native-only", action="store_true", help="only the native run (a run to write a reference from)"
     )
+    parser.add_argument(
+        "--another-machine",
+        type=Path,
+        metavar="RESULTS",
+        help="a finished run's results folder, made on another machine: widen --write's bounds to it",
+    )
     args = parser.parse_args()
     commit = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout.strip()
+    if args.another_machine:
+        another_machine(args.another_machine, args.write, commit)
+        return
     with tempfile.TemporaryDirectory(prefix="lsm-cpu-spread-") as temporary:
         scratch = args.keep or Path(temporary)
         if args.native_only:
@@ -200,6 +265,25 @@ def main() -> None:
     if args.write:
         set_tolerances(args.write, rules(groups, args.study, commit))
         print(f"wrote the tolerances of {args.write}")
+
+
+def another_machine(results: Path, reference: Path | None, commit: str) -> None:
+    """Measure a run made on this machine against ``reference`` and widen its bounds to it."""
+    if reference is None or not reference.is_file():
+        raise SystemExit("--another-machine needs --write REFERENCE: the reference file to measure against")
+    published = yaml.safe_load(reference.read_text())
+    recorded = {k: v for k, v in published.items() if k != "tolerances"}
+    groups = measure(recorded, collect(results))
+    where = f"a run on {cpu_name()} at commit {commit[:7]} on {dt.date.today()}"
+    print(f"{results} against {reference} ({where})")
+    print(f"{'group':44s} {'items':>6s} {'differ':>7s} {'largest':>9s}")
+    for pattern, g in groups.items():
+        if g["differ"]:
+            print(f"{pattern:44s} {g['items']:6d} {g['differ']:7d} {g['largest']:9.4g}")
+    for line in (m for p, g in groups.items() if p in EXACT_GROUPS for m in g["moved"]):
+        print(f"moved, but must not: {line}")
+    set_tolerances(reference, widen(published.get("tolerances") or [], groups, where))
+    print(f"widened the tolerances of {reference}")
 
 
 if __name__ == "__main__":
