@@ -151,10 +151,10 @@ def kill_while_training_then_resume(repo: Path, results: Path, command: list[str
     run([*command, "--rerun-incomplete"], repo)
 
 
-# The jobs that take the whole configuration (rule params `config=config`): the provenance of every
-# results folder records its digest, and the costs table builds the DAG from it; with the default
-# target, they rerun whenever any key changes.
-RECORD_THE_CONFIGURATION = frozenset({"provenance", "provenance_table", "costs", "all"})
+# The jobs that rerun whenever any key changes: the provenance of every results folder records the
+# configuration's digest, the costs table builds the DAG from the whole configuration (both take it
+# as a parameter), and the checklist and the default target read the provenance table.
+RECORD_THE_CONFIGURATION = frozenset({"provenance", "provenance_table", "costs", "checklist", "all"})
 
 
 # The rules of the evaluation: downstream of every run of both grids, they run on SLURM once the

@@ -121,7 +121,11 @@ def final_outputs():
         + map_outputs("classes")
         + map_outputs("style")
         + [f"{RESULTS}/metrics/map_summary.csv", f"{RESULTS}/metrics/importance.csv"]
-        + [f"{RESULTS}/provenance.csv", f"{RESULTS}/costs.csv"]
+        + [
+            f"{RESULTS}/provenance.csv",
+            f"{RESULTS}/costs.csv",
+            f"{RESULTS}/checklist.csv",
+        ]
     )
     return list(dict.fromkeys(targets))
 

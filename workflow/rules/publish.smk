@@ -220,6 +220,42 @@ rule paper:
         "../scripts/paper.py"
 
 
+# A reproducibility checklist (REFORMS) answered from the run's own records (lsm.publish.checklist).
+
+
+rule checklist:
+    input:
+        study=f"{RAW}/study.yaml",
+        plan=f"{RESULTS}/plan.json",
+        samples=f"{RESULTS}/samples/summary.json",
+        splits=f"{RESULTS}/samples/splits.json",
+        proximity=rules.evaluate.output.proximity,
+        provenance=rules.provenance_table.output.table,
+        claims=f"{RESULTS}/metrics/claims.csv",
+        code=code_of("workflow/scripts/checklist.py"),
+    output:
+        table=report(
+            f"{RESULTS}/checklist.csv",
+            caption="../report/checklist.rst",
+            category="Provenance",
+        ),
+    log:
+        f"{LOGS}/checklist.log",
+    conda:
+        "../../envs/workflow.yaml"
+    params:
+        settings={
+            "sampling_seed": config["sampling"]["seed"],
+            "split_seed": config["splits"]["seed"],
+            "tuning": config["tuning"],
+            "evaluation": config["evaluation"],
+        },
+    message:
+        "The reproducibility checklist of study '{STUDY}', answered from the run"
+    script:
+        "../scripts/checklist.py"
+
+
 # The command and cost of every figure, table and the claims (lsm.publish.costs): the jobs each one
 # needs, from Snakemake's own DAG, and their benchmark files, summed. After the provenance table, so
 # that every job it sums has finished. The DAG depends on the whole configuration, which it takes as a
