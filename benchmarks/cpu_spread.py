@@ -22,8 +22,8 @@ as its reason. Linux, x86-64.
 A CPU of another make or generation moves results further than the AVX2-only run on one machine
 does (other BLAS kernels, other torch code paths). With ``--another-machine RESULTS``, a run finished
 on another machine is measured against the reference itself, and each group's bound is widened to
-twice the largest difference seen there, where that is larger; groups that must not move stay exact
-and are listed if they moved:
+twice the largest difference seen there, where that is larger; an item of a group that must not move
+(a verdict, a claim) that moved is declared ``cpu-dependent`` with both values, the rest stays exact:
 
     python benchmarks/cpu_spread.py --another-machine results/tiny --write .test/reference/tiny.yaml
 """
@@ -45,7 +45,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from lsm.config import deep_update  # noqa: E402
-from lsm.names import ALL_MODELS  # noqa: E402
+from lsm.names import ALL_MODELS, CPU_DEPENDENT  # noqa: E402
 from lsm.publish.findings import collect  # noqa: E402
 from lsm.publish.verify import EXACT, flatten, set_tolerances  # noqa: E402
 from tests.helpers import HONGKONG, copy_repo, require_real_study, tool_env  # noqa: E402
@@ -189,9 +189,10 @@ def cpu_name() -> str:
 
 def widen(existing: list[dict], groups: dict[str, dict], where: str) -> list[dict]:
     """The reference's rules, each numeric group's bound widened to twice the largest difference a
-    run on another machine showed, where that is larger; exact groups that must not move stay exact
-    (and say that they moved); groups new to the reference are added as :func:`rules` would."""
-    by_pattern = {rule["items"]: dict(rule) for rule in existing}
+    run on another machine showed, where that is larger; an item of an exact group that moved is
+    declared CPU-dependent (verify shows it, apart); groups new to the reference are added."""
+    by_pattern = {rule["items"]: dict(rule) for rule in existing if rule["within"] != CPU_DEPENDENT}
+    dependent = {rule["items"]: dict(rule) for rule in existing if rule["within"] == CPU_DEPENDENT}
     for pattern, g in groups.items():
         rule = by_pattern.get(pattern)
         if g["differ"] == 0:
@@ -203,12 +204,16 @@ def widen(existing: list[dict], groups: dict[str, dict], where: str) -> list[dic
                 }
             continue
         if pattern in EXACT_GROUPS:
-            note = f"must not move: {g['differ']} of {g['items']} moved in {where}"
-            by_pattern[pattern] = {
-                "items": pattern,
-                "within": EXACT,
-                "reason": f"{rule['reason']}; {note}" if rule else note,
-            }
+            # A verdict (or a sentence of the map's evidence) that two CPUs gave differently is not
+            # a property of the code and data alone: each such item is declared CPU-dependent, with
+            # both values, and the rest of its group stays exact.
+            for moved in g["moved"]:
+                item, values = moved.split(": ", 1)
+                dependent[item] = {
+                    "items": item,
+                    "within": CPU_DEPENDENT,
+                    "reason": f"CPU-dependent: {values} in {where}",
+                }
             continue
         needed = round_up(MARGIN * g["largest"])
         was = rule["within"] if rule and not isinstance(rule["within"], str) else 0.0
@@ -224,7 +229,7 @@ def widen(existing: list[dict], groups: dict[str, dict], where: str) -> list[dic
             "reason": f"{rule['reason']}; widened: {note}" if rule else note,
         }
     ordered = sorted(by_pattern.values(), key=lambda r: (r["items"] not in EXACT_GROUPS, r["items"]))
-    return ordered
+    return sorted(dependent.values(), key=lambda r: r["items"]) + ordered  # the first match counts
 
 
 def main() -> None:

@@ -75,3 +75,6 @@ VERDICTS = (SUPPORTED, NOT_SIGNIFICANT, CONTRADICTED, UNTESTABLE)
 
 # What an artefact of the manifest may require (`requires:` in workflow/manifest.yaml).
 CAPABILITIES = ("series", "torch", "temporal", "truth", "stability", "tuning")
+
+# A reference's tolerance for an item that measured runs on two CPUs gave differently (lsm.publish.verify).
+CPU_DEPENDENT = "cpu-dependent"

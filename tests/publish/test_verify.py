@@ -4,6 +4,7 @@ reproduces the committed ``.test/reference/tiny.yaml`` (what CI checks on every 
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -13,14 +14,17 @@ import pytest
 from lsm.__main__ import main
 from lsm.data.io import read_yaml, write_yaml
 from lsm.errors import InputError
+from lsm.names import CPU_DEPENDENT
 from lsm.publish.verify import (
     DIFFERS,
+    DIFFERS_BY_CPU,
     IDENTICAL,
     IGNORED,
     MISSING,
     NEW,
     WITHIN,
     Tolerance,
+    Verdict,
     compare,
     flatten,
     read_tolerances,
@@ -139,3 +143,52 @@ def test_the_tolerances_survive_make_reference(tiny_results: Path, tmp_path: Pat
     assert written["tolerances"] == rules and "performance" in written
     write_yaml(tmp_path / "tiny.yaml", {k: v for k, v in written.items() if k != "performance"})
     assert verify(tiny_results, tmp_path / "tiny.yaml").count(NEW) > 0  # the new items are named
+
+
+def test_a_cpu_dependent_item_is_shown_apart_and_does_not_fail() -> None:
+    rules = [
+        {"items": "comparisons.random.cnn.verdict", "within": CPU_DEPENDENT, "reason": "measured: x -> y"}
+    ]
+    reference = {**REFERENCE, "tolerances": rules + REFERENCE["tolerances"]}
+    found = {k: v for k, v in REFERENCE.items() if k != "tolerances"}
+    found["comparisons"] = {"random": {"cnn": {"difference": 0.05, "verdict": "not significant"}}}
+    verdict = Verdict(Path("run"), Path("ref.yaml"), compare(reference, found, read_tolerances(reference)))
+    assert verdict.ok and verdict.count(DIFFERS_BY_CPU) == 1
+    assert verdict.summary().endswith(" 0 differ, 1 differ as measured between CPUs")
+    shown = [line for line in verdict.lines() if line.startswith(DIFFERS_BY_CPU)]
+    assert shown == [
+        f"{DIFFERS_BY_CPU}: comparisons.random.cnn.verdict: reference 'supported', "
+        "this run 'not significant' (measured: x -> y)"
+    ]
+    # the same change where the reference does not declare it stays a difference
+    plain = Verdict(Path("run"), Path("ref.yaml"), compare(REFERENCE, found, read_tolerances(REFERENCE)))
+    assert not plain.ok and plain.summary().endswith(" 1 differ")
+
+
+def test_widening_from_another_machine_keeps_verdicts_exact_but_declares_the_moved_ones() -> None:
+    spec = importlib.util.spec_from_file_location("cpu_spread", REPO / "benchmarks" / "cpu_spread.py")
+    assert spec and spec.loader
+    cpu_spread = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cpu_spread)
+    existing = [
+        {"items": "*.verdict", "within": "exact", "reason": "identical"},
+        {"items": "performance.*.cnn.*.mean", "within": 0.01, "reason": "avx2"},
+    ]
+    published = {
+        "comparisons": {"random": {"cnn": {"verdict": "supported"}}},
+        "performance": {"random": {"cnn": {"auc": {"mean": 0.7}}}},
+    }
+    elsewhere = {
+        "comparisons": {"random": {"cnn": {"verdict": "not significant"}}},
+        "performance": {"random": {"cnn": {"auc": {"mean": 0.72}}}},
+    }
+    rules = cpu_spread.widen(existing, cpu_spread.measure(published, elsewhere), "a run elsewhere")
+    assert rules[0] == {
+        "items": "comparisons.random.cnn.verdict",
+        "within": CPU_DEPENDENT,
+        "reason": "CPU-dependent: 'supported' -> 'not significant' in a run elsewhere",
+    }
+    by_items = {r["items"]: r for r in rules}
+    assert by_items["*.verdict"]["within"] == "exact"
+    assert by_items["performance.*.cnn.*.mean"]["within"] == 0.04  # 2 x 0.02, wider than 0.01
+    assert "avx2; widened: 2 x the largest difference (0.02" in by_items["performance.*.cnn.*.mean"]["reason"]
