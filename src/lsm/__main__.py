@@ -324,7 +324,11 @@ def _audit(parser: argparse.ArgumentParser) -> Runner:
     return run
 
 
-@step("readme", "render the README's paragraphs on each study from paper/reference/<study>.yaml")
+@step(
+    "readme",
+    "render the README's paragraphs on each study from paper/reference/<study>.yaml and its timings "
+    "from benchmarks/measured/<target>.yaml",
+)
 def _readme(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("--readme", type=Path, default=Path("README.md"))
     parser.add_argument("--references", type=Path, help="folder of the references (default: paper/reference)")
@@ -337,12 +341,14 @@ def _readme(parser: argparse.ArgumentParser) -> Runner:
         if not update_readme(args.readme, args.references, check=args.check):
             raise InputError(
                 args.readme,
-                f"a findings paragraph differs from what {args.references}/ says (a number typed by hand, "
-                "or a reference not yet rendered)",
+                f"a findings or timing paragraph differs from {args.references}/ or benchmarks/measured/ "
+                "(a number typed by hand, or a record not yet rendered)",
                 "run `python -m lsm readme` and review the diff",
             )
         verb = "match" if args.check else "rendered from"
-        print(f"{args.readme}: findings paragraphs {verb} {args.references}/")
+        print(
+            f"{args.readme}: findings and timing paragraphs {verb} {args.references}/, benchmarks/measured/"
+        )
 
     return run
 

@@ -22,7 +22,7 @@ import yaml
 from lsm.data.io import read_yaml, write_text
 from lsm.data.io.digest import content_digest
 from lsm.errors import InputError
-from lsm.names import HYBRID, LABELS, SCHEMES
+from lsm.names import CPU_DEPENDENT, HYBRID, LABELS, SCHEMES
 
 REFERENCE_DIR = Path("paper/reference")
 ABLATION_WORDS = {
@@ -270,8 +270,29 @@ def render(findings: Mapping[str, Any]) -> str:
         + "; ".join(f"{claim} {_verdicts(by_scheme)}" for claim, by_scheme in claims.items())
         + " (`tables/tab02_claims.csv` says why)."
     )
+    fragile = [
+        rule
+        for rule in findings.get("tolerances") or []
+        if rule.get("within") == CPU_DEPENDENT and str(rule.get("items", "")).startswith("claims.")
+    ]
+    if fragile:
+        lines.append(
+            "- Verdicts that depend on the CPU (two machines gave them differently; "
+            "`python -m lsm verify` shows them apart): "
+            + "; ".join(f"{r['items'].removeprefix('claims.')} ({r['reason']})" for r in fragile)
+            + "."
+        )
     if findings.get("map_evidence"):
         lines.append(f"- C4 on the map (random runs): {findings['map_evidence']}.")
+    for date, models in (findings.get("map_classes") or {}).items():
+        classes = models.get(HYBRID) or {}
+        if classes:
+            shares = " / ".join(f"{v['area_percent']:.1f}" for v in classes.values())
+            counts = " / ".join(f"{v['landslides']:,}" for v in classes.values())
+            lines.append(
+                f"- The CNN-LSTM's map ({date}): its {' / '.join(classes)} classes hold {shares} % of the "
+                f"area and {counts} of the mapped landslides (`tables/tab03_class_shares.csv`)."
+            )
     untuned = findings.get("claims_untuned") or {}
     if untuned:
         pairs = [(c, s) for c, by_scheme in claims.items() for s in by_scheme if s in untuned.get(c, {})]
@@ -414,10 +435,17 @@ def write_reference(results: str | Path, references: Path = REFERENCE_DIR) -> Pa
     return path
 
 
-def update_readme(readme: Path, references: Path = REFERENCE_DIR, check: bool = False) -> bool:
-    """Render the README's findings blocks; with ``check``, only say whether they are up to date."""
+def update_readme(
+    readme: Path, references: Path = REFERENCE_DIR, check: bool = False, measured: Path | None = None
+) -> bool:
+    """Render the README's findings blocks (and its timing blocks from ``measured``, by default
+    ``benchmarks/measured`` beside ``references``' ``paper/``); with ``check``, only say whether they
+    are up to date."""
+    from lsm.publish.measured import rendered_blocks
+
     text = readme.read_text()
     new = rendered_readme(text, references)
+    new = rendered_blocks(new, measured or references.parent.parent / "benchmarks" / "measured")
     if check:
         return new == text
     if new != text:
