@@ -35,6 +35,10 @@ from tests.helpers import copy_repo, digests, tool_env  # noqa: E402
 VARIANTS = {
     "default": [],  # what `make replicate` runs (the workflow profile's settings, ILP scheduler)
     "greedy": ["--scheduler", "greedy"],
+    # The rate limiter re-plans every `timespan` while jobs run (and Snakemake waits for its last
+    # timer at exit): a longer timespan, with a count no run reaches, re-plans less often.
+    "every5s": ["--max-jobs-per-timespan", "1000/5s"],
+    "every10s": ["--max-jobs-per-timespan", "1000/10s"],
 }
 TICKS = os.sysconf("SC_CLK_TCK")
 
