@@ -48,6 +48,10 @@ def clean_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     venv = os.environ.get("VIRTUAL_ENV") or str(Path(sys.executable).parent.parent)
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if not p.startswith(venv))
+    # The clone is not beside shared/ as the repository is: point its tests at the real studies.
+    real = REPO.parent / "shared" / "real"
+    if real.is_dir():
+        env.setdefault("LSM_REAL_STUDIES", str(real))
     return env
 
 

@@ -118,7 +118,7 @@ def test_a_number_typed_into_the_readme_is_caught(tiny_results: Path, tmp_path: 
     capsys.readouterr()
     assert main([*args, "--check"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith(f"error: {readme}: a findings paragraph differs")
+    assert len(err) == 1 and err[0].startswith(f"error: {readme}: a findings or timing paragraph differs")
     # a reference without its block, and a block without its reference, are one line each
     (references / "elsewhere.yaml").write_text(path.read_text())
     with pytest.raises(InputError, match=re.escape("elsewhere.yaml: has no block in README.md")):

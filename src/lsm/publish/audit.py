@@ -157,21 +157,25 @@ def _symlink(src: str, dest: str) -> None:
     Path(dest).symlink_to(Path(src).resolve())
 
 
-def _hardlink(src: str, dest: str) -> None:
-    try:
-        os.link(src, dest)
-    except OSError:  # another file system
-        shutil.copy2(src, dest)
+def _newest(paths: Iterable[Path]) -> float:
+    """The latest modification time among ``paths`` and, for links, their targets."""
+    return max(
+        (max(p.lstat().st_mtime, p.stat().st_mtime) for p in paths if p.exists()),
+        default=0.0,
+    )
 
 
 def scratch_copy(repo: Path, job: JobNode, dest: Path, study_dir: Path | None, results: Path) -> Path:
     """The code, the study's own files and the audited results, in ``dest``, without the job's outputs.
 
-    The study's files are linked one by one (a folder of links: nothing in the copy can remove or
-    replace the study's own folder), the results hard-linked, and every file the job writes
-    (outputs, logs, benchmark) removed from the copy, so that nothing the job writes reaches the
-    audited folder through a link. With every other file in place, Snakemake has nothing to run
-    but the job.
+    The study's files and the results are linked one by one (symbolic links: a job removes an output
+    before it runs and writes a new file, so nothing reaches the audited folder), but for the runs'
+    logs and benchmark files, which no job reads and Snakemake would write through a link. Every file
+    the job writes is left out. The links' own times are set past every file's time: Snakemake
+    compares an output's own time with its inputs' (links and targets alike), so no job but this
+    one, whose outputs are missing, has anything newer than its outputs, whatever the audited
+    folder's times are (arbitrary after a ``dvc pull``); without Snakemake's records in the copy,
+    no other rerun trigger applies.
     """
     for name in _working_tree(repo):
         if name != "dvc.lock":
@@ -179,12 +183,17 @@ def scratch_copy(repo: Path, job: JobNode, dest: Path, study_dir: Path | None, r
     makes_study = study_dir is not None and any(Path(name).is_relative_to(study_dir) for name in job.outputs)
     if study_dir is not None and (repo / study_dir).exists() and not makes_study:
         shutil.copytree((repo / study_dir).resolve(), dest / study_dir, copy_function=_symlink)
-    shutil.copytree(repo / results, dest / results, copy_function=_hardlink, dirs_exist_ok=True)
+    unread = shutil.ignore_patterns("logs", "benchmarks")
+    shutil.copytree(repo / results, dest / results, copy_function=_symlink, ignore=unread, dirs_exist_ok=True)
     for name in job.written:
-        if (dest / name).is_dir():  # a directory() output
+        if (dest / name).is_dir() and not (dest / name).is_symlink():  # a directory() output
             shutil.rmtree(dest / name)
         else:
             (dest / name).unlink(missing_ok=True)
+    links = [p for p in dest.rglob("*") if p.is_symlink()]
+    later = _newest(p for p in dest.rglob("*") if not p.is_dir() or p.is_symlink()) + 1.0
+    for link in links:
+        os.utime(link, (later, later), follow_symlinks=False)
     for name in job.inputs:
         if not (dest / name).exists():
             if not (repo / name).exists():
@@ -198,14 +207,13 @@ def reexecute(
 ) -> list[FileCheck]:
     """Re-execute ``job`` alone in a scratch copy and compare its outputs with ``repo``'s.
 
-    Snakemake may run only the job's rule there (``--allowed-rules``, what Snakemake itself passes
-    to a cluster job so that it runs one job): every other file is taken as it is, whatever its time
-    (arbitrary after a ``dvc pull``, and the copy has no records of earlier runs, so without it
-    Snakemake would rerun everything upstream), and the job runs because its outputs are missing.
+    The job runs because its outputs are missing, and it alone: :func:`scratch_copy` leaves no file
+    newer than another job's outputs. Snakemake's ``--allowed-rules`` does not do this: it still ran
+    the jobs upstream whose inputs looked newer.
     """
     copy = scratch_copy(repo, job, scratch, study_dir, results)
     bin_dir = str(Path(sys.executable).parent)
-    command = [f"{bin_dir}/snakemake", "--cores", str(cores), "--allowed-rules", job.rule, "--quiet", "all"]
+    command = [f"{bin_dir}/snakemake", "--cores", str(cores), "--quiet", "all"]
     proc = subprocess.run(
         [*command, "--", *job.outputs],
         cwd=copy,
