@@ -131,8 +131,9 @@ def checklist(
             f"{samples['positives']} landslide samples of {samples['landslides_in_inventory']} in the "
             f"inventory; negatives by kind: "
             + ", ".join(f"{k} {v}" for k, v in (samples.get("negatives_by_kind") or {}).items())
-            + f"; no negative within {samples['buffer_m']:,.0f} m and {samples['buffer_days']} days of a "
-            "mapped landslide",
+            + f"; no negative within {samples['buffer_m']:,.0f} m"
+            + (f" and {samples['buffer_days']} days" if samples.get("temporal", True) else "")
+            + " of a mapped landslide",
             "samples/summary.json",
         ),
         (
