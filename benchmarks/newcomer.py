@@ -42,6 +42,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from cpu_spread import cpu_name  # noqa: E402
 
+from lsm.publish.costs import read_benchmark  # noqa: E402
+
 
 def clean_env() -> dict[str, str]:
     """The environment a newcomer's shell has: this script's virtual environment left out."""
@@ -82,20 +84,18 @@ def timed(command: list[str], cwd: Path, log: Path, env: dict[str, str]) -> tupl
 
 
 def per_rule(results: Path) -> list[dict]:
-    """Job wall and CPU seconds summed per rule from the run's benchmark files (the rule is the
-    file's folder under ``benchmarks/``, or its name's first part)."""
+    """Job wall and CPU seconds summed per rule from the run's benchmark files (read as costs.csv
+    reads them; the rule is the file's folder under ``benchmarks/``, or its name)."""
     sums: dict[str, dict[str, float]] = defaultdict(lambda: {"jobs": 0, "wall_s": 0.0, "cpu_s": 0.0})
     for path in sorted((results / "benchmarks").rglob("*.tsv")):
-        lines = path.read_text().splitlines()
-        if len(lines) < 2:
+        cost = read_benchmark(path)
+        if cost is None:
             continue
-        header, last = lines[0].split("\t"), lines[-1].split("\t")
-        row = dict(zip(header, last, strict=False))
         parts = path.relative_to(results / "benchmarks").parts
         rule = parts[0] if len(parts) > 1 else path.stem
         sums[rule]["jobs"] += 1
-        sums[rule]["wall_s"] += float(row["s"])
-        sums[rule]["cpu_s"] += float(row.get("cpu_time") or 0)
+        sums[rule]["wall_s"] += cost["wall_s"]
+        sums[rule]["cpu_s"] += cost["cpu_s"]
     rows = [
         {"rule": r, "jobs": int(v["jobs"]), "wall_s": round(v["wall_s"]), "cpu_s": round(v["cpu_s"])}
         for r, v in sums.items()

@@ -190,8 +190,9 @@ def scratch_copy(repo: Path, job: JobNode, dest: Path, study_dir: Path | None, r
             shutil.rmtree(dest / name)
         else:
             (dest / name).unlink(missing_ok=True)
-    links = [p for p in dest.rglob("*") if p.is_symlink()]
-    later = _newest(p for p in dest.rglob("*") if not p.is_dir() or p.is_symlink()) + 1.0
+    entries = list(dest.rglob("*"))
+    links = [p for p in entries if p.is_symlink()]
+    later = _newest(p for p in entries if not p.is_dir() or p.is_symlink()) + 1.0
     for link in links:
         os.utime(link, (later, later), follow_symlinks=False)
     for name in job.inputs:

@@ -51,24 +51,16 @@ def render(record: dict[str, Any]) -> str:
             )
         if record.get("verify"):
             parts.append(f"the check against the reference: {record['verify']}")
-        text = "; ".join(parts) + "."
-        rules = record.get("per_rule") or []
-        if rules:
-            text += (
-                " Where the time goes (job seconds summed per kind of job; two run at a time): "
-                + ", ".join(f"{r['rule']} {r['wall_s']:,} s ({r['jobs']} jobs)" for r in rules[:8])
-                + "."
-            )
-        return text
-    text = f"{head}: {record.get('pytest')}."
-    slow = record.get("slowest") or []
-    if slow:
-        text += (
-            " The slowest: "
-            + "; ".join(f"`{s['test']}` ({s['phase']}) {s['seconds']} s" for s in slow[:6])
-            + "."
-        )
-    return text
+        rules = [f"{r['rule']} {r['wall_s']:,} s ({r['jobs']} jobs)" for r in record.get("per_rule") or []]
+        where = "Where the time goes (job seconds summed per kind of job; two run at a time): "
+        return "; ".join(parts) + "." + _sentence(where, ", ", rules[:8])
+    slow = [f"`{s['test']}` ({s['phase']}) {s['seconds']} s" for s in record.get("slowest") or []]
+    return f"{head}: {record.get('pytest')}." + _sentence("The slowest: ", "; ", slow[:6])
+
+
+def _sentence(lead: str, separator: str, entries: list[str]) -> str:
+    """`` <lead><entries joined>.``, or nothing without entries."""
+    return f" {lead}{separator.join(entries)}." if entries else ""
 
 
 def _markers(target: str) -> tuple[str, str]:
