@@ -11,7 +11,15 @@ at params.yaml's architecture and patch size, random weights: speed does not dep
 - peak resident memory of map_tile at two raster sizes four times apart in area (each in a fresh
   process), and their ratio.
 
+With ``--runs RESULTS`` (a finished run's results folder, e.g. ``results/kerman_synthetic``) it
+prints instead, for every model, the map tile job of the workflow (lsm.maps.jobs.tile_job: the
+map scheme's trained seeds averaged, the wettest reference day, one tile, the threads the rule gives
+that model): seconds, CPU seconds and the ratio to the CNN-LSTM's, measured one after the other in
+this run; with ``--compare MAPS`` (a run's ``maps/wettest`` folder, e.g. one made by another commit
+with one tile per map) each map's pixels are compared bit for bit with that run's probability COG.
+
     .venv/bin/python benchmarks/mapping.py [--side 1024] [--threads 2] [--patch-pixels 20000]
+    .venv/bin/python benchmarks/mapping.py --runs results/kerman_synthetic [--keep DIR] [--compare DIR]
 """
 
 from __future__ import annotations
@@ -38,9 +46,10 @@ from lsm.data.forcing import DayForcing
 from lsm.data.sampling import extract_patches
 from lsm.learn.models import TorchSettings
 from lsm.learn.predictors import Ensemble, SampleInputs
+from lsm.maps.jobs import tile_job
 from lsm.maps.stream import map_tile
 from lsm.maps.windows import FactorRaster
-from lsm.names import ALL_FACTORS
+from lsm.names import ALL_FACTORS, ALL_MODELS, HYBRID, MAP_TILE_THREADS, WETTEST
 
 REPO = Path(__file__).resolve().parents[1]
 DAY, WINDOW_DAYS = 60, 30
@@ -91,12 +100,81 @@ def peak_memory(tif: Path, run: Path, out: Path, threads: int, window: int) -> d
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def model_tiles(results: Path, keep: Path, compare: Path | None, models: list[str]) -> None:
+    """Every model's map tile job on a finished run's seeds, timed one after the other."""
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    mapping = {
+        "tiles": 1,
+        "window": params["mapping"]["window"],
+        "window_days": params["sampling"]["window_days"],
+        "device": params["models"]["device"],
+    }
+    study_dir = results.resolve().parents[1] / "data" / "raw" / results.name  # beside results/
+    scheme = params["mapping"]["scheme"]
+    scheme_runs = results / "runs" / scheme
+    keep.mkdir(parents=True, exist_ok=True)
+    print(f"{results}: one map tile per model at the wettest day, {scheme} runs, as the rule runs it")
+    seconds: dict[str, float] = {}
+    for model in models:
+        runs = sorted(str(d) for d in (scheme_runs / model).glob("seed*") if d.is_dir())
+        if not runs:
+            print(f"  {model:9s} no trained runs in {scheme_runs / model}")
+            continue
+        out = keep / f"{WETTEST}_{model}_tile0.tif"
+        wall, cpu = time.perf_counter(), time.process_time()
+        tile_job(
+            str(results / "factors" / "factors.tif"),
+            runs,
+            str(results / "samples" / "summary.json"),
+            str(study_dir),
+            WETTEST,
+            mapping,
+            str(out),
+            0,
+            threads=MAP_TILE_THREADS,
+        )
+        seconds[model] = time.perf_counter() - wall
+        cpu_s = time.process_time() - cpu
+        ratio = seconds[model] / seconds[HYBRID] if HYBRID in seconds else float("nan")
+        same = ""
+        before = None if compare is None else compare / f"{model}_probability.tif"
+        if before is not None and before.is_file():
+            same = (
+                "  pixels: " + ("identical" if rasters_equal(out, before) else "DIFFERENT") + f" to {before}"
+            )
+        print(
+            f"  {model:9s} {seconds[model]:7.1f} s  {cpu_s:7.1f} CPU-s  {MAP_TILE_THREADS} thread(s)  "
+            f"x{ratio:.2f} the CNN-LSTM's{same}",
+            flush=True,
+        )
+
+
+def rasters_equal(a: Path, b: Path) -> bool:
+    """Whether two single-band rasters hold the same bytes (NaN where the other has NaN)."""
+    with rasterio.open(a) as first, rasterio.open(b) as second:
+        return bool(np.array_equal(first.read(1), second.read(1), equal_nan=True))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--side", type=int, default=1024, help="raster side (pixels) of the speed test")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--window", type=int, default=512)
     parser.add_argument("--patch-pixels", type=int, default=20_000, help="pixels evaluated patch by patch")
+    parser.add_argument(
+        "--runs", type=Path, help="a finished run's results folder: time every model's map tile"
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="with --runs: write the tiles here (default: a temporary folder)"
+    )
+    parser.add_argument(
+        "--compare", type=Path, help="with --runs: a run's maps/wettest folder to compare with"
+    )
+    parser.add_argument(
+        "--models",
+        default=",".join(ALL_MODELS),
+        help="with --runs: the models to map, comma-separated (ratios need the CNN-LSTM first)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--tif", help=argparse.SUPPRESS)
     parser.add_argument("--run", help=argparse.SUPPRESS)
@@ -104,6 +182,14 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         return child(args)
+    if args.runs is not None:
+        if not (args.runs / "factors" / "factors.tif").is_file():
+            sys.exit(
+                f"{args.runs}: not a finished run's results folder (no factors/factors.tif). "
+                "Fix: run the study first"
+            )
+        with tempfile.TemporaryDirectory() as tmp:
+            return model_tiles(args.runs, args.keep or Path(tmp), args.compare, args.models.split(","))
     torch.set_num_threads(args.threads)
     settings, patch = settings_from_params()
     with tempfile.TemporaryDirectory() as tmp:

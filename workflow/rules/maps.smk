@@ -8,11 +8,6 @@ wildcard_constraints:
     tile=r"\d+",
 
 
-# The models whose prediction runs on one core (libsvm; the trees are fitted with n_jobs=1): their
-# tiles take one core, so that another job runs beside them; the networks and the MLP (BLAS) use two.
-ONE_CORE_MODELS = ("svm", *names.TREE_MODELS)
-
-
 rule map_tile:
     input:
         unpack(study_files(*RAIN_INPUTS, "reservoirs.gpkg", "reservoir_levels.csv")),
@@ -28,7 +23,7 @@ rule map_tile:
         f"{BENCHMARKS}/maps/{{date}}_{{model}}_tile{{tile}}.tsv"
     conda:
         "../../envs/torch.yaml"
-    threads: lambda wildcards: 1 if wildcards.model in ONE_CORE_MODELS else 2
+    threads: names.MAP_TILE_THREADS
     resources:
         mem_mb=3000,
         runtime=60,

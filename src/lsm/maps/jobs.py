@@ -52,7 +52,9 @@ def tile_job(
     window = int(mapping["window_days"])
     series, day, iso = reference_day(study_dir, date_label, window, bool(summary["temporal"]))
     forcing = DayForcing(series, raster.grid, day, window) if series is not None and day is not None else None
-    ensemble = Ensemble([Path(d) for d in run_dirs], summary["tabular_columns"], device=mapping["device"])
+    ensemble = Ensemble(
+        [Path(d) for d in run_dirs], summary["tabular_columns"], device=mapping["device"], threads=threads
+    )
     log.info(
         "mapping %s (%d seeds) at %s, tile %d of %d",
         ensemble.kind,
