@@ -157,6 +157,8 @@ def main() -> None:
             if snakemake:
                 total = snakemake["snakemake_cpu_s"] + snakemake["jobs_cpu_s"]
                 record |= snakemake | {"snakemake_share": round(snakemake["snakemake_cpu_s"] / total, 3)}
+                busy = snakemake["jobs_cpu_s"] / (run_s * (os.cpu_count() or 1))
+                record["cpu_utilisation"] = round(busy, 3)  # the jobs' CPU over wall time x cores
             verify = [line for line in output.splitlines() if " items reproduced " in line]
             record["verify"] = verify[-1].split(": ", 1)[-1] if verify else None
             record["per_rule"] = per_rule(clone / "results" / study)

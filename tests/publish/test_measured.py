@@ -25,6 +25,7 @@ REPLICATE = {
     "snakemake_cpu_s": 279.0,
     "jobs_cpu_s": 2000.0,
     "snakemake_share": 0.122,
+    "cpu_utilisation": 0.824,
     "verify": "731 of 731 items reproduced (700 identical, 31 within tolerance), 0 differ",
     "per_rule": [{"rule": "train", "jobs": 44, "wall_s": 1312, "cpu_s": 844}],
 }
@@ -47,6 +48,7 @@ def test_a_record_renders_its_numbers_and_where_they_were_measured() -> None:
     assert text.startswith("`make replicate` took **20 min 13 s** after a set-up of 1 min 37 s")
     assert "measured 2026-12-04 at commit 0123456 on AMD EPYC (AVX2), 2 cores, 23 GiB" in text
     assert "128 jobs" in text and "279 CPU-seconds against its jobs' 2,000 (12.2%)" in text
+    assert "the jobs kept the cores 82% busy" in text
     assert "731 of 731 items reproduced" in text and "train 1,312 s (44 jobs)" in text
     failed = render(TEST)
     assert "and it failed (exit status 1): 6 failed, 641 passed" in failed

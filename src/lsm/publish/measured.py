@@ -49,6 +49,8 @@ def render(record: dict[str, Any]) -> str:
                 f"Snakemake's own process used {record['snakemake_cpu_s']:,.0f} CPU-seconds against its "
                 f"jobs' {record['jobs_cpu_s']:,.0f} ({record['snakemake_share']:.1%})"
             )
+        if record.get("cpu_utilisation") is not None:
+            parts.append(f"the jobs kept the cores {record['cpu_utilisation']:.0%} busy")
         if record.get("verify"):
             parts.append(f"the check against the reference: {record['verify']}")
         rules = [f"{r['rule']} {r['wall_s']:,} s ({r['jobs']} jobs)" for r in record.get("per_rule") or []]
