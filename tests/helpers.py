@@ -269,3 +269,31 @@ def from_params(cls: type[T], block: str, **changes: Any) -> T:
     for key in block.split("."):
         config = config[key]
     return dataclasses.replace(cls.from_config(config), **changes)  # type: ignore[attr-defined]
+
+
+def assert_applicability_follows_its_rasters(results: Path, date: str = "wettest") -> Any:
+    """Every model's area-of-applicability table against its rasters: the mask is 1 exactly where the
+    dissimilarity index is at most the threshold, 2 above it, 0 where the map has no value; the
+    share outside is the mask's (over the whole map when no surveyed area limits it). The table."""
+    import numpy as np
+    import pandas as pd
+    import rasterio
+
+    from lsm.maps.applicability import INSIDE, OUTSIDE
+
+    folder = results / "maps" / date
+    table = pd.read_csv(folder / "applicability.csv")
+    assert table["threshold"].gt(0).all() and table["outside_percent"].between(0, 100).all()
+    for row in table.itertuples():
+        with rasterio.open(folder / f"{row.model}_dissimilarity.tif") as src:
+            di = src.read(1)
+        with rasterio.open(folder / f"{row.model}_applicability.tif") as src:
+            mask = src.read(1)
+        mapped = np.isfinite(di)
+        assert (mask[~mapped] == 0).all(), row.model
+        assert np.array_equal(mask[mapped] == INSIDE, di[mapped] <= np.float32(row.threshold)), row.model
+        assert np.isin(mask[mapped], [INSIDE, OUTSIDE]).all(), row.model
+        if not row.surveyed_only:
+            assert row.pixels == mapped.sum(), row.model
+            assert np.isclose(row.outside_percent, 100 * (mask == OUTSIDE).sum() / mapped.sum(), atol=1e-3)
+    return table

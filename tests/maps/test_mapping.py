@@ -33,7 +33,7 @@ from lsm.maps.classes import Accumulator, class_breaks, classify, rate_curve
 from lsm.maps.stream import MapOutputs, assemble, map_tile, tile_rows, write_cog
 from lsm.maps.style import class_style
 from lsm.maps.windows import FactorRaster
-from tests.helpers import from_params
+from tests.helpers import assert_applicability_follows_its_rasters, from_params
 
 NAMES = ["elevation", "slope", "aspect", "landuse"]
 CLASSES = pd.DataFrame({"code": [1, 2, 3], "name": ["forest", "grass", "water"]})
@@ -323,3 +323,12 @@ def test_map_command_without_trained_runs_says_so(tmp_path, capsys) -> None:
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1
     assert "runs/random/cnn/seed1: no trained run here. Fix:" in err[0]
+
+
+def test_area_of_applicability_of_the_tiny_study(tiny_results: Path) -> None:
+    table = assert_applicability_follows_its_rasters(tiny_results)
+    assert set(table["model"]) == {"cnn_lstm", "cnn", "lstm", "svm", "dt", "rf", "mlp"}
+    assert (table["weights"] == "importance").any()
+    # the spatial test samples, inside or outside, each counted once per model
+    splits = pd.read_csv(tiny_results / "samples" / "splits.csv")
+    assert (table["n_inside"] + table["n_outside"] == (splits["spatial"] == "test").sum()).all()

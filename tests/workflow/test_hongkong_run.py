@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from lsm.names import SCHEMES
-from tests.helpers import HONGKONG
+from tests.helpers import HONGKONG, assert_applicability_follows_its_rasters
 from tests.workflow.test_real_study import check_artefacts_and_report, run_real_study
 
 pytestmark = pytest.mark.integration
@@ -104,3 +104,11 @@ def test_the_realism_report_measures_time_as_the_studys_readme_does(hongkong: Pa
     assert round(report["time"]["rain_3d_auc"], 2) == 0.92
     assert round(report["time"]["rain_30d_auc"], 2) == 0.87
     assert report["time"]["dated_events"] == 1105
+
+
+def test_the_area_of_applicability_of_the_real_dated_maps(hongkong: Path) -> None:
+    table = assert_applicability_follows_its_rasters(hongkong)
+    assert set(table["date"]) == {
+        json.loads((hongkong / "maps" / "wettest" / "cnn_lstm_summary.json").read_text())["date"]
+    }
+    assert (table["n_inside"] > 0).all()  # the spatial test samples are not all beyond the training's reach

@@ -17,10 +17,19 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import rasterio
 import yaml
 
 from lsm.publish.artefacts import load_manifest
-from tests.helpers import ECUADOR, REPO, copy_repo, require_real_study, require_tool, run
+from tests.helpers import (
+    ECUADOR,
+    REPO,
+    assert_applicability_follows_its_rasters,
+    copy_repo,
+    require_real_study,
+    require_tool,
+    run,
+)
 
 pytestmark = pytest.mark.integration
 ARTEFACTS = load_manifest(REPO / "workflow" / "manifest.yaml", REPO)
@@ -145,3 +154,12 @@ def test_maps_count_only_the_surveyed_ground(ecuador: Path) -> None:
         assert np.isclose(g["share_percent"].sum(), 100.0), model
         # the mapped area is 9.58 km2 of the 15.9 km2 DEM: shares count only the former
         assert 8.5 < g["area_km2"].sum() < 10.5, model
+
+
+def test_the_area_of_applicability_counts_the_surveyed_ground(ecuador: Path) -> None:
+    table = assert_applicability_follows_its_rasters(ecuador, "static")
+    assert table["surveyed_only"].all()
+    with rasterio.open(ecuador / "factors" / "factors.tif") as src:
+        cell_km2 = abs(src.transform.a * src.transform.e) / 1e6
+    # the mapped area is 9.58 km2 of the 15.9 km2 DEM: the shares count only the former
+    assert (table["pixels"] * cell_km2 > 8.5).all() and (table["pixels"] * cell_km2 < 10.5).all()

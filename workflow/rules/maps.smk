@@ -160,3 +160,61 @@ rule importance:
         "Permutation feature importance on the {MAP_SCHEME} test samples"
     script:
         "../scripts/importance.py"
+
+
+# The area of applicability (lsm.maps.applicability): every model's dissimilarity index and mask at
+# each reference date, and its spatial test samples' AUC inside and outside it.
+SPATIAL_PREDICTIONS = {
+    model: [f"{RUNS}/spatial/{model}/seed{seed}/predictions.csv" for seed in SEEDS]
+    for model in MODELS
+    if "spatial" in SCHEMES
+}
+
+
+rule applicability:
+    input:
+        unpack(
+            study_files(
+                *RAIN_INPUTS,
+                "reservoirs.gpkg",
+                "reservoir_levels.csv",
+                "mapped_area.gpkg",
+            )
+        ),
+        factors=rules.factors.output.factors,
+        samples=rules.samples.output.samples,
+        tensors=rules.samples.output.tensors,
+        summary=rules.samples.output.summary,
+        splits=rules.splits.output.splits,
+        splits_info=rules.splits.output.info,
+        importance=rules.importance.output.summary,
+        spatial_predictions=[p for files in SPATIAL_PREDICTIONS.values() for p in files],
+        code=code_of("workflow/scripts/applicability.py"),
+    output:
+        dissimilarity=expand(
+            f"{MAPS}/{{{{date}}}}/{{model}}_dissimilarity.tif", model=MODELS
+        ),
+        masks=expand(f"{MAPS}/{{{{date}}}}/{{model}}_applicability.tif", model=MODELS),
+        table=f"{MAPS}/{{date}}/applicability.csv",
+    log:
+        f"{LOGS}/maps/{{date}}_applicability.log",
+    benchmark:
+        f"{BENCHMARKS}/maps/{{date}}_applicability.tsv"
+    conda:
+        "../../envs/torch.yaml"
+    resources:
+        mem_mb=3000,
+        runtime=30,
+    params:
+        study_dir=lambda wildcards: RAW,
+        models=MODELS,
+        spatial_predictions=SPATIAL_PREDICTIONS,
+        mapping={
+            **MAP_TILE_SETTINGS,
+            "scheme": MAP_SCHEME,
+            "block_m": config["splits"]["spatial_block_m"],
+        },
+    message:
+        "Area of applicability of every model's map at {wildcards.date}"
+    script:
+        "../scripts/applicability.py"

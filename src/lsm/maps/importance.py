@@ -15,7 +15,9 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from lsm.data.factors import channel_names
+from lsm.data.samples import SampleSet
 from lsm.learn.predictors import Ensemble, SampleInputs
+from lsm.maps.windows import FactorRaster
 from lsm.metrics import mean_interval
 from lsm.names import SERIES_CHANNELS, SERIES_FEATURES
 
@@ -60,6 +62,17 @@ def feature_groups(
         columns = tuple(i for i, c in enumerate(tabular) if c.startswith(prefix) and c not in channels)
         groups.append(FeatureGroup(SERIES_FEATURES[series], "series", (), columns, seq))
     return groups
+
+
+def sample_feature_groups(raster: FactorRaster, samples: SampleSet) -> list[FeatureGroup]:
+    """:func:`feature_groups` of a factor raster's factors in the samples' arrays."""
+    return feature_groups(
+        raster.names,
+        raster.landuse_classes,
+        samples.channel_names,
+        samples.tabular_names,
+        samples.sequence_names,
+    )
 
 
 def permute(inputs: SampleInputs, group: FeatureGroup, order: np.ndarray) -> SampleInputs:
@@ -145,7 +158,6 @@ def importance_job(
 
     from lsm.data.io import write_text
     from lsm.data.samples import load_samples
-    from lsm.maps.windows import FactorRaster
     from lsm.names import TEST
 
     samples = load_samples(*samples_paths)
@@ -158,13 +170,7 @@ def importance_job(
     )
     labels = samples.table["label"].to_numpy()[test]
     raster = FactorRaster.open(factors_tif)
-    groups = feature_groups(
-        raster.names,
-        raster.landuse_classes,
-        samples.channel_names,
-        samples.tabular_names,
-        samples.sequence_names,
-    )
+    groups = sample_feature_groups(raster, samples)
     frames = []
     for model, dirs in run_dirs.items():
         for run_dir in dirs:

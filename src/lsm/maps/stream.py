@@ -101,7 +101,8 @@ def map_tile(
 
 
 @contextmanager
-def _scratch(folder: Path, suffix: str) -> Iterator[Path]:
+def scratch_path(folder: Path, suffix: str) -> Iterator[Path]:
+    """A scratch file in ``folder`` (beside the outputs, so a move is a rename), removed after."""
     fd, name = tempfile.mkstemp(prefix=".scratch.", suffix=suffix, dir=folder)
     os.close(fd)
     try:
@@ -191,7 +192,7 @@ def assemble(
     event_p = np.full(len(events), np.nan)
     folder = Path(out.probability).parent
     folder.mkdir(parents=True, exist_ok=True)
-    with _scratch(folder, ".tif") as mosaic, _scratch(folder, ".tif") as class_tif:
+    with scratch_path(folder, ".tif") as mosaic, scratch_path(folder, ".tif") as class_tif:
         full = _profile(base, grid_height, top, "float32", float("nan"))
         rows = _mosaic(tiles, mosaic, full, window_size, accumulator, surveyed, events, event_p)
         if rows != grid_height:

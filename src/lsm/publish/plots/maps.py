@@ -174,3 +174,45 @@ def importance_heatmap(importance: pd.DataFrame) -> plt.Figure:
     ax.set_ylabel("Factor or series")
     ax.tick_params(axis="x", rotation=30)
     return fig
+
+
+def applicability_maps(maps: dict[str, str], masks: dict[str, str], table: pd.DataFrame) -> plt.Figure:
+    """Every model's map with the pixels outside its area of applicability greyed out, and the share
+    of the area outside (last panel)."""
+    from lsm.maps.applicability import OUTSIDE
+
+    apply_style()
+    fig, axes = _panel_grid(len(maps), extra=1)
+    image = None
+    grey = ListedColormap(["#9a9a9a"])
+    for ax, (model, path) in zip(axes, maps.items(), strict=False):
+        values, extent = read_preview(path)
+        image = ax.imshow(values, extent=extent, cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+        mask, _ = read_preview(masks[model], categorical=True)
+        outside = np.where(mask == OUTSIDE, 1.0, np.nan)
+        ax.imshow(outside, extent=extent, cmap=grey, interpolation="nearest")
+        _map_axes(ax, short_label(model))
+    assert image is not None, "no maps to draw"
+    add_north_arrow(axes[0])
+    add_scale_bar(axes[0])
+    bars = axes[len(maps)]
+    shares = table.set_index("model").reindex(list(maps))["outside_percent"]
+    x = np.arange(len(shares))
+    colours = [model_colour(m) for m in shares.index]
+    bars.bar(x, shares.to_numpy(), color=colours, edgecolor="black", linewidth=0.3)
+    bars.set_xticks(x, [short_label(m) for m in shares.index], fontsize=6, rotation=90)
+    bars.set_ylim(0, 100)
+    bars.tick_params(axis="y", labelsize=6)
+    bars.set_ylabel("Area outside (%)", fontsize=6, labelpad=1)
+    bars.set_title("Outside")
+    fig.subplots_adjust(wspace=0.35)
+    for ax in axes[len(maps) + 1 :]:
+        ax.axis("off")
+    fig.colorbar(image, ax=list(axes), shrink=0.6, label="Probability of a landslide (-)")
+    fig.legend(
+        handles=[Patch(facecolor="#9a9a9a", label="Outside the area of applicability")],
+        loc="lower left",
+        frameon=False,
+        bbox_to_anchor=(0.02, -0.02),
+    )
+    return fig
