@@ -33,7 +33,8 @@ ABLATION_VARIANTS = {"cnn_lstm_rain_totals": "rain", "cnn_lstm_level_totals": "l
 MAP_TILE_THREADS = 2
 
 # -- splits ---------------------------------------------------------------------------------------
-SCHEMES = ("random", "spatial", "temporal")
+SPATIAL = "spatial"  # the scheme that holds out whole blocks of ground (importance, applicability)
+SCHEMES = ("random", SPATIAL, "temporal")
 TRAIN, TEST, BUFFER = "train", "test", "buffer"  # a sample's part in one scheme
 
 # -- factors and series ---------------------------------------------------------------------------
@@ -77,7 +78,7 @@ UNTESTABLE = "cannot be tested"
 VERDICTS = (SUPPORTED, NOT_SIGNIFICANT, CONTRADICTED, UNTESTABLE)
 
 # What an artefact of the manifest may require (`requires:` in workflow/manifest.yaml).
-CAPABILITIES = ("series", "torch", "temporal", "truth", "stability", "tuning")
+CAPABILITIES = ("series", "torch", "temporal", "truth", "stability", "tuning", SPATIAL)
 
 # A reference's tolerance for an item that measured runs on two CPUs gave differently (lsm.publish.verify).
 CPU_DEPENDENT = "cpu-dependent"

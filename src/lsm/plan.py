@@ -23,6 +23,7 @@ from lsm.errors import InputError
 from lsm.names import (
     ABLATION_VARIANTS,
     HYBRID,
+    SPATIAL,
     STATIC,
     TEMPORAL_MODELS,
     TORCH_MODELS,
@@ -85,6 +86,10 @@ class Plan:
             "tuning": (
                 self.tuned,
                 "tuning.trials is 0 in params.yaml: every model runs with the settings of models:",
+            ),
+            SPATIAL: (
+                SPATIAL in self.schemes,
+                f"models.schemes in params.yaml leaves out the {SPATIAL} scheme",
             ),
             "stability": (
                 False,

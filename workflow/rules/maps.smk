@@ -162,12 +162,48 @@ rule importance:
         "../scripts/importance.py"
 
 
+# The same importance on the spatial scheme's test samples (whole blocks held out, as sperrorest
+# does): what a model relies on when it must predict ground it has not seen (fig18).
+use rule importance as importance_spatial with:
+    input:
+        samples=rules.samples.output.samples,
+        tensors=rules.samples.output.tensors,
+        summary=rules.samples.output.summary,
+        splits=rules.splits.output.splits,
+        factors=rules.factors.output.factors,
+        runs=expand(
+            f"{RUNS}/{names.SPATIAL}/{{model}}/seed{{seed}}/normaliser.npz",
+            model=MODELS,
+            seed=SEEDS,
+        ),
+        code=code_of("workflow/scripts/importance.py"),
+    output:
+        runs=f"{RESULTS}/metrics/importance_{names.SPATIAL}_runs.csv",
+        summary=f"{RESULTS}/metrics/importance_{names.SPATIAL}.csv",
+    log:
+        f"{LOGS}/importance_{names.SPATIAL}.log",
+    benchmark:
+        f"{BENCHMARKS}/importance_{names.SPATIAL}.tsv"
+    params:
+        run_dirs={
+            model: [f"{RUNS}/{names.SPATIAL}/{model}/seed{seed}" for seed in SEEDS]
+            for model in MODELS
+        },
+        scheme=names.SPATIAL,
+        repeats=config["mapping"]["importance_repeats"],
+        seed=config["mapping"]["seed"],
+    message:
+        f"Permutation feature importance on the {names.SPATIAL} test samples"
+
+
 # The area of applicability (lsm.maps.applicability): every model's dissimilarity index and mask at
 # each reference date, and its spatial test samples' AUC inside and outside it.
 SPATIAL_PREDICTIONS = {
-    model: [f"{RUNS}/spatial/{model}/seed{seed}/predictions.csv" for seed in SEEDS]
+    model: [
+        f"{RUNS}/{names.SPATIAL}/{model}/seed{seed}/predictions.csv" for seed in SEEDS
+    ]
     for model in MODELS
-    if "spatial" in SCHEMES
+    if names.SPATIAL in SCHEMES
 }
 
 

@@ -34,7 +34,7 @@ from lsm.data.io import write_text
 from lsm.data.samples import SampleSet
 from lsm.maps.stream import SurveyedArea, scratch_path, write_cog
 from lsm.maps.windows import FactorRaster, iter_windows, make_window, read_halo
-from lsm.names import TEST, TRAIN
+from lsm.names import SPATIAL, TEST, TRAIN
 
 log = logging.getLogger(__name__)
 
@@ -320,7 +320,7 @@ def _spatial_test(
     """The spatial scheme's test samples inside and outside the area of applicability fitted on its
     training samples: counts and ROC AUC per side, averaged over the seeds' predictions (NaN and no
     seeds where the study has no spatial runs)."""
-    if not prediction_files or "spatial" not in splits.columns:
+    if not prediction_files or SPATIAL not in splits.columns:
         nan = float("nan")
         return {
             "spatial_threshold": nan,
@@ -330,8 +330,8 @@ def _spatial_test(
             "auc_outside": nan,
             "seeds": 0,
         }
-    space, _ = fitted(model, "spatial")
-    test = splits["spatial"].to_numpy() == TEST
+    space, _ = fitted(model, SPATIAL)
+    test = splits[SPATIAL].to_numpy() == TEST
     di = space.applicability.dissimilarity(samples.tabular[test][:, space.columns])
     inside = pd.Series(di <= space.applicability.threshold, index=samples.table["sample_id"].to_numpy()[test])
     per_seed = []

@@ -20,7 +20,7 @@ from rasterio.enums import Resampling
 from lsm.maps.style import CLASS_COLOURS
 from lsm.names import CLASS_NAMES, LABELS
 from lsm.publish.plots.study import add_north_arrow, add_scale_bar
-from lsm.publish.plots.style import FULL_WIDTH_IN, apply_style, model_colour
+from lsm.publish.plots.style import FULL_WIDTH_IN, PALETTE, apply_style, model_colour
 
 MAX_PIXELS = 900  # longest side of a map as drawn
 
@@ -215,4 +215,46 @@ def applicability_maps(maps: dict[str, str], masks: dict[str, str], table: pd.Da
         frameon=False,
         bbox_to_anchor=(0.02, -0.02),
     )
+    return fig
+
+
+def importance_by_scheme(importance: dict[str, pd.DataFrame]) -> plt.Figure:
+    """Every model's AUC lost per permuted factor or series with its interval over seeds, one marker
+    per validation scheme whose test samples were permuted (``importance``: scheme -> table)."""
+    apply_style()
+    models = list(dict.fromkeys(next(iter(importance.values()))["model"]))
+    fig, axes = _panel_grid(len(models))
+    markers = dict(zip(importance, ("o", "s", "^"), strict=False))
+    offsets = dict(zip(importance, np.linspace(-0.18, 0.18, len(importance)), strict=True))
+    groups = list(dict.fromkeys(next(iter(importance.values()))["group"]))
+    y = {group: k for k, group in enumerate(groups)}
+    for ax, model in zip(axes, models, strict=False):
+        for k, (scheme, table) in enumerate(importance.items()):
+            rows = table[table["model"] == model]
+            positions = rows["group"].map(y).to_numpy() + offsets[scheme]
+            mean = rows["drop_mean"].to_numpy() * 100
+            # no interval (one seed): no whisker
+            error = np.nan_to_num(np.vstack([mean - rows["drop_low"] * 100, rows["drop_high"] * 100 - mean]))
+            ax.errorbar(
+                mean,
+                positions,
+                xerr=error,
+                fmt=markers[scheme],
+                color=PALETTE[k],
+                markersize=2.5,
+                elinewidth=0.6,
+                label=scheme,
+            )
+        ax.axvline(0, color="black", linewidth=0.5)
+        ax.set_yticks(range(len(groups)), groups if ax is axes[0] or ax is axes[4] else [], fontsize=5)
+        ax.invert_yaxis()
+        ax.tick_params(axis="x", labelsize=6)
+        ax.set_xlabel("AUC lost (points)", fontsize=6)
+        ax.set_title(short_label(model))
+    for ax in axes[len(models) :]:
+        ax.axis("off")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, [f"{label} test samples" for label in labels], loc="lower right", frameon=False)
+    fig.set_figheight(fig.get_figheight() * 1.3)
+    fig.subplots_adjust(hspace=0.45)
     return fig
