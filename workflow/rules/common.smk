@@ -317,9 +317,18 @@ def folder_contents(wildcards):
         # The retrained ablation variants of the CNN-LSTM land in runs/ too.
         return run_outputs("provenance.json") + ablation_outputs("provenance.json")
     if wildcards.folder == "maps":
-        return [path for role in MAP_FILES for path in map_outputs(role)]
+        applicability = [
+            path
+            for date in MAP_DATES
+            for path in expand(rules.applicability.output, date=date)
+        ]
+        return [
+            path for role in MAP_FILES for path in map_outputs(role)
+        ] + applicability
     producers = [rules.factors, rules.samples, rules.splits, rules.runs_table]
     producers += [rules.evaluate, rules.map_tables, rules.importance, rules.realism]
+    if names.SPATIAL in SCHEMES:
+        producers += [rules.importance_spatial]
     if TUNED:
         producers += [rules.runs_table_untuned, rules.evaluate_untuned]
     files = [str(path) for rule in producers for path in rule.output]
