@@ -317,11 +317,7 @@ def folder_contents(wildcards):
         # The retrained ablation variants of the CNN-LSTM land in runs/ too.
         return run_outputs("provenance.json") + ablation_outputs("provenance.json")
     if wildcards.folder == "maps":
-        applicability = [
-            path
-            for date in MAP_DATES
-            for path in expand(rules.applicability.output, date=date)
-        ]
+        applicability = expand(rules.applicability.output, date=MAP_DATES)
         return [
             path for role in MAP_FILES for path in map_outputs(role)
         ] + applicability

@@ -53,6 +53,7 @@ class Member:
     net: LandslideNet | None = None
     estimator: Any = None
     columns: list[int] | None = None  # tabular columns a scikit-learn model uses
+    platt: tuple[Any, Any] | None = None  # (decision estimator, calibrator): platt_parts
     decision_key: str | None = None  # equal for members whose decision function is the same
 
 
@@ -134,7 +135,8 @@ class Ensemble:
         estimator = load_estimator(run_dir / "model.skops")  # skops, trusted types only: no pickle
         columns = tabular_columns(kind, self.tabular_names)
         key = decision_key(estimator, normaliser, columns)
-        return Member(kind, normaliser, estimator=estimator, columns=columns, decision_key=key)
+        platt = platt_parts(estimator)
+        return Member(kind, normaliser, estimator=estimator, columns=columns, platt=platt, decision_key=key)
 
     @property
     def uses_sequences(self) -> bool:
@@ -159,16 +161,16 @@ class Ensemble:
     ) -> np.ndarray:
         """``member.estimator.predict_proba(x)[:, 1]``, with the decision values of Platt-calibrated
         members computed once per distinct decision function (kept in ``decisions``)."""
-        parts = None if member.decision_key is None else platt_parts(member.estimator)
-        if parts is None or member.decision_key is None:
+        if member.platt is None or member.decision_key is None:
             x = member.normaliser.tabular(raw)[:, member.columns]
             return self._by_rows(member, member.estimator.predict_proba, x)[:, 1]
+        decision_estimator, calibrator = member.platt
         if member.decision_key not in decisions:
             x = member.normaliser.tabular(raw)[:, member.columns]
-            decisions[member.decision_key] = self._by_rows(member, parts[0].decision_function, x)
+            decisions[member.decision_key] = self._by_rows(member, decision_estimator.decision_function, x)
         # CalibratedClassifierCV.predict_proba's positive column: this value, averaged over its one
         # calibrated classifier (0 + p, then / 1: the same bits; tests/learn/test_predictors.py).
-        return parts[1].predict(decisions[member.decision_key])
+        return calibrator.predict(decisions[member.decision_key])
 
     def _by_rows(
         self, member: Member, predict: Callable[[np.ndarray], np.ndarray], x: np.ndarray

@@ -17,7 +17,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from tqdm import tqdm
 from lsm.data.forcing import DayForcing
 from lsm.data.io import write_text
 from lsm.data.samples import SampleSet
-from lsm.maps.stream import SurveyedArea, scratch_path, write_cog
+from lsm.maps.stream import SurveyedArea, scratch_path, tiff_profile, write_cog
 from lsm.maps.windows import FactorRaster, iter_windows, make_window, read_halo
 from lsm.names import SPATIAL, TEST, TRAIN
 
@@ -94,6 +94,7 @@ class Applicability:
     mean_distance: float  # mean distance between two different training samples
     training_di: np.ndarray  # each training sample's DI to the other folds
     threshold: float
+    neighbours: NearestNeighbors = field(repr=False, compare=False)  # fitted on ``reference``
 
     @classmethod
     def fit(cls, rows: np.ndarray, weights: np.ndarray, folds: np.ndarray) -> Applicability:
@@ -117,7 +118,9 @@ class Applicability:
             others = NearestNeighbors(n_neighbors=1).fit(reference[~held])
             nearest[held] = others.kneighbors(reference[held])[0][:, 0]
         training_di = nearest / mean_distance
-        return cls(mean, scale, weights, reference, mean_distance, training_di, upper_whisker(training_di))
+        threshold = upper_whisker(training_di)
+        neighbours = NearestNeighbors(n_neighbors=1).fit(reference)
+        return cls(mean, scale, weights, reference, mean_distance, training_di, threshold, neighbours)
 
     def dissimilarity(self, rows: np.ndarray) -> np.ndarray:
         """The DI of each row (NaN where a value is missing)."""
@@ -126,7 +129,7 @@ class Applicability:
         whole = np.isfinite(rows).all(axis=1)
         if whole.any():
             points = (rows[whole] - self.mean) / self.scale * self.weights
-            nearest = NearestNeighbors(n_neighbors=1).fit(self.reference).kneighbors(points)[0][:, 0]
+            nearest = self.neighbours.kneighbors(points)[0][:, 0]
             out[whole] = nearest / self.mean_distance
         return out
 
@@ -155,20 +158,8 @@ def map_dissimilarity(
     window by window over the pixels the maps cover; per model (pixels outside, pixels mapped) counted
     in the surveyed area (the whole map without one)."""
     grid = raster.grid
-    profile = {
-        "driver": "GTiff",
-        "width": grid.width,
-        "height": grid.height,
-        "count": 1,
-        "dtype": "float32",
-        "crs": grid.crs,
-        "transform": grid.transform,
-        "nodata": float("nan"),
-        "compress": "deflate",
-        "tiled": True,
-        "blockxsize": 256,
-        "blockysize": 256,
-    }
+    base = {"width": grid.width, "crs": grid.crs}
+    profile = tiff_profile(base, grid.height, grid.transform, "float32", float("nan"))
     counts = {model: [0, 0] for model in spaces}
     windows = list(iter_windows(grid.height, grid.width, window_size))
     with ExitStack() as stack:
@@ -178,12 +169,12 @@ def map_dissimilarity(
             mw = make_window(raster, read_halo(src, window, radius), window, radius, forcing, min_valid)
             counted = np.ones(mw.fits.shape, bool) if surveyed is None else surveyed.mask(window)
             rows = mw.tabular(tabular_names) if mw.fits.any() else None
+            mapped = mw.fits & counted
             for model, space in spaces.items():
                 di = np.full(mw.fits.shape, np.nan, dtype="float32")
                 if rows is not None:
                     di[mw.fits] = space.applicability.dissimilarity(rows[:, space.columns])
                 outs[model].write(di, 1, window=window)
-                mapped = mw.fits & counted
                 counts[model][0] += int((di[mapped] > space.applicability.threshold).sum())
                 counts[model][1] += int(mapped.sum())
     return {model: (outside, mapped) for model, (outside, mapped) in counts.items()}

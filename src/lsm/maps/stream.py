@@ -41,7 +41,8 @@ def tile_rows(height: int, tiles: int, tile: int) -> tuple[int, int]:
     return tile * per, min(height, (tile + 1) * per)
 
 
-def _profile(grid_profile: dict, height: int, transform, dtype: str, nodata) -> dict:
+def tiff_profile(grid_profile: dict, height: int, transform, dtype: str, nodata) -> dict:
+    """The profile of every intermediate GeoTIFF of the maps: tiled, compressed, one band."""
     profile = dict(grid_profile)
     profile.update(
         driver="GTiff",
@@ -79,7 +80,7 @@ def map_tile(
     r0, r1 = tile_rows(grid.height, tiles, tile)
     transform = grid.transform * rasterio.Affine.translation(0, r0)
     base = {"width": grid.width, "crs": grid.crs}
-    profile = _profile(base, r1 - r0, transform, "float32", float("nan"))
+    profile = tiff_profile(base, r1 - r0, transform, "float32", float("nan"))
     windows = list(iter_windows(grid.height, grid.width, window_size, (r0, r1)))
     with (
         atomic_path(out_tif) as tmp,
@@ -193,12 +194,12 @@ def assemble(
     folder = Path(out.probability).parent
     folder.mkdir(parents=True, exist_ok=True)
     with scratch_path(folder, ".tif") as mosaic, scratch_path(folder, ".tif") as class_tif:
-        full = _profile(base, grid_height, top, "float32", float("nan"))
+        full = tiff_profile(base, grid_height, top, "float32", float("nan"))
         rows = _mosaic(tiles, mosaic, full, window_size, accumulator, surveyed, events, event_p)
         if rows != grid_height:
             raise ValueError(f"the tiles cover {rows} rows, the grid has {grid_height}")
         breaks = class_breaks(accumulator.sample, method)
-        class_profile = _profile(base, grid_height, top, "uint8", 0)
+        class_profile = tiff_profile(base, grid_height, top, "uint8", 0)
         counts = _classify_mosaic(mosaic, class_tif, class_profile, breaks, window_size, surveyed)
         write_cog(mosaic, out.probability, "AVERAGE")
         write_cog(class_tif, out.classes, "MODE")
