@@ -124,6 +124,7 @@ def model_tiles(results: Path, keep: Path, compare: Path | None, models: list[st
         wall, cpu = time.perf_counter(), time.process_time()
         tile_job(
             str(results / "factors" / "factors.tif"),
+            model,
             runs,
             str(results / "samples" / "summary.json"),
             str(study_dir),
@@ -132,6 +133,7 @@ def model_tiles(results: Path, keep: Path, compare: Path | None, models: list[st
             str(out),
             0,
             threads=MAP_TILE_THREADS,
+            calibrators_csv=str(results / "metrics" / "calibration" / scheme / "calibrators.csv"),
         )
         seconds[model] = time.perf_counter() - wall
         cpu_s = time.process_time() - cpu

@@ -297,3 +297,69 @@ def assert_applicability_follows_its_rasters(results: Path, date: str = "wettest
             assert row.pixels == mapped.sum(), row.model
             assert np.isclose(row.outside_percent, 100 * (mask == OUTSIDE).sum() / mapped.sum(), atol=1e-3)
     return table
+
+
+def assert_calibration_follows_the_runs(results: Path) -> Any:
+    """Every run's calibration against its run: held out from training only (a scikit-learn run's
+    out-of-fold rows are its whole training split, a network's part of it), one calibrator per run,
+    three thresholds per run, and the summary's means are the runs' means. The summary table."""
+    import json
+
+    import numpy as np
+    import pandas as pd
+
+    from lsm.evaluate.calibration import THRESHOLD_KINDS
+    from lsm.names import SKLEARN_MODELS, TRAIN
+
+    plan = json.loads((results / "plan.json").read_text())
+    splits = pd.read_csv(results / "samples" / "splits.csv").set_index("sample_id")
+    runs = len(plan["models"]) * len(plan["seeds"])
+    for scheme in plan["schemes"]:
+        folder = results / "metrics" / "calibration" / scheme
+        calibrators = pd.read_csv(folder / "calibrators.csv")
+        assert len(calibrators) == runs and calibrators[["slope", "intercept"]].notna().all().all(), scheme
+        held_out = pd.read_csv(folder / "held_out.csv")
+        assert (splits.loc[held_out["sample_id"], scheme] == TRAIN).all(), scheme  # never a test sample
+        for (model, seed), group in held_out.groupby(["model", "seed"]):
+            assert group["sample_id"].is_unique, (scheme, model, seed)
+            if model in SKLEARN_MODELS:  # out of fold: every training sample, once
+                assert set(group["sample_id"]) == set(splits.index[splits[scheme] == TRAIN]), (scheme, model)
+        thresholds = pd.read_csv(folder / "thresholds.csv")
+        assert (thresholds.groupby(["model", "seed"])["threshold"].apply(tuple) == THRESHOLD_KINDS).all()
+        assert thresholds["value"].dropna().between(0, 1).all()
+    summary = pd.read_csv(results / "metrics" / "calibration.csv")
+    scores = pd.concat(
+        pd.read_csv(results / "metrics" / "calibration" / s / "scores.csv") for s in plan["schemes"]
+    )
+    means = scores.groupby(["scheme", "model", "version"])[["brier", "ece"]].mean()
+    merged = summary.set_index(["scheme", "model", "version"])[["brier", "ece"]].join(means, rsuffix="_runs")
+    assert np.allclose(merged["brier"], merged["brier_runs"], atol=1e-5)
+    assert np.allclose(merged["ece"], merged["ece_runs"], atol=1e-5)
+    return summary
+
+
+def assert_seed_maps_follow_their_tables(results: Path, date: str = "wettest") -> Any:
+    """Every model's calibrated and spread maps against its probability map and tables: mapped
+    exactly where the probability is, probabilities in [0, 1], a spread no larger than a probability
+    can spread, and the class-change table's pixels those of the class table. The change table."""
+    import numpy as np
+    import pandas as pd
+    import rasterio
+
+    folder = results / "maps" / date
+    changes = pd.read_csv(results / "metrics" / "map_class_changes.csv", keep_default_na=False)
+    shares = pd.read_csv(results / "metrics" / "map_class_shares.csv", keep_default_na=False)
+    for model in set(changes["model"]):
+        with rasterio.open(folder / f"{model}_probability.tif") as src:
+            mapped = np.isfinite(src.read(1))
+        for kind in ("calibrated", "uncertainty"):
+            with rasterio.open(folder / f"{model}_{kind}.tif") as src:
+                values = src.read(1)
+            assert np.array_equal(np.isfinite(values), mapped), (model, kind)
+            assert values[mapped].min() >= 0 and values[mapped].max() <= (1 if kind == "calibrated" else 0.71)
+        assert (folder / f"{model}_uncertainty.qml").is_file()
+        own = changes[(changes["model"] == model) & (changes["date_label"] == date)].set_index("class")
+        classes = shares[(shares["model"] == model) & (shares["date_label"] == date)].set_index("class")
+        assert (own["pixels"] == classes.loc[own.index, "pixels"]).all(), model
+        assert own["seeds_disagree_percent"].between(0, 100).all(), model
+    return changes

@@ -135,6 +135,7 @@ def _map(parser: argparse.ArgumentParser) -> Runner:
             "tiles": 1,
             "window_days": config["sampling"]["window_days"],
             "device": config["models"]["device"],
+            "prevalence": config["calibration"]["prevalence"],
         }
         label = args.date or (config["mapping"]["dates"] or ["wettest"])[0]
         runs = _trained_runs(results / "runs" / mapping["scheme"] / args.model, config["models"]["seeds"])
@@ -181,8 +182,24 @@ def _map_in_one_tile(
     with tempfile.TemporaryDirectory(dir=results) as tmp:
         tile = str(Path(tmp) / "tile.tif")
         runs_text = [str(r) for r in runs]
+        calibrators = results / "metrics" / "calibration" / mapping["scheme"] / "calibrators.csv"
+        if not calibrators.is_file():
+            raise InputError(
+                calibrators, "no calibrators of the trained runs", "run snakemake --cores all first"
+            )
         tile_job(
-            factors, runs_text, str(samples / "summary.json"), str(study_dir), label, mapping, tile, 0, 2
+            factors,
+            model,
+            runs_text,
+            str(samples / "summary.json"),
+            str(study_dir),
+            label,
+            mapping,
+            tile,
+            0,
+            2,
+            calibrators_csv=str(calibrators),
+            prevalence=mapping.get("prevalence"),
         )
         gather_job(
             [tile],

@@ -38,6 +38,10 @@ MAP_FILES = {
     "class_table": "class_shares.csv",
     "curves": "rate_curves.csv",
     "summary": "summary.json",
+    "calibrated": "calibrated.tif",
+    "uncertainty": "uncertainty.tif",
+    "uncertainty_style": "uncertainty.qml",
+    "class_changes": "class_changes.csv",
 }
 
 

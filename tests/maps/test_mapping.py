@@ -33,7 +33,12 @@ from lsm.maps.classes import Accumulator, class_breaks, classify, rate_curve
 from lsm.maps.stream import MapOutputs, assemble, map_tile, tile_rows, write_cog
 from lsm.maps.style import class_style
 from lsm.maps.windows import FactorRaster
-from tests.helpers import assert_applicability_follows_its_rasters, from_params
+from tests.helpers import (
+    assert_applicability_follows_its_rasters,
+    assert_calibration_follows_the_runs,
+    assert_seed_maps_follow_their_tables,
+    from_params,
+)
 
 NAMES = ["elevation", "slope", "aspect", "landuse"]
 CLASSES = pd.DataFrame({"code": [1, 2, 3], "name": ["forest", "grass", "water"]})
@@ -314,6 +319,56 @@ def test_map_outputs_of_the_tiny_study(tiny_results: Path) -> None:
     cnn_rain = importance[(importance["model"] == "cnn") & (importance["group"] == "rain")]
     assert len(cnn_rain) == 1 and cnn_rain["drop_mean"].iloc[0] == 0  # the CNN never sees the rain
     assert not list((tiny_results / "maps" / "wettest").glob("tiles/*.tif")), "tiles are temporary"
+
+
+def test_seed_maps_are_each_seeds_probability_summarised(tiny_results: Path) -> None:
+    """The spread map is the standard deviation of the seeds' own probabilities and the calibrated
+    map the mean of each seed's calibrated probability, recomputed here pixel by pixel."""
+    from lsm.data.samples import load_samples
+    from lsm.evaluate.calibration import Platt
+    from lsm.maps.jobs import reference_day
+    from lsm.maps.windows import make_window, read_halo
+
+    root = tiny_results.parents[1]
+    samples = load_samples(
+        *(tiny_results / "samples" / n for n in ("samples.gpkg", "tensors.npz", "summary.json"))
+    )
+    study_dir = root / "data" / "raw" / tiny_results.name
+    series, day, _ = reference_day(study_dir, "wettest", 30, True)
+    raster = FactorRaster.open(str(tiny_results / "factors" / "factors.tif"))
+    forcing = DayForcing(series, raster.grid, day, 30)
+    full = rasterio.windows.Window(0, 0, raster.grid.width, raster.grid.height)
+    with rasterio.open(raster.path) as src:
+        window = make_window(
+            raster, read_halo(src, full, 7), full, 7, forcing, samples.summary["patch_min_valid"]
+        )
+    calibrators = pd.read_csv(tiny_results / "metrics" / "calibration" / "random" / "calibrators.csv")
+    for model in ("cnn_lstm", "rf"):  # seeds that differ (a tree's seed can give the same tree)
+        runs = sorted((tiny_results / "runs" / "random" / model).glob("seed*"))
+        seeds = np.stack([Ensemble([run], samples.tabular_names).predict_window(window) for run in runs])
+        rows = calibrators[calibrators["model"] == model].set_index("seed")
+        platts = [
+            Platt(rows.loc[int(r.name[4:]), "slope"], rows.loc[int(r.name[4:]), "intercept"]) for r in runs
+        ]
+        expected = {
+            "uncertainty": np.std(seeds.astype("float64"), axis=0, ddof=1),
+            "calibrated": np.mean([p.apply(v) for p, v in zip(platts, seeds, strict=True)], axis=0),
+        }
+        for kind, values in expected.items():
+            with rasterio.open(tiny_results / "maps" / "wettest" / f"{model}_{kind}.tif") as src:
+                mapped = src.read(1)
+            assert np.array_equal(np.isfinite(mapped), np.isfinite(values)), (model, kind)
+            assert np.nanmax(np.abs(mapped - values)) < 1e-5, (model, kind)
+        assert np.nanmax(expected["uncertainty"]) > 0, model  # seeds differ somewhere
+
+
+def test_calibration_and_seed_maps_of_the_tiny_study(tiny_results: Path) -> None:
+    summary = assert_calibration_follows_the_runs(tiny_results)
+    assert set(summary["version"]) == {"raw", "calibrated"}
+    changes = assert_seed_maps_follow_their_tables(tiny_results)
+    assert set(changes["model"]) == {"cnn_lstm", "cnn", "lstm", "svm", "dt", "rf", "mlp"}
+    thresholds = pd.read_csv(tiny_results / "metrics" / "thresholds.csv", keep_default_na=False)
+    assert len(thresholds) == 3 * 7 * 3  # three thresholds, seven models, three schemes
 
 
 def test_map_command_without_trained_runs_says_so(tmp_path, capsys) -> None:

@@ -242,6 +242,7 @@ SPECIAL = {  # keys whose valid other values the schema cannot suggest
     ("mapping", "dates"): ["2018-03-01"],
     ("evaluation", "ablation_schemes"): ["random", "spatial"],
     ("realism", "references"): ["../elsewhere"],
+    ("calibration", "prevalence"): 0.01,  # null: the samples' share
 }
 
 

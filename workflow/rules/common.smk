@@ -270,17 +270,22 @@ def map_contrast_outputs():
     return [f"{RESULTS}/metrics/high_zone_map.csv"]
 
 
-def map_run_files(wildcards):
-    """The trained files of every seed of one model on the mapping scheme."""
+def trained_files(model):
+    """What a trained run of ``model`` holds that predicting with it reads."""
     names = (
         ["model.pt", "model.json"]
-        if wildcards.model in TORCH_MODELS
+        if model in TORCH_MODELS
         else ["model.skops", "metrics.json"]
     )
+    return names + ["normaliser.npz"]
+
+
+def map_run_files(wildcards):
+    """The trained files of every seed of one model on the mapping scheme."""
     return expand(
         f"{RUNS}/{MAP_SCHEME}/{wildcards.model}/seed{{seed}}/{{name}}",
         seed=SEEDS,
-        name=names + ["normaliser.npz"],
+        name=trained_files(wildcards.model),
     )
 
 
@@ -323,11 +328,13 @@ def folder_contents(wildcards):
         ] + applicability
     producers = [rules.factors, rules.samples, rules.splits, rules.runs_table]
     producers += [rules.evaluate, rules.map_tables, rules.importance, rules.realism]
+    producers += [rules.calibration_tables]
     if names.SPATIAL in SCHEMES:
         producers += [rules.importance_spatial]
     if TUNED:
         producers += [rules.runs_table_untuned, rules.evaluate_untuned]
     files = [str(path) for rule in producers for path in rule.output]
+    files += expand(rules.calibrate.output, scheme=SCHEMES)
     for name in PLAN.artefacts:
         files += ARTEFACTS[name].outputs(RESULTS).values()
     return sorted(f for f in files if f.startswith(folder))

@@ -124,3 +124,68 @@ rule stability_world:
         "Verdicts on generated world {wildcards.world} (a whole run of the grid)"
     script:
         "../scripts/stability_world.py"
+
+
+# Calibration and thresholds (lsm.evaluate.calibration): every run's Platt calibrator and thresholds
+# fitted on its held-out training predictions (lsm.learn.held_out), its test predictions scored
+# raw and calibrated; one job per scheme, then the summary over seeds (tab07, fig19). The mapping
+# scheme's calibrators make the calibrated maps.
+CALIBRATION = f"{RESULTS}/metrics/calibration"
+CALIBRATION_FILES = ("calibrators", "scores", "reliability", "thresholds", "held_out")
+
+
+rule calibrate:
+    input:
+        samples=rules.samples.output.samples,
+        tensors=rules.samples.output.tensors,
+        summary=rules.samples.output.summary,
+        splits=rules.splits.output.splits,
+        reported="paper/reported.yaml",
+        runs=lambda wildcards: [
+            f"{RUNS}/{wildcards.scheme}/{model}/seed{seed}/{name}"
+            for model in MODELS
+            for seed in SEEDS
+            for name in trained_files(model) + ["predictions.csv"]
+        ],
+        code=code_of("workflow/scripts/calibrate.py"),
+    output:
+        **{name: f"{CALIBRATION}/{{scheme}}/{name}.csv" for name in CALIBRATION_FILES},
+    log:
+        f"{LOGS}/calibrate_{{scheme}}.log",
+    benchmark:
+        f"{BENCHMARKS}/calibrate_{{scheme}}.tsv"
+    conda:
+        "../../envs/torch.yaml"
+    resources:
+        mem_mb=3000,
+        runtime=20,
+    params:
+        run_dirs=lambda wildcards: {
+            model: [f"{RUNS}/{wildcards.scheme}/{model}/seed{seed}" for seed in SEEDS]
+            for model in MODELS
+        },
+        bins=config["calibration"]["bins"],
+    message:
+        "Calibration and thresholds of every {wildcards.scheme} run, fitted on held-out training predictions"
+    script:
+        "../scripts/calibrate.py"
+
+
+rule calibration_tables:
+    input:
+        scores=expand(f"{CALIBRATION}/{{scheme}}/scores.csv", scheme=SCHEMES),
+        thresholds=expand(f"{CALIBRATION}/{{scheme}}/thresholds.csv", scheme=SCHEMES),
+        reliability=expand(f"{CALIBRATION}/{{scheme}}/reliability.csv", scheme=SCHEMES),
+        code=code_of("workflow/scripts/calibration_tables.py"),
+    output:
+        calibration=f"{RESULTS}/metrics/calibration.csv",
+        thresholds=f"{RESULTS}/metrics/thresholds.csv",
+        reliability=f"{RESULTS}/metrics/reliability.csv",
+    log:
+        f"{LOGS}/calibration_tables.log",
+    conda:
+        "../../envs/torch.yaml"
+    message:
+        "Calibration scores and threshold metrics over seeds"
+    script:
+        "../scripts/calibration_tables.py"

@@ -14,6 +14,7 @@ rule map_tile:
         factors=rules.factors.output.factors,
         summary=rules.samples.output.summary,
         runs=map_run_files,
+        calibrators=f"{CALIBRATION}/{MAP_SCHEME}/calibrators.csv",
         code=code_of("workflow/scripts/map_tile.py"),
     output:
         tile=temp(f"{MAPS}/{{date}}/tiles/{{model}}_tile{{tile}}.tif"),
@@ -31,6 +32,7 @@ rule map_tile:
         run_dirs=map_run_dirs,
         study_dir=lambda wildcards: RAW,
         mapping=MAP_TILE_SETTINGS,
+        prevalence=config["calibration"]["prevalence"],
     message:
         "Map {wildcards.model} at {wildcards.date}, tile {wildcards.tile}"
     script:
@@ -55,6 +57,10 @@ rule map_gather:
         class_table=f"{MAPS}/{{date}}/{{model}}_class_shares.csv",
         curves=f"{MAPS}/{{date}}/{{model}}_rate_curves.csv",
         summary=f"{MAPS}/{{date}}/{{model}}_summary.json",
+        calibrated=f"{MAPS}/{{date}}/{{model}}_calibrated.tif",
+        uncertainty=f"{MAPS}/{{date}}/{{model}}_uncertainty.tif",
+        uncertainty_style=f"{MAPS}/{{date}}/{{model}}_uncertainty.qml",
+        class_changes=f"{MAPS}/{{date}}/{{model}}_class_changes.csv",
     log:
         f"{LOGS}/maps/{{date}}_{{model}}_gather.log",
     benchmark:
@@ -68,7 +74,7 @@ rule map_gather:
         study_dir=lambda wildcards: RAW,
         mapping=MAP_GATHER_SETTINGS,
     message:
-        "Mosaic, classes and rate curves of the {wildcards.model} map at {wildcards.date}"
+        "Mosaic, classes, rate curves, calibrated map and seed spread of the {wildcards.model} map at {wildcards.date}"
     script:
         "../scripts/map_gather.py"
 
@@ -78,9 +84,11 @@ rule map_tables:
         class_tables=map_outputs("class_table"),
         curves=map_outputs("curves"),
         summaries=map_outputs("summary"),
+        class_changes=map_outputs("class_changes"),
         code=code_of("workflow/scripts/map_tables.py"),
     output:
         classes=f"{RESULTS}/metrics/map_class_shares.csv",
+        class_changes=f"{RESULTS}/metrics/map_class_changes.csv",
         curves=f"{RESULTS}/metrics/map_rate_curves.csv",
         summary=f"{RESULTS}/metrics/map_summary.csv",
     log:

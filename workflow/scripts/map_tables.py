@@ -9,6 +9,7 @@ def main(smk) -> None:
         list(smk.input.class_tables),
         list(smk.input.curves),
         list(smk.input.summaries),
+        list(smk.input.class_changes),
         dict(smk.output.items()),
     )
 

@@ -7,6 +7,7 @@ from lsm.maps.jobs import tile_job
 def main(smk) -> None:
     tile_job(
         smk.input.factors,
+        smk.wildcards.model,
         list(smk.params.run_dirs),
         smk.input.summary,
         smk.params.study_dir,
@@ -15,6 +16,8 @@ def main(smk) -> None:
         smk.output.tile,
         int(smk.wildcards.tile),
         threads=smk.threads,
+        calibrators_csv=smk.input.calibrators,
+        prevalence=smk.params.prevalence,
     )
 
 

@@ -191,20 +191,29 @@ class Ensemble:
     # -- raster windows ----------------------------------------------------------------------------
     def predict_window(self, window: MapWindow) -> np.ndarray:
         """Mean probability over seeds for every pixel of the window (NaN where it cannot be mapped)."""
+        return self.predict_window_seeds(window)[0]
+
+    def predict_window_seeds(self, window: MapWindow) -> tuple[np.ndarray, np.ndarray]:
+        """(mean over seeds, each seed's probability): ``(h, w)`` and ``(seeds, h, w)`` float32 arrays,
+        NaN where the window cannot be mapped. The mean is summed in float64 in seed order, the same
+        bits as :meth:`predict`."""
         out = np.full(window.fits.shape, np.nan, dtype="float32")
+        seeds = np.full((len(self.members), *window.fits.shape), np.nan, dtype="float32")
         if not window.fits.any():
-            return out
+            return out, seeds
         total = np.zeros(int(window.fits.sum()), dtype="float64")
         decisions: dict[str, np.ndarray] = {}
         tabular = None if self.kind not in SKLEARN_MODELS else window.tabular(self.tabular_names)
-        for member in self.members:
+        for k, member in enumerate(self.members):
             if member.net is not None:
-                total += self._torch_window(member, window)
+                probabilities = self._torch_window(member, window)
             else:
                 assert tabular is not None, "a scikit-learn member reads the tabular columns"
-                total += self._sklearn_probabilities(member, tabular, decisions)
+                probabilities = self._sklearn_probabilities(member, tabular, decisions)
+            total += probabilities
+            seeds[k][window.fits] = probabilities
         out[window.fits] = total / len(self.members)
-        return out
+        return out, seeds
 
     @torch.no_grad()
     def _torch_window(self, member: Member, window: MapWindow) -> np.ndarray:

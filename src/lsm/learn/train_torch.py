@@ -60,7 +60,8 @@ def carve_validation(labels: np.ndarray, groups: np.ndarray, fraction: float, se
     return mask
 
 
-def _groups(samples: SampleSet) -> np.ndarray:
+def cell_groups(samples: SampleSet) -> np.ndarray:
+    """Each sample's grid cell: samples of one cell stay on one side of every fold."""
     return (samples.table["row"].astype(str) + "_" + samples.table["col"].astype(str)).to_numpy()
 
 
@@ -105,7 +106,7 @@ def _torch_data(
     the normalised samples to ``device`` once (the batches index into them)."""
     labels = samples.table["label"].to_numpy()
     train_idx = np.flatnonzero(split == TRAIN)
-    val_mask = carve_validation(labels[train_idx], _groups(samples)[train_idx], validation_fraction, seed)
+    val_mask = carve_validation(labels[train_idx], cell_groups(samples)[train_idx], validation_fraction, seed)
     fit_idx, val_idx = train_idx[~val_mask], train_idx[val_mask]
     fit_mask = np.zeros(len(labels), dtype=bool)
     fit_mask[fit_idx] = True

@@ -16,7 +16,17 @@ from lsm.data.forcing import DayForcing, read_series, resolve_date
 from lsm.data.io import write_json, write_text
 from lsm.data.io.study import Study
 from lsm.learn.predictors import Ensemble
-from lsm.maps.stream import MapOutputs, SurveyedArea, assemble, map_tile
+from lsm.maps.stream import (
+    MapOutputs,
+    SurveyedArea,
+    assemble,
+    map_tile,
+    scratch_path,
+    tiff_profile,
+    write_cog,
+)
+from lsm.maps.style import ramp_style
+from lsm.maps.uncertainty import SeedCalibration, UncertaintyOutputs, assemble_uncertainty
 from lsm.maps.windows import FactorRaster
 from lsm.names import TEST, TRAIN
 
@@ -36,6 +46,7 @@ def reference_day(
 
 def tile_job(
     factors_tif: str,
+    model: str,
     run_dirs: list[str],
     samples_summary: str,
     study_dir: str,
@@ -44,8 +55,12 @@ def tile_job(
     out_tif: str,
     tile: int,
     threads: int = 1,
+    calibrators_csv: str | None = None,
+    prevalence: float | None = None,
 ) -> None:
-    """Map one tile of one model (its seeds averaged) at one reference date."""
+    """Map one tile of one model (its seeds averaged, each seed's probability and their calibrated
+    mean kept too) at one reference date; ``calibrators_csv``: the mapping scheme's calibrators
+    (lsm.evaluate.calibration_runs), ``prevalence``: the study's real one, if known."""
     torch.set_num_threads(threads)
     summary = json.loads(Path(samples_summary).read_text())
     raster = FactorRaster.open(factors_tif)
@@ -55,6 +70,10 @@ def tile_job(
     ensemble = Ensemble(
         [Path(d) for d in run_dirs], summary["tabular_columns"], device=mapping["device"], threads=threads
     )
+    calibration = None
+    if calibrators_csv is not None:
+        seeds = [int(Path(d).name.removeprefix("seed")) for d in run_dirs]
+        calibration = SeedCalibration.from_table(pd.read_csv(calibrators_csv), model, seeds, prevalence)
     log.info(
         "mapping %s (%d seeds) at %s, tile %d of %d",
         ensemble.kind,
@@ -73,6 +92,7 @@ def tile_job(
         int(mapping["tiles"]),
         int(mapping["window"]),
         min_valid=float(summary["patch_min_valid"]),
+        calibration=calibration,
     )
 
 
@@ -127,6 +147,15 @@ def gather_job(
         surveyed=surveyed,
     )
     keys = {"model": model, "date_label": date_label, "date": iso, "surveyed_only": surveyed is not None}
+    changes, largest = seeds_part(
+        tile_tifs,
+        raster,
+        result.breaks,
+        surveyed,
+        UncertaintyOutputs(Path(out["calibrated"]), Path(out["uncertainty"])),
+    )
+    write_text(out["uncertainty_style"], ramp_style(max(largest, 1e-3), "sd over seeds"))
+    write_text(out["class_changes"], changes.assign(**keys).to_csv(index=False, float_format="%.6g"))
     write_text(out["class_table"], result.classes.assign(**keys).to_csv(index=False, float_format="%.6g"))
     write_text(out["curves"], result.curves.assign(**keys).to_csv(index=False, float_format="%.6g"))
     record = {
@@ -147,12 +176,41 @@ def gather_job(
     )
 
 
+def seeds_part(
+    tile_tifs: list[str],
+    raster: FactorRaster,
+    breaks,
+    surveyed: SurveyedArea | None,
+    out: UncertaintyOutputs,
+) -> tuple[pd.DataFrame, float]:
+    """The calibrated map and the seeds' spread as COGs, the class-change table and the largest spread."""
+    folder = out.calibrated.parent
+    grid = raster.grid
+    profile = tiff_profile(
+        {"width": grid.width, "crs": grid.crs}, grid.height, grid.transform, "float32", float("nan")
+    )
+    with scratch_path(folder, ".tif") as calibrated, scratch_path(folder, ".tif") as spread:
+        result = assemble_uncertainty(tile_tifs, profile, breaks, out, (calibrated, spread), surveyed)
+        write_cog(calibrated, out.calibrated, "AVERAGE")
+        write_cog(spread, out.spread, "AVERAGE")
+    return result
+
+
 def collect_tables(
-    class_tables: list[str], curves: list[str], summaries: list[str], out: dict[str, str]
+    class_tables: list[str],
+    curves: list[str],
+    summaries: list[str],
+    class_changes: list[str],
+    out: dict[str, str],
 ) -> None:
-    """One table each of class shares, rate curves and map summaries over models and dates."""
+    """One table each of class shares, rate curves, map summaries and class changes between seeds
+    over models and dates."""
     write_text(
         out["classes"], pd.concat(map(pd.read_csv, class_tables)).to_csv(index=False, float_format="%.6g")
+    )
+    write_text(
+        out["class_changes"],
+        pd.concat(map(pd.read_csv, class_changes)).to_csv(index=False, float_format="%.6g"),
     )
     write_text(out["curves"], pd.concat(map(pd.read_csv, curves)).to_csv(index=False, float_format="%.6g"))
     rows = [json.loads(Path(p).read_text()) for p in summaries]

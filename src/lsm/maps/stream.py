@@ -25,6 +25,7 @@ from lsm.data.io import atomic_path
 from lsm.learn.predictors import Ensemble
 from lsm.maps.classes import Accumulator, class_breaks, class_table, classify, rate_curve
 from lsm.maps.style import write_class_style
+from lsm.maps.uncertainty import CALIBRATED_BAND, FIRST_SEED_BAND, MEAN_BAND, SeedCalibration, tile_bands
 from lsm.maps.windows import FactorRaster, iter_windows, make_window, read_halo
 from lsm.names import CLASS_NAMES
 
@@ -41,14 +42,14 @@ def tile_rows(height: int, tiles: int, tile: int) -> tuple[int, int]:
     return tile * per, min(height, (tile + 1) * per)
 
 
-def tiff_profile(grid_profile: dict, height: int, transform, dtype: str, nodata) -> dict:
-    """The profile of every intermediate GeoTIFF of the maps: tiled, compressed, one band."""
+def tiff_profile(grid_profile: dict, height: int, transform, dtype: str, nodata, count: int = 1) -> dict:
+    """The profile of every intermediate GeoTIFF of the maps: tiled, compressed, ``count`` bands."""
     profile = dict(grid_profile)
     profile.update(
         driver="GTiff",
         height=height,
         transform=transform,
-        count=1,
+        count=count,
         dtype=dtype,
         nodata=nodata,
         compress="deflate",
@@ -73,14 +74,18 @@ def map_tile(
     progress: bool = True,
     *,
     min_valid: float,
+    calibration: SeedCalibration | None = None,
 ) -> None:
-    """Probabilities of one row strip, written window by window (float32, NaN = not mapped);
-    ``min_valid`` is the samples' ``patch_min_valid``, so the map covers what the models saw."""
+    """Probabilities of one row strip, written window by window (float32, NaN = not mapped): the
+    mean over seeds, the calibrated mean (the mean itself without ``calibration``) and each seed's
+    (the bands of :mod:`lsm.maps.uncertainty`). ``min_valid`` is the samples' ``patch_min_valid``,
+    so the map covers what the models saw."""
     grid = raster.grid
     r0, r1 = tile_rows(grid.height, tiles, tile)
     transform = grid.transform * rasterio.Affine.translation(0, r0)
     base = {"width": grid.width, "crs": grid.crs}
-    profile = tiff_profile(base, r1 - r0, transform, "float32", float("nan"))
+    bands = tile_bands(len(ensemble.members))
+    profile = tiff_profile(base, r1 - r0, transform, "float32", float("nan"), count=bands)
     windows = list(iter_windows(grid.height, grid.width, window_size, (r0, r1)))
     with (
         atomic_path(out_tif) as tmp,
@@ -91,14 +96,14 @@ def map_tile(
             windows, desc=f"{ensemble.kind} tile {tile + 1}/{tiles}", unit="window", disable=not progress
         ):
             block = read_halo(src, window, radius)
-            probabilities = ensemble.predict_window(
+            mean, seeds = ensemble.predict_window_seeds(
                 make_window(raster, block, window, radius, forcing, min_valid)
             )
-            dst.write(
-                probabilities,
-                1,
-                window=Window(window.col_off, window.row_off - r0, window.width, window.height),
-            )
+            calibrated = mean if calibration is None else calibration.mean(seeds)
+            target = Window(window.col_off, window.row_off - r0, window.width, window.height)
+            dst.write(mean, MEAN_BAND, window=target)
+            dst.write(calibrated, CALIBRATED_BAND, window=target)
+            dst.write(seeds, list(range(FIRST_SEED_BAND, bands + 1)), window=target)
 
 
 @contextmanager
@@ -225,7 +230,7 @@ def _mosaic(
         for path in tiles:
             with rasterio.open(path) as src:
                 for window in iter_windows(src.height, src.width, window_size):
-                    values = src.read(1, window=window)
+                    values = src.read(MEAN_BAND, window=window)
                     target = Window(window.col_off, window.row_off + offset, window.width, window.height)
                     dst.write(values, 1, window=target)
                     counted = values if surveyed is None else np.where(surveyed.mask(target), values, np.nan)

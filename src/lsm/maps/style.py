@@ -1,4 +1,5 @@
-"""The QGIS style (``.qml``) of a class raster: a paletted renderer with the class names as labels."""
+"""QGIS styles (``.qml``): a paletted renderer for a class raster (the class names as labels) and a
+colour ramp for a continuous one (the seeds' spread)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from lsm.data.io import write_text
 
 # ColorBrewer's 3-class OrRd: sequential, light to dark, marked colour-blind safe by ColorBrewer.
 CLASS_COLOURS = ("#fee8c8", "#fdbb84", "#e34a33")
+# ColorBrewer's sequential PuBu, light to dark: the ramp of a continuous map (low to high).
+RAMP_COLOURS = ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d")
 
 
 def class_style(names: list[str] | tuple[str, ...], colours=CLASS_COLOURS) -> str:
@@ -27,12 +30,53 @@ def class_style(names: list[str] | tuple[str, ...], colours=CLASS_COLOURS) -> st
     ET.SubElement(pipe, "brightnesscontrast", brightness="0", contrast="0", gamma="1")
     ET.SubElement(pipe, "rasterresampler", maxOversampling="2")
     ET.SubElement(root, "blendMode").text = "0"
+    return _document(root)
+
+
+def _document(root: ET.Element) -> str:
     ET.indent(root)
     return (
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
         + ET.tostring(root, encoding="unicode")
         + "\n"
     )
+
+
+def ramp_style(maximum: float, label: str, colours=RAMP_COLOURS) -> str:
+    """QML text of a linear colour ramp from 0 to ``maximum`` (band 1; ``label`` names the value)."""
+    if not maximum > 0:
+        raise ValueError(f"a colour ramp needs a positive maximum, got {maximum}")
+    root = ET.Element("qgis", version="3.28", styleCategories="AllStyleCategories")
+    pipe = ET.SubElement(root, "pipe")
+    renderer = ET.SubElement(
+        pipe,
+        "rasterrenderer",
+        type="singlebandpseudocolor",
+        opacity="1",
+        band="1",
+        alphaBand="-1",
+        classificationMin="0",
+        classificationMax=f"{maximum:.6g}",
+    )
+    ET.SubElement(renderer, "rasterTransparency")
+    shader = ET.SubElement(
+        ET.SubElement(renderer, "rastershader"),
+        "colorrampshader",
+        colorRampType="INTERPOLATED",
+        minimumValue="0",
+        maximumValue=f"{maximum:.6g}",
+        clip="0",
+    )
+    steps = len(colours) - 1
+    for i, colour in enumerate(colours):
+        value = maximum * i / steps
+        ET.SubElement(
+            shader, "item", value=f"{value:.6g}", color=colour, alpha="255", label=f"{label} {value:.3g}"
+        )
+    ET.SubElement(pipe, "brightnesscontrast", brightness="0", contrast="0", gamma="1")
+    ET.SubElement(pipe, "rasterresampler", maxOversampling="2")
+    ET.SubElement(root, "blendMode").text = "0"
+    return _document(root)
 
 
 def write_class_style(path: str | Path, names) -> None:
