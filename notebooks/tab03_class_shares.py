@@ -16,13 +16,17 @@
 #
 # Share of the mapped area in each class, landslide density per class (mapped landslides per km²)
 # and the areas under the success- and prediction-rate curves, per model; the paper's class shares
-# (stated for its CNN-LSTM map) in the first row.
+# (stated for its CNN-LSTM map) in the first row. Beside them, the share of the mapped area outside
+# the model's area of applicability (Figure 17) and the share of its high class whose class the
+# seeds do not agree on (Figure 20).
 
 # %% tags=["parameters"]
 inputs = {
     "shares": "results/kerman_synthetic/metrics/map_class_shares.csv",
     "summary": "results/kerman_synthetic/metrics/map_summary.csv",
     "reported": "paper/reported.yaml",
+    "applicability": "results/kerman_synthetic/maps/wettest/applicability.csv",
+    "changes": "results/kerman_synthetic/metrics/map_class_changes.csv",
 }
 outputs = {"csv": "tab03_class_shares.csv", "tex": "tab03_class_shares.tex"}
 date_label = "wettest"
@@ -36,10 +40,15 @@ from lsm.publish.tables import save_table
 
 shares = pd.read_csv(inputs["shares"], keep_default_na=False)
 summary = pd.read_csv(inputs["summary"], keep_default_na=False)
+applicability = pd.read_csv(inputs["applicability"], keep_default_na=False)
+changes = pd.read_csv(inputs["changes"], keep_default_na=False)
+high = changes[(changes["date_label"] == date_label) & (changes["class"] == "high")]
 table = class_share_table(
     shares[shares["date_label"] == date_label],
     summary[summary["date_label"] == date_label],
     load_class_shares(inputs["reported"]),
+    outside_percent=dict(zip(applicability["model"], applicability["outside_percent"], strict=True)),
+    high_disagree_percent=dict(zip(high["model"], high["seeds_disagree_percent"], strict=True)),
 )
 table
 

@@ -324,6 +324,13 @@ def assert_calibration_follows_the_runs(results: Path) -> Any:
             assert group["sample_id"].is_unique, (scheme, model, seed)
             if model in SKLEARN_MODELS:  # out of fold: every training sample, once
                 assert set(group["sample_id"]) == set(splits.index[splits[scheme] == TRAIN]), (scheme, model)
+            else:  # the part training validated on: its loss at the kept epoch is the curve's
+                run = results / "runs" / scheme / model / f"seed{seed}"
+                best = json.loads((run / "metrics.json").read_text())["best_epoch"]
+                curve = pd.read_csv(run / "learning_curve.csv").set_index("epoch")
+                p = group["probability"].clip(1e-7, 1 - 1e-7)
+                loss = -np.mean(group["label"] * np.log(p) + (1 - group["label"]) * np.log(1 - p))
+                assert abs(loss - curve.loc[best, "val_loss"]) < 1e-4, (scheme, model, seed)
         thresholds = pd.read_csv(folder / "thresholds.csv")
         assert (thresholds.groupby(["model", "seed"])["threshold"].apply(tuple) == THRESHOLD_KINDS).all()
         assert thresholds["value"].dropna().between(0, 1).all()

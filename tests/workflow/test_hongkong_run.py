@@ -18,7 +18,12 @@ import pandas as pd
 import pytest
 
 from lsm.names import SCHEMES
-from tests.helpers import HONGKONG, assert_applicability_follows_its_rasters
+from tests.helpers import (
+    HONGKONG,
+    assert_applicability_follows_its_rasters,
+    assert_calibration_follows_the_runs,
+    assert_seed_maps_follow_their_tables,
+)
 from tests.workflow.test_real_study import check_artefacts_and_report, run_real_study
 
 pytestmark = pytest.mark.integration
@@ -112,3 +117,10 @@ def test_the_area_of_applicability_of_the_real_dated_maps(hongkong: Path) -> Non
         json.loads((hongkong / "maps" / "wettest" / "cnn_lstm_summary.json").read_text())["date"]
     }
     assert (table["n_inside"] > 0).all()  # the spatial test samples are not all beyond the training's reach
+
+
+def test_calibration_and_seed_maps_of_the_real_dated_study(hongkong: Path) -> None:
+    summary = assert_calibration_follows_the_runs(hongkong)
+    assert set(summary["scheme"]) == set(SCHEMES) and summary["ece"].between(0, 1).all()
+    changes = assert_seed_maps_follow_their_tables(hongkong)
+    assert (changes.groupby("model")["pixels"].sum() > 0).all()

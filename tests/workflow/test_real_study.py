@@ -25,6 +25,8 @@ from tests.helpers import (
     ECUADOR,
     REPO,
     assert_applicability_follows_its_rasters,
+    assert_calibration_follows_the_runs,
+    assert_seed_maps_follow_their_tables,
     copy_repo,
     require_real_study,
     require_tool,
@@ -163,3 +165,16 @@ def test_the_area_of_applicability_counts_the_surveyed_ground(ecuador: Path) -> 
         cell_km2 = abs(src.transform.a * src.transform.e) / 1e6
     # the mapped area is 9.58 km2 of the 15.9 km2 DEM: the shares count only the former
     assert (table["pixels"] * cell_km2 > 8.5).all() and (table["pixels"] * cell_km2 < 10.5).all()
+
+
+def test_calibration_thresholds_and_seed_maps_of_the_real_study(ecuador: Path) -> None:
+    summary = assert_calibration_follows_the_runs(ecuador)
+    assert set(summary["version"]) == {"raw", "calibrated"} and summary["brier"].between(0, 0.5).all()
+    changes = assert_seed_maps_follow_their_tables(ecuador, "static")
+    assert changes["surveyed_only"].all()  # counted on the surveyed ground, as the class shares
+    tab07 = pd.read_csv(ecuador / "tables" / "tab07_thresholds.csv", keep_default_na=False)
+    assert set(tab07["threshold"]) == {
+        "0.5 (presumably the paper's)",
+        "tuned on the training side",
+        "the paper's high-class share",
+    }

@@ -103,10 +103,15 @@ def class_table(
 
 
 def class_share_table(
-    shares: pd.DataFrame, summary: pd.DataFrame, reported: dict[str, float]
+    shares: pd.DataFrame,
+    summary: pd.DataFrame,
+    reported: dict[str, float],
+    outside_percent: dict[str, float] | None = None,
+    high_disagree_percent: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """Table 3: per model, the class shares and densities and the rate-curve AUCs; the paper's
-    shares first (it states no densities or rate curves)."""
+    shares first (it states no densities or rate curves). With them, the share of the area outside
+    the model's area of applicability and of its high class on whose class the seeds disagree."""
     from lsm.names import LABELS
 
     rows = [{"model": "Teng et al. (2026), reported", **{f"{c} (%)": reported.get(c) for c in CLASS_NAMES}}]
@@ -118,5 +123,9 @@ def class_share_table(
         row.update({f"{c} density (/km²)": round(float(g.loc[c, "density_per_km2"]), 3) for c in CLASS_NAMES})
         row["success-rate AUC"] = round(float(s["success_rate_auc"]), 3)
         row["prediction-rate AUC"] = round(float(s["prediction_rate_auc"]), 3)
+        if outside_percent is not None:
+            row["outside applicability (%)"] = round(float(outside_percent[model]), 1)
+        if high_disagree_percent is not None:
+            row["high class, seeds disagree (%)"] = round(float(high_disagree_percent[model]), 1)
         rows.append(row)
     return pd.DataFrame(rows)
