@@ -136,8 +136,10 @@ def test_dvc_repro_param_change_clone_pull_and_replaced_input(tmp_path: Path, ti
     rerun = snakemake_jobs(changed.stdout + changed.stderr)
     assert rerun == expected, (rerun, expected)
     # the importance, its figure, and the area of applicability it weights (this study runs the
-    # random scheme only: no importance on spatial test samples)
+    # random scheme only: no importance on spatial test samples) and tab03, which reports the share
+    # of each map outside that area
     weighted = {"importance", "fig14_feature_importance", "applicability", "fig17_applicability"}
+    weighted |= {"tab03_class_shares"}
     assert set(rerun) == weighted | RECORD_THE_CONFIGURATION
     assert rerun["provenance"] == first_jobs["provenance"], rerun
     assert {"synthesize", "factors", "samples", "train_torch", "evaluate", "tab02_claims"} <= set(first_jobs)

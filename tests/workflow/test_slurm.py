@@ -34,6 +34,7 @@ REMOTE_RULES = {
     "tune",
     "train_torch",
     "train_sklearn",
+    "calibrate",  # the map tiles read the mapping scheme's calibrators
     "map_tile",
     "map_gather",
     "map_contrast",
