@@ -26,7 +26,7 @@ from lsm.maps.stream import (
     write_cog,
 )
 from lsm.maps.style import ramp_style
-from lsm.maps.uncertainty import SeedCalibration, UncertaintyOutputs, assemble_uncertainty
+from lsm.maps.uncertainty import SeedCalibration, assemble_uncertainty
 from lsm.maps.windows import FactorRaster
 from lsm.names import TEST, TRAIN
 
@@ -152,7 +152,8 @@ def gather_job(
         raster,
         result.breaks,
         surveyed,
-        UncertaintyOutputs(Path(out["calibrated"]), Path(out["uncertainty"])),
+        Path(out["calibrated"]),
+        Path(out["uncertainty"]),
     )
     write_text(out["uncertainty_style"], ramp_style(max(largest, 1e-3), "sd over seeds"))
     write_text(out["class_changes"], changes.assign(**keys).to_csv(index=False, float_format="%.6g"))
@@ -181,18 +182,19 @@ def seeds_part(
     raster: FactorRaster,
     breaks,
     surveyed: SurveyedArea | None,
-    out: UncertaintyOutputs,
+    calibrated_tif: Path,
+    spread_tif: Path,
 ) -> tuple[pd.DataFrame, float]:
     """The calibrated map and the seeds' spread as COGs, the class-change table and the largest spread."""
-    folder = out.calibrated.parent
+    folder = calibrated_tif.parent
     grid = raster.grid
     profile = tiff_profile(
         {"width": grid.width, "crs": grid.crs}, grid.height, grid.transform, "float32", float("nan")
     )
     with scratch_path(folder, ".tif") as calibrated, scratch_path(folder, ".tif") as spread:
-        result = assemble_uncertainty(tile_tifs, profile, breaks, out, (calibrated, spread), surveyed)
-        write_cog(calibrated, out.calibrated, "AVERAGE")
-        write_cog(spread, out.spread, "AVERAGE")
+        result = assemble_uncertainty(tile_tifs, profile, breaks, (calibrated, spread), surveyed)
+        write_cog(calibrated, calibrated_tif, "AVERAGE")
+        write_cog(spread, spread_tif, "AVERAGE")
     return result
 
 

@@ -87,19 +87,10 @@ def seeds_disagree(seeds: np.ndarray, breaks: np.ndarray) -> np.ndarray:
     return (classes != classes[0]).any(axis=0)
 
 
-@dataclass
-class UncertaintyOutputs:
-    """The files of the seeds' part of one map."""
-
-    calibrated: Path
-    spread: Path
-
-
 def assemble_uncertainty(
     tile_tifs: Sequence[str | Path],
     profile: dict,
     breaks: np.ndarray,
-    out: UncertaintyOutputs,
     scratch: tuple[Path, Path],
     surveyed=None,
     window_size: int = 1024,
