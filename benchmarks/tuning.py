@@ -43,8 +43,8 @@ def measured_trials(results: Path, params: dict, scheme: str, trials: int) -> pd
             model, samples, splits[scheme].to_numpy(), scheme, params["models"], settings, patch_m
         )
         seconds = time.perf_counter() - start
-        pruned = int((history["state"] == "PRUNED").sum())
-        rows.append({"model": model, "trials": len(history), "pruned": pruned, "s/trial": seconds / trials})
+        completed = int((history["state"] == "COMPLETE").sum())
+        rows.append({"model": model, "trials": len(history), "completed": completed, "s/trial": seconds / trials})
     table = pd.DataFrame(rows).set_index("model")
     table["vs cheapest"] = table["s/trial"] / table["s/trial"].min()
     return table

@@ -16,8 +16,9 @@
 # # Figure 16: every model tuned with the same budget
 #
 # The best inner-validation AUC found so far against the trial number, for every model and
-# validation scheme (Optuna, a seeded TPE sampler, the same number of trials for every model,
-# hopeless torch trials pruned; scored inside the scheme's training split only).
+# validation scheme (Optuna, a seeded TPE sampler: random for the first half of the budget, guided for
+# the second, the dotted line; the same number of completed trials for every model, none pruned;
+# scored inside the scheme's training split only).
 
 # %% tags=["parameters"]
 inputs = {"trials": ["results/kerman_synthetic/tuning/random/cnn_lstm/trials.csv"]}

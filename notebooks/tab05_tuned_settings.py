@@ -16,8 +16,9 @@
 # # Table 5: the settings tuning chose
 #
 # For every model and validation scheme, the value tuning chose for each parameter of its search
-# space (`tuning.spaces` of `params.yaml`), the best inner-validation AUC and the number of trials
-# (pruned ones in brackets). Every seed's training run of that model and scheme uses these settings.
+# space (`tuning.spaces` of `params.yaml`), the best inner-validation AUC and the number of completed
+# trials (the same for every model: none is pruned). Every seed's training run of that model and
+# scheme uses these settings.
 
 # %% tags=["parameters"]
 inputs = {"best": [], "trials": []}

@@ -249,3 +249,27 @@ def test_temporal_metrics_on_a_record_with_known_answers() -> None:
     expected = roc_auc_score(ones, np.r_[[80.0] * 4, 20.0, 0.0, rain.to_numpy()])
     assert m["rain_1d_auc"] == pytest.approx(expected)
     assert "rain_30d_auc" not in m  # no landslide has 30 days of record before it
+
+
+def test_temporal_metrics_count_earthquake_landslides_apart() -> None:
+    """The same record with three more landslides shaken loose on a dry day: they are counted apart
+    and change none of the rain statistics (rain did not choose their day)."""
+    import pandas as pd
+
+    from lsm.data.realism import temporal_metrics
+
+    days = pd.date_range("2001-01-01", periods=40)
+    rain = pd.Series(0.0, index=days)
+    rain.iloc[[3, 4]] = [30.0, 80.0]
+    rain.iloc[8] = 20.0
+    rain_days = [days[4]] * 4 + [days[8], days[20]]
+    plain = temporal_metrics(pd.Series(rain_days), rain)
+    shaken = temporal_metrics(
+        pd.Series(rain_days + [days[30]] * 3), rain, pd.Series(["rainfall"] * 6 + ["Earthquake"] * 3)
+    )
+    assert shaken["earthquake_events"] == 3 and plain["earthquake_events"] == 0
+    assert shaken["dated_events"] == 9
+    for key in ("share_on_dry_days", "share_on_busiest_days", "rain_1d_auc", "rain_3d_auc"):
+        assert shaken[key] == pytest.approx(plain[key]), key
+    counted_as_rain = temporal_metrics(pd.Series(rain_days + [days[30]] * 3), rain)
+    assert counted_as_rain["share_on_dry_days"] == pytest.approx(4 / 9)

@@ -15,7 +15,7 @@ from lsm.data.io.study import Study
 from lsm.data.sampling import SamplingSettings, build_samples
 from lsm.data.splits import SplitSettings, make_splits
 from lsm.data.support import choose_factors, scan_study
-from lsm.learn.tuning import TuningSettings, inner_split, tuned_models_config, tuning_job
+from lsm.learn.tuning import TuningSettings, inner_split, random_start, tuned_models_config, tuning_job
 from lsm.names import TEST, TRAIN
 from tests.helpers import REPO, from_params
 
@@ -77,6 +77,8 @@ def test_the_same_seed_gives_the_same_best_settings_and_a_torch_study_runs(prepa
         }
         best.append(tuning_job(samples, splits, "random", "cnn", FAST, settings(2), 450.0, out))
     assert best[0] == best[1]
+    history = pd.read_csv(tmp_path / "trials0.csv")
+    assert len(history) == 2 and (history["state"] == "COMPLETE").all()  # none pruned: all complete
     assert set(CONFIG["tuning"]["spaces"]["torch"]) <= set(best[0])
     assert best[0]["conv_channels"] == FAST["torch"]["conv_channels"]  # untuned settings kept
 
@@ -117,6 +119,10 @@ def test_a_clearly_better_setting_is_found(tmp_path: Path) -> None:
     assert best["max_depth"] == 6
     trials = pd.read_csv(out["trials"])
     assert trials["value"].max() > 0.9 > trials["value"].min()
+    # Half the budget random, then TPE guided by those trials: every guided trial takes the depth
+    # that won, as its scores show (Optuna's default random start of 10 would have left all six unguided).
+    assert random_start(6) == 3 and (trials["state"] == "COMPLETE").all() and len(trials) == 6
+    assert (trials.loc[trials["number"] >= 3, "value"] > 0.9).all()
 
 
 def test_no_trials_leave_the_settings_of_models_untouched(tmp_path: Path) -> None:

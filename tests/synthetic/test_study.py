@@ -190,21 +190,24 @@ def test_default_study_is_realistic(default_study: Path) -> None:
     assert drop_before < -2.0
     rainfall = events[events["trigger"] == "rainfall"]
     assert drop_before < level14.reindex(pd.to_datetime(rainfall["date"])).mean() - 1.0
-    # The campaign's bias: events near roads are found more often than those far from roads.
+    # The campaign's bias: events near roads are found more often than those far from roads (the
+    # chance the campaign gave each; few events lie near roads, so the realised share is noisier).
     roads = gpd.read_file(default_study / "roads.gpkg").union_all()
     near = events.distance(roads) < 250
-    assert events.loc[near, "detected"].mean() > events.loc[~near, "detected"].mean() + 0.2
+    chance = events["detection_probability"]
+    assert chance[near].mean() > chance[~near].mean() + 0.2
+    assert events.loc[near, "detected"].mean() > events.loc[~near, "detected"].mean()
 
 
 def test_default_truth_lies_inside_the_literature_ranges(default_realism: dict) -> None:
-    """Clustering, nearest neighbours, slope alone and the spread of the true hazard all lie inside
-    the ranges of paper/realism_ranges.yaml (published inventories); the ranges the file marks
-    `synthetic_outside` (the timing of rain-triggered landslides, issue 25) are measured and still
-    outside, so that the mark cannot outlive the world it describes."""
+    """Clustering, nearest neighbours, slope alone, the spread of the true hazard and the timing of
+    rain-triggered landslides (generator 3: storms set the day) all lie inside the ranges of
+    paper/realism_ranges.yaml (published inventories); a range the file marks `synthetic_outside`
+    is measured and still outside, so that the mark cannot outlive the world it describes."""
     ranges = literature_ranges(REPO / "paper" / "realism_ranges.yaml")
     verdict = compare_to_ranges(default_realism, ranges)
     outside = {name for name, entry in ranges["metrics"].items() if entry.get("synthetic_outside")}
-    assert {"rain_3d_auc", "share_on_dry_days"} <= outside
+    assert {"rain_3d_auc", "share_on_dry_days", "share_on_busiest_days"} <= set(verdict) - outside
     assert verdict and all(verdict[name] for name in verdict if name not in outside), verdict
     assert all(verdict[name] is False for name in outside), verdict
 

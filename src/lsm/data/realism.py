@@ -328,28 +328,37 @@ def realism_with_references(
 # -- time: how rain and the landslide days go together ------------------------------------------------
 DRY_DAY_MM = 1.0  # a day with less rain than this counts as dry (the usual wet-day threshold)
 BUSY_DAYS = 10  # the days with most landslides
+EARTHQUAKE_TRIGGER = "earthquake"  # the inventory's optional `trigger` value for shaking
 
 
-def temporal_metrics(event_days: pd.Series, rain: pd.Series) -> dict[str, Any]:
+def temporal_metrics(
+    event_days: pd.Series, rain: pd.Series, triggers: pd.Series | None = None
+) -> dict[str, Any]:
     """What a dated inventory says about triggering, from the days alone: how well the 1-, 3- and
     30-day rain totals ending on a day separate the landslides' days (one per landslide, so a storm
     counts as often as it struck) from all days of the record (AUC),
     the share of landslides on dry days, on the ``BUSY_DAYS`` busiest days, and per storm (a run of
     consecutive wet days; a landslide on a dry day belongs to no storm). ``rain`` is the study's
     daily rain (its area mean), ``event_days`` the landslides' days (those outside the record are
-    left out and counted)."""
+    left out and counted). Where the inventory gives each landslide's ``triggers``, those an
+    earthquake set off are counted apart and left out of the rest: rain did not choose their day."""
     days = pd.DatetimeIndex(pd.to_datetime(event_days)).normalize()
+    shaken = np.zeros(len(days), dtype=bool)
+    if triggers is not None:
+        shaken = pd.Series(triggers).astype(str).str.lower().eq(EARTHQUAKE_TRIGGER).to_numpy()
     inside = days.isin(rain.index)
-    counts = pd.Series(1, index=days[inside]).groupby(level=0).sum().reindex(rain.index, fill_value=0)
+    kept = inside & ~shaken
+    counts = pd.Series(1, index=days[kept]).groupby(level=0).sum().reindex(rain.index, fill_value=0)
     out: dict[str, Any] = {
         "dated_events": int(inside.sum()),
         "dated_events_outside_record": int((~inside).sum()),
+        "earthquake_events": int((inside & shaken).sum()),
     }
     if counts.sum() == 0:
         return out
     for window in (1, 3, 30):
         total = rain.rolling(window, min_periods=window).sum()
-        landslides = total.reindex(days[inside]).to_numpy()
+        landslides = total.reindex(days[kept]).to_numpy()
         every_day = total.dropna().to_numpy()
         landslides = landslides[np.isfinite(landslides)]
         if landslides.size and every_day.size:
@@ -374,7 +383,8 @@ def study_temporal_metrics(study: Study) -> dict[str, Any] | None:
     inventory = study.read_inventory(dated=True) if _is_dated(study) else None
     if inventory is None:
         return None
-    return temporal_metrics(inventory["date"], study.read_rainfall().area_mean())
+    triggers = inventory["trigger"] if "trigger" in inventory.columns else None
+    return temporal_metrics(inventory["date"], study.read_rainfall().area_mean(), triggers)
 
 
 def _is_dated(study: Study) -> bool:

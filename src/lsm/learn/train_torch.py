@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,7 +187,6 @@ def _fit_torch(
     seed: int,
     description: str,
     progress: bool = False,
-    on_epoch: Callable[[int, float], None] | None = None,
 ) -> tuple[int, pd.DataFrame]:
     """Adam on BCE with early stopping; leaves the best epoch's weights in ``model`` and returns that
     epoch and the learning curve (epoch, train_loss, val_loss, val_auc)."""
@@ -204,8 +202,6 @@ def _fit_torch(
         train_loss = _train_epoch(model, data, optimiser, loss_fn, settings.batch_size, generator)
         val_loss, val_auc = _validate_epoch(model, data, loss_fn)
         rows.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss, "val_auc": val_auc})
-        if on_epoch is not None:
-            on_epoch(epoch, val_auc)
         if stopping.should_stop(epoch, val_loss, model):
             break
     assert stopping.best_state is not None, "at least one epoch ran"
@@ -222,16 +218,14 @@ def train_torch(
     device: torch.device,
     threads: int = 1,
     progress: bool = False,
-    on_epoch: Callable[[int, float], None] | None = None,
 ) -> tuple[LandslideNet, Normaliser, RunResult]:
     """Train one torch model on ``split == TRAIN`` (early stopping on a carved validation part) and
-    predict ``split == TEST``. ``on_epoch(epoch, validation AUC)`` is called after every epoch (the
-    tuner prunes hopeless trials there by raising)."""
+    predict ``split == TEST``."""
     seed_everything(seed, threads)
     sequences = samples.sequences if kind in TEMPORAL_MODELS else None
     data, normaliser = _torch_data(samples, split, sequences, settings.validation_fraction, seed, device)
     model = LandslideNet(kind, samples.patches.shape[1], len(samples.sequence_names), settings).to(device)
-    best_epoch, curve = _fit_torch(model, data, settings, seed, f"{kind} seed {seed}", progress, on_epoch)
+    best_epoch, curve = _fit_torch(model, data, settings, seed, f"{kind} seed {seed}", progress)
     test_idx = np.flatnonzero(split == TEST)
     probabilities = predict_torch(
         model,

@@ -1,13 +1,16 @@
 """Every model tuned with the same budget inside its training data, as the paper tuned its network.
 
 A claim "model A beats model B" means little if A was tuned and B was not. Here every model is tuned
-per validation scheme with Optuna: the same number of trials for every model (``tuning.trials``), a
-seeded TPE sampler, torch trials pruned when hopeless (median rule on the validation AUC of each
-epoch), and search spaces per model in ``params.yaml`` (``tuning.spaces``). A trial is fitted and
-scored **inside the scheme's training split only**: an inner split that respects the scheme (a
-random stratified, cell-grouped part for ``random``; held-out blocks for ``spatial``; the latest
-dates for ``temporal``) holds out ``tuning.inner_fraction`` of the training samples to score it.
-No test sample is ever seen (the sample ids of both inner parts are written beside the trials).
+per validation scheme with Optuna: the same number of *completed* trials for every model
+(``tuning.trials``; no trial is pruned, so a network's trials are not cut short where a tree's run to
+the end), a seeded TPE sampler that starts from random settings for half the budget and is guided by
+the trials so far for the other half (Optuna's default of 10 random trials would leave a budget of 8
+without a single guided one), and search spaces per model in ``params.yaml`` (``tuning.spaces``).
+A trial is fitted and scored **inside the scheme's training split only**: an inner split that
+respects the scheme (a random stratified, cell-grouped part for ``random``; held-out blocks for
+``spatial``; the latest dates for ``temporal``) holds out ``tuning.inner_fraction`` of the training
+samples to score it. No test sample is ever seen (the sample ids of both inner parts are written
+beside the trials).
 
 The best settings (``tuning/<scheme>/<model>/best.yaml``) are then used by every seed's training
 run; with ``tuning.trials: 0`` nothing is tuned and the runs use the settings of ``models:``.
@@ -33,7 +36,7 @@ from lsm.names import BUFFER, HYBRID, SKLEARN_MODELS, TEST, TORCH_MODELS, TRAIN
 
 log = logging.getLogger(__name__)
 SPACE_OF = {**{m: "torch" for m in TORCH_MODELS}, **{m: m for m in SKLEARN_MODELS}}
-PRUNE_AFTER_EPOCHS = 3  # torch: a trial is judged against the others' median from this epoch on
+RANDOM_START_SHARE = 0.5  # of the trial budget, drawn at random before TPE guides the rest
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,6 @@ def objective(
     settings: TuningSettings,
 ):
     """The Optuna objective: the inner-validation AUC of one trial's settings."""
-    import optuna
     import torch
 
     from lsm.learn.models import TorchSettings
@@ -125,18 +127,18 @@ def objective(
         torch_settings = TorchSettings.from_config(
             {**chosen, "epochs": min(settings.epochs, chosen["epochs"])}
         )
-
-        def report(epoch: int, val_auc: float) -> None:
-            trial.report(val_auc, epoch)
-            if trial.should_prune():
-                raise optuna.TrialPruned()
-
         _, _, result = train_torch(
-            model, samples, inner, torch_settings, settings.seed, torch.device("cpu"), 1, on_epoch=report
+            model, samples, inner, torch_settings, settings.seed, torch.device("cpu"), 1
         )
         return float(result.metrics["auc"])
 
     return run
+
+
+def random_start(trials: int) -> int:
+    """How many of ``trials`` TPE draws at random before its model of the trials guides it: half,
+    at least one, so that every budget above one has guided trials."""
+    return max(1, int(trials * RANDOM_START_SHARE))
 
 
 def tune(
@@ -157,8 +159,10 @@ def tune(
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(
         direction="maximize",
-        sampler=optuna.samplers.TPESampler(seed=settings.seed),
-        pruner=optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=PRUNE_AFTER_EPOCHS),
+        sampler=optuna.samplers.TPESampler(
+            seed=settings.seed, n_startup_trials=random_start(settings.trials)
+        ),
+        pruner=optuna.pruners.NopPruner(),
     )
     study.optimize(objective(model, samples, inner, models_config, settings), n_trials=settings.trials)
     best = trial_settings(study.best_trial, model, base_settings(model, models_config), settings.spaces)
@@ -216,7 +220,7 @@ def tuned_settings_table(
     best_files: list[str], trials_files: list[str], spaces: Mapping[str, Any]
 ) -> pd.DataFrame:
     """Per model and scheme: the tuned value of every parameter of its search space, the best inner
-    validation AUC, and how many trials completed or were pruned."""
+    validation AUC, and how many trials completed."""
     from lsm.data.io import read_yaml
 
     rows = []
@@ -227,7 +231,7 @@ def tuned_settings_table(
         row = {"model": best["model"], "scheme": best["scheme"]}
         row.update({name: _plain_value(best["settings"][name]) for name in space})
         row["best inner AUC"] = float(history["value"].max())
-        row["trials (pruned)"] = f"{len(history)} ({int((history['state'] == 'PRUNED').sum())})"
+        row["trials completed"] = int((history["state"] == "COMPLETE").sum())
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -66,7 +66,10 @@ def make_rain(
     noise = ndimage.gaussian_filter(noise, sigma=(0, 1.0, 1.0)) * 2.0
     local = np.exp(0.35 * noise - 0.5 * 0.35**2)
     rain = regional[:, None, None] * orographic[None] * local
-    # Rare multi-day storms, mostly in the wet season, centred somewhere in or near the area.
+    # Rare multi-day storms, mostly in the wet season, centred somewhere in or near the area, each
+    # over a part of it (a Gaussian footprint of 0.15-0.5 times the area's width, 5-16 km on the
+    # default study: a mesoscale storm, not a front over the whole area), so that one storm puts
+    # many landslides in one part of the area, as storms do (Trigila et al. 2015).
     size = max(ny, nx)
     n_storms = rng.poisson(settings.storms_per_year * days / 365.25)
     yy, xx = np.mgrid[0:ny, 0:nx]
@@ -74,7 +77,7 @@ def make_rain(
         start = int(rng.choice(days, p=(season + 0.05) / (season + 0.05).sum()))
         length = int(rng.integers(2, 5))
         cy, cx = rng.uniform(-0.2, 1.2, 2) * size
-        radius = rng.uniform(0.4, 1.2) * size
+        radius = rng.uniform(0.15, 0.5) * size
         footprint = np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / (2 * radius**2))
         peak = rng.uniform(25, 70)
         for d in range(length):

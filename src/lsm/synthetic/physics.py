@@ -5,10 +5,14 @@ Depth and cohesion vary from cell to cell beyond what slope, lithology and land 
 random fields correlated over ~30 m, and slope-scale zones of deeper weathering (thicker, weaker).
 Pore pressure is a ratio m of the soil column that is saturated. It has three sources:
 
-- an antecedent-wetness store that fills with rain and drains over days to weeks (slower on
-  less permeable lithology), wetter where upslope water converges (high TWI);
-- a fast store fed only by intense daily rain (over ``intense_rain_mm``), draining in a day or two,
-  so the *timing* of rain inside a window matters, not only its total;
+- an antecedent-wetness store fed by the small share of rain that percolates deep in a semi-arid
+  climate (``slow_recharge_share``), draining over days to weeks (slower on less permeable
+  lithology), wetter where upslope water converges (high TWI);
+- a perched water table fed by each day's rain beyond what the dry soil absorbs (over
+  ``intense_rain_mm``), rising over the small air-filled porosity of a wetted soil
+  (``fast_drainable_porosity``) and draining within a day: storms trigger landslides on the days
+  they fall, as in dated inventories, so the *timing* of rain inside a window matters, not only
+  its total;
 - within ``shore_reach_m`` of the reservoir shore, the excess pore pressure left by a rapid drawdown.
 
 Earthquakes add a pseudo-static horizontal load k = PGA / 2. The daily hazard follows the share of a
@@ -34,8 +38,10 @@ class Constants:
 
     water_unit_weight: float = 9.81  # kN/m3
     drainable_porosity: float = 0.08  # share of the soil volume that fills before saturation
-    fast_drain_days: float = 1.5
-    intense_rain_mm: float = 10.0
+    slow_recharge_share: float = 0.05  # share of rain reaching the slow store (semi-arid recharge)
+    fast_drainable_porosity: float = 0.01  # air-filled porosity a perched water table rises over
+    fast_drain_days: float = 0.5
+    intense_rain_mm: float = 5.0  # a day's rain the dry soil absorbs before water perches
     drawdown_memory_days: float = 12.0
     drawdown_reference_m: float = 3.0  # a drawdown of this size gives drawdown_strength at the shore
     drawdown_strength: float = 1.0
@@ -250,6 +256,9 @@ class DailyState:
         self.group_rain = groups[:, 0].astype(np.int64)
         self.keep_slow = np.exp(-1.0 / groups[:, 1])
         self.keep_fast = np.exp(-1.0 / constants.fast_drain_days)
+        # The stores are in millimetres over the slow store's porosity: a millimetre perched over
+        # the smaller fast porosity raises the water table (and the pore ratio) that many times more.
+        self.fast_gain = constants.drainable_porosity / constants.fast_drainable_porosity
         self.keep_drawdown = np.exp(-1.0 / constants.drawdown_memory_days)
         self.slow = np.zeros(len(groups), dtype="float64")
         self.fast = np.zeros(len(groups), dtype="float64")
@@ -279,8 +288,10 @@ class DailyState:
         (rain saturates the soil at 1; a rapid drawdown's seepage can push a bank up to
         1 + drawdown_strength) and its drawdown part."""
         rain = np.asarray(rain_mm, dtype="float64")[self.group_rain]
-        self.slow = self.slow * self.keep_slow + rain
-        self.fast = self.fast * self.keep_fast + np.maximum(rain - self.c.intense_rain_mm, 0.0)
+        self.slow = self.slow * self.keep_slow + self.c.slow_recharge_share * rain
+        self.fast = self.fast * self.keep_fast + self.fast_gain * np.maximum(
+            rain - self.c.intense_rain_mm, 0.0
+        )
         self.drawdown = self.drawdown * self.keep_drawdown + max(level_drop_m - self.c.bank_drain_m_day, 0.0)
         # In place, on new arrays: the same operations as wet_base + wet_per_mm * store (clipped)
         # plus the drawdown part, without a temporary array per operation over every cell.

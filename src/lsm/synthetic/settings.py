@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 # Bump when a change to the generator changes what a given seed produces.
-GENERATOR_VERSION = "2.0.0"
+GENERATOR_VERSION = "3.0.0"
 
 
 # What the generator writes besides the data contract (lsm.data.contract): the truth for the oracle.

@@ -272,13 +272,14 @@ def scheme_comparison(summary: pd.DataFrame, references: pd.DataFrame | None) ->
 
 
 def tuning_histories(histories: pd.DataFrame) -> plt.Figure:
-    """Best inner-validation AUC so far against the trial number, per model, one panel per scheme
-    (pruned trials marked): how fast each model's tuning converged with the same budget.
+    """Best inner-validation AUC so far against the trial number, per model, one panel per scheme,
+    the end of the random start marked: how fast each model's tuning converged with the same budget.
 
     ``histories`` has columns scheme, model, number, value, state (lsm.learn.tuning.read_history).
     """
     import numpy as np
 
+    from lsm.learn.tuning import random_start
     from lsm.names import LABELS
 
     apply_style()
@@ -290,14 +291,14 @@ def tuning_histories(histories: pd.DataFrame) -> plt.Figure:
             colour = model_colour(model)
             best = np.fmax.accumulate(g["value"].to_numpy(dtype=float))
             ax.step(g["number"] + 1, best, where="post", color=colour, lw=1.2, label=LABELS.get(model, model))
-            pruned = g["state"] == "PRUNED"
-            ax.plot(g.loc[pruned, "number"] + 1, best[pruned.to_numpy()], "x", color=colour, ms=3)
+        guided_from = random_start(int(histories["number"].max()) + 1) + 0.5
+        ax.axvline(guided_from, color="grey", lw=0.6, ls=":")
         ax.set_title(f"{scheme} split", fontsize=8)
         ax.set_xlabel("Trial (count)")
     axes[0, 0].set_ylabel("Best inner-validation AUC (dimensionless)")
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    handles.append(plt.Line2D([], [], marker="x", ls="none", color="black"))
-    labels.append("pruned trial")
+    handles.append(plt.Line2D([], [], ls=":", lw=0.6, color="grey"))
+    labels.append("random start ends, TPE guides")
     fig.legend(handles, labels, loc="lower center", ncols=4, fontsize=7, frameon=False)
     fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig
