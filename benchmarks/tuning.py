@@ -44,7 +44,9 @@ def measured_trials(results: Path, params: dict, scheme: str, trials: int) -> pd
         )
         seconds = time.perf_counter() - start
         completed = int((history["state"] == "COMPLETE").sum())
-        rows.append({"model": model, "trials": len(history), "completed": completed, "s/trial": seconds / trials})
+        rows.append(
+            {"model": model, "trials": len(history), "completed": completed, "s/trial": seconds / trials}
+        )
     table = pd.DataFrame(rows).set_index("model")
     table["vs cheapest"] = table["s/trial"] / table["s/trial"].min()
     return table

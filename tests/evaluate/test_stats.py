@@ -285,3 +285,26 @@ def test_mean_interval_with_bounds_never_leaves_them() -> None:
     assert mean_interval([0.9, 0.99], bounds=(0, 1))[3] == 1.0
     with pytest.raises(ValueError, match="bounds"):
         mean_interval([0.9, 0.95], bounds=(1.0, 0.0))
+
+
+def test_seeds_that_disagree_widen_the_two_level_bootstrap() -> None:
+    """Two models whose five seeds differ in skill (as networks do): on 3,000 independent samples a
+    bootstrap of the samples alone calls the seeds' luck a significant difference; drawing the seeds
+    too does not. With one seed per model, or seeds left fixed, it is the cluster bootstrap."""
+    from lsm.evaluate.stats import bootstrap_p, two_level_bootstrap
+
+    rng = np.random.default_rng(5)
+    n = 3000
+    labels = np.r_[np.ones(n // 3), np.zeros(n - n // 3)].astype(int)
+    skills = {"a": [1.5, 1.2, 1.0, 0.8, 1.3], "b": [0.6, 1.0, 1.4, 0.7, 1.3]}
+    scores = {m: np.vstack([labels * q + rng.normal(0, 1, n) for q in qs]) for m, qs in skills.items()}
+    fixed = two_level_bootstrap(labels, scores, np.arange(n), 1000, 1, resample_seeds=False)
+    both = two_level_bootstrap(labels, scores, np.arange(n), 1000, 1)
+    d, fixed_reps = fixed.difference("a", "b")
+    assert d == pytest.approx(both.difference("a", "b")[0]) and d > 0.02
+    assert bootstrap_p(d, fixed_reps) < 0.01 < 0.05 < bootstrap_p(d, both.difference("a", "b")[1])
+    cluster = cluster_bootstrap(labels, scores["a"], scores["b"], np.arange(n), 1000, 1)
+    assert cluster.low == pytest.approx(np.quantile(fixed_reps, 0.025))  # the same draws
+    # A model's seed draws do not depend on which other models are compared beside it.
+    alone = two_level_bootstrap(labels, {"a": scores["a"]}, np.arange(n), 1000, 1)
+    np.testing.assert_array_equal(alone.replicates["a"], both.replicates["a"])

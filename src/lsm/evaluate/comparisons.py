@@ -1,7 +1,8 @@
-"""The tests behind every verdict: a model against each baseline on the same test samples, with
-DeLong's test on seed-averaged placement values and, beside it, a bootstrap that resamples
-spatial clusters of test samples (landslides cluster, so samples are not independent); Holm's
-correction; and how near test landslides lie to training patches.
+"""The tests behind every verdict: a model against each baseline on the same test samples, by a
+two-level bootstrap that resamples spatial clusters of test samples (landslides cluster, so samples
+are not independent) and each model's seeds (training is random too), with DeLong's test and the
+seed ensemble beside it; the gain over the best traditional model (C2); and how near test
+landslides lie to training patches.
 """
 
 from __future__ import annotations
@@ -17,15 +18,17 @@ from lsm.data.samples import SampleSet
 from lsm.evaluate.runs import Runs
 from lsm.evaluate.settings import EvaluationSettings
 from lsm.evaluate.stats import (
-    BootstrapResult,
-    cluster_bootstrap,
+    ReplicatedAucs,
+    bootstrap_p,
     delong_seed_mean,
     holm,
     spatial_blocks,
+    two_level_bootstrap,
 )
 from lsm.names import (
     HYBRID,
     SCHEMES,
+    SKLEARN_MODELS,
     TEST,
     TRAIN,
 )
@@ -62,34 +65,85 @@ def held_out(samples: SampleSet, splits: pd.DataFrame, scheme: str, patch_m: flo
 def compare(
     runs: Runs, tests: HeldOut, scheme: str, reference: str, baseline: str, settings: EvaluationSettings
 ) -> dict[str, Any]:
-    """DeLong (seed-mean placements) and the cluster bootstrap of reference minus baseline."""
-    ref = runs.seed_matrix(scheme, reference, tests.ids)
-    base = runs.seed_matrix(scheme, baseline, tests.ids)
-    d = delong_seed_mean(tests.labels, ref, base)
+    """One comparison, reference minus baseline: see :func:`compare_models`."""
+    rows = compare_models(runs, tests, scheme, reference, [baseline], settings)
+    return rows[0]
+
+
+def compare_models(
+    runs: Runs,
+    tests: HeldOut,
+    scheme: str,
+    reference: str,
+    baselines: list[str],
+    settings: EvaluationSettings,
+) -> list[dict[str, Any]]:
+    """The reference against each baseline on the scheme's test samples, one row each.
+
+    The verdict's test is a two-level bootstrap of the difference of seed-mean AUCs (spatial
+    clusters of test samples and each model's seeds drawn with replacement,
+    :func:`lsm.evaluate.stats.two_level_bootstrap`): the claims are about methods, and a method's
+    next training run is another seed. Beside it: DeLong's test on seed-mean placements (trained
+    models fixed, samples independent: what the literature usually reports) and the ensemble, the
+    AUC of the seeds' averaged probabilities (what the maps use), with its own cluster bootstrap.
+    The interval is the 95 % percentile interval of the same replicates as the p-value, so the two
+    agree. The p is unadjusted; each claim adjusts it over its own family (lsm.evaluate.claims).
+    """
+    models = [reference, *baselines]
+    matrices = {m: runs.seed_matrix(scheme, m, tests.ids) for m in models}
+    seeds: ReplicatedAucs | None
+    ensembles: ReplicatedAucs | None
     try:
-        b = cluster_bootstrap(tests.labels, ref, base, tests.clusters, settings.bootstrap, settings.seed)
-    except ValueError as err:  # too few clusters of a class: the bootstrap cannot measure a spread
-        log.warning("%s: %s vs %s: %s", scheme, reference, baseline, err)
-        b = BootstrapResult(
-            d.auc_ref, d.auc_base, d.difference, np.nan, np.nan, np.nan, np.nan, 0, 0.95, 0, 0, 0
+        seeds = two_level_bootstrap(tests.labels, matrices, tests.clusters, settings.bootstrap, settings.seed)
+        ensembles = two_level_bootstrap(
+            tests.labels,
+            {m: matrix.mean(axis=0, keepdims=True) for m, matrix in matrices.items()},
+            tests.clusters,
+            settings.bootstrap,
+            settings.seed,
+            resample_seeds=False,
         )
-    return {
-        "scheme": scheme,
-        "reference": reference,
-        "baseline": baseline,
-        "auc_reference": d.auc_ref,
-        "auc_baseline": d.auc_base,
-        "difference": d.difference,
-        "delong_z": d.z,
-        "delong_p": d.p,
-        "boot_low": b.low,
-        "boot_high": b.high,
-        "boot_p": b.p,
-        "clusters": b.clusters,
-        "clusters_with_positives": b.clusters_with_positives,
-        "seeds_reference": ref.shape[0],
-        "seeds_baseline": base.shape[0],
-    }
+    except ValueError as err:  # too few clusters of a class: the bootstrap cannot measure a spread
+        log.warning("%s: %s against %s: %s", scheme, reference, ", ".join(baselines), err)
+        seeds = ensembles = None
+    rows = []
+    for baseline in baselines:
+        d = delong_seed_mean(tests.labels, matrices[reference], matrices[baseline])
+        row: dict[str, Any] = {
+            "scheme": scheme,
+            "reference": reference,
+            "baseline": baseline,
+            "auc_reference": d.auc_ref,
+            "auc_baseline": d.auc_base,
+            "difference": d.difference,
+            "delong_z": d.z,
+            "delong_p": d.p,
+            **_bootstrap_columns("boot", seeds, reference, baseline),
+            **_bootstrap_columns("ensemble", ensembles, reference, baseline),
+            "clusters": seeds.clusters if seeds else 0,
+            "clusters_with_positives": seeds.clusters_with_positives if seeds else 0,
+            "seeds_reference": matrices[reference].shape[0],
+            "seeds_baseline": matrices[baseline].shape[0],
+        }
+        row["p"] = row["boot_p"]
+        row["verdict"] = verdict_of(row["difference"], row["p"], settings.alpha)
+        rows.append(row)
+    return rows
+
+
+def _bootstrap_columns(prefix: str, boot: ReplicatedAucs | None, reference: str, baseline: str) -> dict:
+    """The difference, 95 % interval and p of one pair from shared replicates (NaN without them)."""
+    if boot is None:
+        columns = {"low": np.nan, "high": np.nan, "p": np.nan}
+        if prefix != "boot":
+            columns["difference"] = np.nan
+        return {f"{prefix}_{k}": v for k, v in columns.items()}
+    observed, replicates = boot.difference(reference, baseline)
+    low, high = np.quantile(replicates, [0.025, 0.975])
+    columns = {"low": float(low), "high": float(high), "p": bootstrap_p(observed, replicates)}
+    if prefix != "boot":  # the seed-mean difference is the row's own `difference` (DeLong's, equal)
+        columns = {"difference": observed, **columns}
+    return {f"{prefix}_{k}": v for k, v in columns.items()}
 
 
 def compare_with_baselines(
@@ -100,23 +154,47 @@ def compare_with_baselines(
     settings: EvaluationSettings,
     reference: str = HYBRID,
 ) -> pd.DataFrame:
-    """The reference against every other model of each scheme, Holm-adjusted over the baselines of a
-    scheme; the verdict's p is the larger of DeLong's and the bootstrap's (both adjusted)."""
+    """The reference against every other model of each scheme (:func:`compare_models`), with the
+    gain over the best traditional model that C2 judges (:func:`best_traditional_gain`) on the row
+    of the model that is best on the test samples."""
     rows = []
     for scheme in dict.fromkeys(runs.table["scheme"]):
         models = runs.models(scheme)
         if reference not in models:
             continue
         tests = held_out(samples, splits, scheme, linkage_m)
-        part = [compare(runs, tests, scheme, reference, m, settings) for m in models if m != reference]
-        for key in ("delong_p", "boot_p"):
-            for row, adjusted in zip(part, holm_finite([r[key] for r in part]), strict=True):
-                row[f"{key}_holm"] = adjusted
+        part = compare_models(runs, tests, scheme, reference, [m for m in models if m != reference], settings)
+        for row, adjusted in zip(part, holm_finite([r["p"] for r in part]), strict=True):
+            row["p_holm"] = adjusted  # over every baseline of the scheme: C1's family
+        gain = best_traditional_gain(runs, tests, scheme, reference, settings)
         for row in part:
-            row["p"] = float(np.max([row["delong_p_holm"], row["boot_p_holm"]]))  # NaN if either is
-            row["verdict"] = verdict_of(row["difference"], row["p"], settings.alpha)
+            if gain is not None and row["baseline"] == gain["baseline"]:
+                row.update(gain_low=gain["gain_low"], gain_high=gain["gain_high"])
+            else:
+                row.update(gain_low=np.nan, gain_high=np.nan)
         rows += part
     return pd.DataFrame(rows)
+
+
+def best_traditional_gain(
+    runs: Runs, tests: HeldOut, scheme: str, reference: str, settings: EvaluationSettings
+) -> dict[str, Any] | None:
+    """C2's quantity, the reference's gain over the best traditional model, with a 95 % interval
+    from the same two-level bootstrap as every comparison, the best model chosen again in every
+    replicate (choosing it once, on the test samples, and testing against it alone would ignore
+    that the choice was made on the same data)."""
+    traditional = [m for m in runs.models(scheme) if m in SKLEARN_MODELS]
+    if not traditional:
+        return None
+    matrices = {m: runs.seed_matrix(scheme, m, tests.ids) for m in [reference, *traditional]}
+    try:
+        boot = two_level_bootstrap(tests.labels, matrices, tests.clusters, settings.bootstrap, settings.seed)
+    except ValueError:
+        return None
+    best = max(traditional, key=boot.observed.__getitem__)
+    replicates = boot.replicates[reference] - np.max([boot.replicates[m] for m in traditional], axis=0)
+    low, high = np.quantile(replicates, [0.025, 0.975])
+    return {"baseline": best, "gain_low": float(low), "gain_high": float(high)}
 
 
 def holm_finite(p_values: list[float]) -> list[float]:

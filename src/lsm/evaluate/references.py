@@ -30,44 +30,61 @@ def oracle_probabilities(samples: SampleSet, study_dir: Path) -> pd.DataFrame | 
     study_dir = Path(study_dir)
     if not (study_dir / "truth" / "physics.yaml").is_file() or not samples.summary.get("temporal"):
         return None
-    from lsm.data.io import read_yaml
     from lsm.synthetic.truth import failure_probability
+
+    t = samples.table
+    x, y, n = position_window(t, study_dir)
+    p = failure_probability(study_dir, x, y, pd.concat([t["date"]] * n, ignore_index=True))
+    return pd.DataFrame({"sample_id": t["sample_id"], "probability": any_fails(p, n), "label": t["label"]})
+
+
+def position_window(table: pd.DataFrame, study_dir: Path) -> tuple[np.ndarray, np.ndarray, int]:
+    """The centres of the cells within about two position errors of each sample (x, y, each the
+    window's offsets in turn, then their number): where a mapped landslide may truly lie."""
+    from lsm.data.io import read_yaml
 
     generator = read_yaml(study_dir / "study.yaml")["generator"]["parameters"]
     cell = float(generator["cell_size_m"])
     radius = max(1, int(np.ceil(2 * float(generator["position_error_m"]) / cell)))
-    t = samples.table
-    x, y = t.geometry.x.to_numpy(), t.geometry.y.to_numpy()
+    x, y = table.geometry.x.to_numpy(), table.geometry.y.to_numpy()
     offsets = [(dx, dy) for dx in range(-radius, radius + 1) for dy in range(-radius, radius + 1)]
-    p = failure_probability(
-        study_dir,
-        np.concatenate([x + dx * cell for dx, _ in offsets]),
-        np.concatenate([y + dy * cell for _, dy in offsets]),
-        pd.concat([t["date"]] * len(offsets), ignore_index=True),
-    ).reshape(len(offsets), -1)
-    within = 1.0 - np.prod(1.0 - p, axis=0)
-    return pd.DataFrame({"sample_id": t["sample_id"], "probability": within, "label": t["label"]})
+    xs = np.concatenate([x + dx * cell for dx, _ in offsets])
+    ys = np.concatenate([y + dy * cell for _, dy in offsets])
+    return xs, ys, len(offsets)
+
+
+def any_fails(probabilities: np.ndarray, window: int) -> np.ndarray:
+    """The probability that at least one cell of each sample's window fails (independent cells),
+    from the probabilities of :func:`position_window`'s cells in its order."""
+    return 1.0 - np.prod(1.0 - probabilities.reshape(window, -1), axis=0)
 
 
 def static_ceiling_probabilities(samples: SampleSet, study_dir: Path) -> pd.DataFrame | None:
-    """The truth's yearly failure probability at each sample's cell: the best any model that sees
-    only *where* (not *when*) could rank the samples (generated studies only)."""
-    path = Path(study_dir) / "truth" / "susceptibility.tif"
+    """The truth's yearly probability that a cell within the sample's position window fails (the
+    window of the physics reference, so the two differ only in *when*): the best any model that sees
+    only *where* could rank the samples (generated studies only)."""
+    study_dir = Path(study_dir)
+    path = study_dir / "truth" / "susceptibility.tif"
     if not path.is_file():
         return None
     import rasterio
 
     t = samples.table
+    x, y, n = position_window(t, study_dir)
     with rasterio.open(path) as src:
-        values = np.array([v[0] for v in src.sample(zip(t.geometry.x, t.geometry.y, strict=True))])
-    return pd.DataFrame({"sample_id": t["sample_id"], "probability": values, "label": t["label"]})
+        values = np.array([v[0] for v in src.sample(zip(x, y, strict=True))], dtype="float64")
+    return pd.DataFrame(
+        {"sample_id": t["sample_id"], "probability": any_fails(values, n), "label": t["label"]}
+    )
 
 
 def reference_metrics(
     references: dict[str, pd.DataFrame | None], splits: pd.DataFrame, summary: pd.DataFrame
 ) -> pd.DataFrame:
     """Per scheme: the AUC of the physics reference and of the static ceiling on the test samples,
-    and every model's mean AUC beside them."""
+    and every model's mean AUC beside them with its skill above chance as a share of the
+    reference's, (AUC - 0.5) / (reference AUC - 0.5): a ratio of AUCs would credit every model with
+    the half that chance gives."""
     rows = []
     aucs = summary[summary["metric"] == "auc"]
     for scheme in dict.fromkeys(aucs["scheme"]):
@@ -81,5 +98,11 @@ def reference_metrics(
             rows.append({**row, "model": model_row.model, "auc": model_row.mean})
     frame = pd.DataFrame(rows)
     if "physics_reference_auc" in frame:
-        frame["share_of_reference"] = frame["auc"] / frame["physics_reference_auc"]
+        frame["skill_of_reference"] = skill_above_chance(frame["auc"], frame["physics_reference_auc"])
     return frame
+
+
+def skill_above_chance(auc: pd.Series | float, reference_auc: pd.Series | float) -> pd.Series | float:
+    """(AUC - 0.5) / (reference AUC - 0.5): how much of the reference's skill above chance a model
+    reaches (1 = all of it, 0 = chance, negative = worse than chance)."""
+    return (auc - 0.5) / (reference_auc - 0.5)

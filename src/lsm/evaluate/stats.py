@@ -9,6 +9,8 @@ repeat each other."""
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -240,23 +242,30 @@ def _auc_plan(labels: np.ndarray, scores: np.ndarray) -> list[tuple[np.ndarray, 
     return plan
 
 
-def _weighted_seed_mean_auc(
+def _weighted_seed_aucs(
     pos_idx: np.ndarray, plan: list[tuple[np.ndarray, np.ndarray, np.ndarray]], weights: np.ndarray
 ) -> np.ndarray:
-    """Mean over seeds of the AUC with each sample counted ``weights`` times, per replicate row.
+    """The AUC of each seed with each sample counted ``weights`` times, (replicates, seeds).
 
     Weights are how often a sample is drawn, so this equals the AUC of the materialised replicate
     (ties count one half) without building it.
     """
     w_pos = weights[:, pos_idx]
-    total = np.zeros(weights.shape[0])
+    out = np.empty((weights.shape[0], len(plan)))
     cumulative = np.zeros((weights.shape[0], plan[0][0].size + 1))
-    for order, below, not_above in plan:
+    for k, (order, below, not_above) in enumerate(plan):
         np.cumsum(weights[:, order], axis=1, out=cumulative[:, 1:])
         strictly_below = cumulative[:, below]
         tied = cumulative[:, not_above] - strictly_below
-        total += ((strictly_below + 0.5 * tied) * w_pos).sum(axis=1)
-    return total / (len(plan) * w_pos.sum(axis=1) * cumulative[:, -1])
+        out[:, k] = ((strictly_below + 0.5 * tied) * w_pos).sum(axis=1)
+    return out / (w_pos.sum(axis=1) * cumulative[:, -1])[:, None]
+
+
+def _weighted_seed_mean_auc(
+    pos_idx: np.ndarray, plan: list[tuple[np.ndarray, np.ndarray, np.ndarray]], weights: np.ndarray
+) -> np.ndarray:
+    """Mean over seeds of :func:`_weighted_seed_aucs`, per replicate row."""
+    return _weighted_seed_aucs(pos_idx, plan, weights).mean(axis=1)
 
 
 def _bootstrap_p(difference: float, replicates: np.ndarray) -> float:
@@ -324,6 +333,82 @@ def cluster_bootstrap(
         clusters_with_positives=with_pos,
         clusters_with_negatives=with_neg,
     )
+
+
+@dataclass(frozen=True)
+class ReplicatedAucs:
+    """Every model's seed-mean AUC on the test samples and in each bootstrap replicate; replicates
+    of different models share their cluster draws, so any two can be differenced (paired)."""
+
+    observed: dict[str, float]
+    replicates: dict[str, np.ndarray]  # (n_boot,) per model
+    clusters: int
+    clusters_with_positives: int
+    clusters_with_negatives: int
+
+    def difference(self, reference: str, baseline: str) -> tuple[float, np.ndarray]:
+        """The observed difference and its replicates, reference minus baseline."""
+        observed = self.observed[reference] - self.observed[baseline]
+        return observed, self.replicates[reference] - self.replicates[baseline]
+
+
+def _seed_stream(seed: int, name: str) -> np.random.Generator:
+    """The stream that draws one model's seeds: fixed by the bootstrap's seed and the model's name
+    alone, so adding or removing another model changes none of its draws."""
+    return np.random.default_rng([seed, zlib.crc32(name.encode())])
+
+
+def two_level_bootstrap(
+    labels,
+    scores: Mapping[str, np.ndarray],
+    clusters,
+    n_boot: int = 2000,
+    seed: int = 0,
+    resample_seeds: bool = True,
+) -> ReplicatedAucs:
+    """Bootstrap of each model's seed-mean AUC over both sources of chance: the test samples (whole
+    spatial clusters drawn with replacement, as :func:`cluster_bootstrap`) and, with
+    ``resample_seeds``, training (each model's seeds drawn with replacement, independently of the
+    other models': a seed number means nothing across models). Holding the trained models fixed
+    answers "are these five networks better than those five trees?"; the claims are about the
+    methods, whose next training run is another draw.
+
+    ``scores`` maps each model to its (seeds, samples) scores on the same test samples. One draw of
+    clusters serves every model (paired differences); the seed draws are per model
+    (:func:`_seed_stream`). Raises ValueError when fewer than two clusters hold each class.
+    """
+    labels = _binary_labels(labels)
+    if n_boot < 1 or not scores:
+        raise ValueError(f"need n_boot >= 1 and at least one model, got {n_boot} and {len(scores)}")
+    matrices = {name: _seed_matrix(labels, s, name) for name, s in scores.items()}
+    cluster_of_sample, with_pos, with_neg = _cluster_index(labels, clusters)
+    n_clusters = int(cluster_of_sample.max()) + 1
+    pos_idx = np.flatnonzero(labels)
+    plans = {name: _auc_plan(labels, m) for name, m in matrices.items()}
+    ones = np.ones((1, labels.size))
+    observed = {name: float(_weighted_seed_mean_auc(pos_idx, plan, ones)[0]) for name, plan in plans.items()}
+    strata = _cluster_strata(labels, cluster_of_sample)
+    rng = np.random.default_rng(seed)
+    seed_rngs = {name: _seed_stream(seed, name) for name in matrices}
+    block = max(1, _BLOCK_ELEMENTS // labels.size)
+    replicates = {name: np.empty(n_boot) for name in matrices}
+    for start in range(0, n_boot, block):
+        n_rep = min(block, n_boot - start)
+        weights = _draw_cluster_counts(rng, strata, n_clusters, n_rep)[:, cluster_of_sample]
+        for name, plan in plans.items():
+            per_seed = _weighted_seed_aucs(pos_idx, plan, weights)
+            k = per_seed.shape[1]
+            if resample_seeds and k > 1:
+                counts = seed_rngs[name].multinomial(k, np.full(k, 1.0 / k), size=n_rep)
+                replicates[name][start : start + n_rep] = (per_seed * counts).sum(axis=1) / k
+            else:
+                replicates[name][start : start + n_rep] = per_seed.mean(axis=1)
+    return ReplicatedAucs(observed, replicates, n_clusters, with_pos, with_neg)
+
+
+def bootstrap_p(difference: float, replicates: np.ndarray, margin: float = 0.0) -> float:
+    """Two-sided p of ``difference`` against ``margin`` from its replicates (:func:`_bootstrap_p`)."""
+    return _bootstrap_p(difference - margin, replicates - margin)
 
 
 def verdict(difference: float, p: float, alpha: float = 0.05) -> str:

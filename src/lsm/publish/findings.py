@@ -33,7 +33,7 @@ ABLATION_WORDS = {
 }
 REFERENCES = {  # the synthetic study's own truth, as an AUC on the same test samples
     "physics_reference": "the truth's probability on the sample's day (the physics reference)",
-    "static_ceiling": "the truth's yearly hazard, blind to when (the static ceiling)",
+    "static_ceiling": "the truth's yearly hazard on the same window, blind to when (the static ceiling)",
 }
 PREPARED = {  # the prepared data whose digests the reference holds
     "factors": "factors/factors.tif",

@@ -382,7 +382,7 @@ def comparison_macros(m: Macros, results: Results, scheme: str, models: list[str
     for model in (m_ for m_ in models if m_ != HYBRID):
         row = _row(part, baseline=model)
         m.add(p_value(None if row is None else float(row["p"])), "PTest", scheme, model)
-        m.add(p_value(None if row is None else float(row["delong_p_holm"])), "PDelong", scheme, model)
+        m.add(p_value(None if row is None else float(row["delong_p"])), "PDelong", scheme, model)
         supported += row is not None and row["verdict"] == "supported"
     m.add(str(supported) if not part.empty else NOT_AVAILABLE, "NumSignificantlyBeaten", scheme)
     m.add(str(len(part)) if not part.empty else NOT_AVAILABLE, "NumBaselines", scheme)
