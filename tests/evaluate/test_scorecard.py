@@ -231,21 +231,36 @@ def test_spatial_absences_count_where_their_nearest_sample_is_held_out() -> None
     assert not absence_split(samples, splits, "temporal").any()
 
 
-def test_shuffled_reservoir_days_keep_consistent_changes_and_the_rest() -> None:
+def test_scrambled_windows_are_windows_that_could_occur() -> None:
+    """Rain rotated: each window keeps its days' amounts (a storm moves to another day) and its
+    change is recomputed; the level swapped for another window of the same month, level and change
+    together, so no daily change appears that the record does not hold; the other series untouched."""
     rng = np.random.default_rng(1)
-    before = rng.normal(1500, 5, (6, 1))
-    level = before + np.cumsum(rng.normal(0, 1, (6, 30)), axis=1)
-    rain = rng.gamma(0.5, 5, (6, 31))
+    n = 12
+    before = rng.normal(1500, 5, (n, 1))
+    level = before + np.cumsum(rng.normal(0, 1, (n, 30)), axis=1)
+    rain = rng.gamma(0.5, 5, (n, 31))
     seq = np.stack(
         [rain[:, 1:], np.diff(rain, axis=1), level, np.diff(np.concatenate([before, level], axis=1), axis=1)],
         axis=-1,
     )
-    shuffled = shuffle_series(seq, NAMES, "level", seed=2)
-    np.testing.assert_array_equal(shuffled[:, :, :2], seq[:, :, :2])  # rain untouched
-    np.testing.assert_allclose(np.sort(shuffled[:, :, 2], axis=1), np.sort(seq[:, :, 2], axis=1))
-    assert not np.allclose(shuffled[:, :, 2], seq[:, :, 2])
-    recomputed = np.diff(np.concatenate([before, shuffled[:, :, 2]], axis=1), axis=1)
-    np.testing.assert_allclose(shuffled[:, :, 3], recomputed, atol=1e-9)  # a trajectory that can occur
+    months = np.array([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 4])
+    swapped = shuffle_series(seq, NAMES, "level", seed=2, months=months)
+    np.testing.assert_array_equal(swapped[:, :, :2], seq[:, :, :2])  # rain untouched
+    for i in range(n):  # each window is a whole window of its own month, level and change together
+        donors = [
+            j for j in np.flatnonzero(months == months[i]) if np.array_equal(swapped[i, :, 2:], seq[j, :, 2:])
+        ]
+        assert donors, i
+    assert not np.allclose(swapped[:, :, 2], seq[:, :, 2])
+    np.testing.assert_array_equal(swapped[11], seq[11])  # alone in its month: its own window
+    rotated = shuffle_series(seq, NAMES, "rain", seed=2)
+    np.testing.assert_array_equal(rotated[:, :, 2:], seq[:, :, 2:])  # level untouched
+    for i in range(n):  # a rotation by 1..29 days: the same sequence, circularly shifted
+        shifts = [k for k in range(1, 30) if np.allclose(np.roll(seq[i, :, 0], k), rotated[i, :, 0])]
+        assert shifts, i
+    recomputed = np.diff(np.concatenate([rain[:, :1], rotated[:, :, 0]], axis=1), axis=1)
+    np.testing.assert_allclose(rotated[:, :, 1], recomputed, atol=1e-9)
     totals = window_totals_only(seq, NAMES, "rain")
     np.testing.assert_allclose(totals[:, :, 0].sum(axis=1), seq[:, :, 0].sum(axis=1))
     assert (totals[:, :, 1] == 0).all() and np.ptp(totals[:, :, 0], axis=1).max() == 0
@@ -403,3 +418,34 @@ def test_c4_cannot_be_tested_where_the_rain_is_the_same_on_every_pixel() -> None
     assert "rain_window_mm: the same on every pixel" in evidence and "slope_deg: 16.4 vs 11.1" in evidence
     rows[1].update(constant=False, mean_high=160.0, mean_rest=120.0, low=20.0, high=60.0)
     assert judge_map(pd.DataFrame(rows), "random", "random", "no map")[0] == SUPPORTED
+
+
+def test_the_level_calendar_check_tells_a_calendar_from_a_trigger() -> None:
+    """Landslides near the shore follow level falls (a trigger); beyond the reach the level change
+    is unrelated to them in one world and follows their season in another (a calendar)."""
+    import geopandas as gpd
+
+    from lsm.evaluate.ablation import level_calendar
+
+    rng = np.random.default_rng(0)
+    n = 800
+    labels = (np.arange(n) % 3 == 0).astype(int)
+    shore = np.where(np.arange(n) < n // 2, 100.0, 5000.0)  # first half near the shore
+    change = rng.normal(0, 1, n) - 3.0 * labels * (shore < 600)  # falls before landslides near it
+    level = np.cumsum(np.tile(change[:, None] / 29, (1, 30)), axis=1)
+    level -= level[:, :1]
+    rain = rng.gamma(1, 5, (n, 30))
+    seq = np.stack([rain, rain, level, level], axis=-1)
+    table = gpd.GeoDataFrame(
+        {"label": labels, "kind": np.where(labels == 1, "positive", "random")},
+        geometry=gpd.points_from_xy(np.zeros(n), np.zeros(n)),
+    )
+    samples = SampleSet(table, np.zeros(0), seq, shore[:, None], [], NAMES, ["dist_shore"], {})
+    table_ = level_calendar(samples, 600.0).set_index(["where", "negatives"])
+    assert table_.loc[("within the reach", "all"), "auc_level_change"] > 0.9
+    assert table_.loc[("beyond the reach", "all"), "auc_level_change"] < 0.6
+    seasonal = change + 2.0 * labels * (shore >= 600)  # beyond the reach: the level tells the season
+    level = np.cumsum(np.tile(seasonal[:, None] / 29, (1, 30)), axis=1)
+    samples.sequences[:, :, 2] = level - level[:, :1]
+    table_ = level_calendar(samples, 600.0).set_index(["where", "negatives"])
+    assert table_.loc[("beyond the reach", "random"), "auc_level_change"] > 0.8

@@ -28,6 +28,7 @@ rule evaluate:
         references=f"{RESULTS}/metrics/references.csv",
         ablation=f"{RESULTS}/metrics/time_ablation.csv",
         where_when=f"{RESULTS}/metrics/where_when.csv",
+        level_calendar=f"{RESULTS}/metrics/level_calendar.csv",
         roc=f"{RESULTS}/metrics/roc_curves.csv",
         roc_wide=f"{RESULTS}/metrics/roc_first_scheme.csv",
         confusion=f"{RESULTS}/metrics/confusion.csv",

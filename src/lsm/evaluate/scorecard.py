@@ -20,7 +20,13 @@ import pandas as pd
 
 from lsm.data.io import write_json, write_text
 from lsm.data.samples import SampleSet, load_samples
-from lsm.evaluate.ablation import retrained_ablation, summarise_ablation, time_ablation, where_when
+from lsm.evaluate.ablation import (
+    level_calendar,
+    retrained_ablation,
+    summarise_ablation,
+    time_ablation,
+    where_when,
+)
 from lsm.evaluate.absences import absence_metrics
 from lsm.evaluate.claims import judge_claims
 from lsm.evaluate.comparisons import compare_with_baselines, patch_proximity
@@ -190,7 +196,7 @@ def evaluate_all(
     schemes = list(dict.fromkeys(table["scheme"]))
     samples, splits = inputs.samples, inputs.splits
     summary = summarise_runs(table)
-    log.info("comparisons: seed-mean DeLong and the cluster bootstrap")
+    log.info("comparisons: the two-level bootstrap of seeds and spatial clusters")
     comparisons = compare_with_baselines(runs, samples, splits, inputs.patch_m, settings)
     references = reference_metrics(
         {
@@ -221,6 +227,7 @@ def evaluate_all(
         "references": references,
         "ablation": ablation,
         "where_when": where_when(runs, samples),
+        "level_calendar": level_calendar(samples, settings.reservoir_reach_m),
         "roc": roc_bands(runs),
         "confusion": confusion_totals(table),
         "absences": absences,
