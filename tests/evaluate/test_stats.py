@@ -308,3 +308,26 @@ def test_seeds_that_disagree_widen_the_two_level_bootstrap() -> None:
     # A model's seed draws do not depend on which other models are compared beside it.
     alone = two_level_bootstrap(labels, {"a": scores["a"]}, np.arange(n), 1000, 1)
     np.testing.assert_array_equal(alone.replicates["a"], both.replicates["a"])
+
+
+def test_within_group_bootstrap_is_the_seed_mean_with_an_interval_over_groups() -> None:
+    """The AUC is the mean over seeds of within_group_auc; the interval holds it, and it is wider
+    on 8 places than on 200 of the same kind (the spread is mostly which places there are)."""
+    from lsm.evaluate.stats import within_group_bootstrap
+
+    rng = np.random.default_rng(2)
+
+    def world(places: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        groups = np.repeat(np.arange(places), 4)
+        labels = np.tile([1, 0, 0, 0], places)
+        effect = rng.normal(0.5, 1.0, places)[groups]  # some places tell the day well, others not
+        scores = np.vstack([labels * effect + rng.normal(0, 1, labels.size) for _ in range(3)])
+        return labels, scores, groups
+
+    labels, scores, groups = world(200)
+    wide = within_group_bootstrap(*world(8), n_boot=500, seed=1)
+    narrow = within_group_bootstrap(labels, scores, groups, n_boot=500, seed=1)
+    per_seed = np.mean([within_group_auc(labels, s, groups)[0] for s in scores])
+    assert narrow.auc == pytest.approx(per_seed) and narrow.pairs == 600 and narrow.groups == 200
+    assert narrow.low < narrow.auc < narrow.high
+    assert wide.high - wide.low > 2 * (narrow.high - narrow.low)

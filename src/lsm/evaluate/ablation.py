@@ -15,9 +15,7 @@ from lsm.data.samples import SampleSet
 from lsm.evaluate.comparisons import compare, held_out
 from lsm.evaluate.runs import Runs
 from lsm.evaluate.settings import EvaluationSettings
-from lsm.evaluate.stats import (
-    within_group_auc,
-)
+from lsm.evaluate.stats import within_group_bootstrap
 from lsm.metrics import mean_interval
 from lsm.names import (
     HYBRID,
@@ -187,28 +185,34 @@ def retrained_ablation(
     return pd.DataFrame(rows)
 
 
-def where_when(runs: Runs, samples: SampleSet) -> pd.DataFrame:
+def where_when(runs: Runs, samples: SampleSet, settings: EvaluationSettings) -> pd.DataFrame:
     """AUC among samples at the same place on different days ("when") and among samples on the
-    same day at different places ("where"), per seed and averaged over seeds (as every AUC here)."""
+    same day at different places ("where"), averaged over seeds (as every AUC here), each with a
+    95 % interval drawing the places (or days) and the seeds (:func:`within_group_bootstrap`)."""
     t = samples.table.set_index("sample_id")
     cell = (t["row"].astype(str) + "_" + t["col"].astype(str)).rename("cell")
     rows = []
     for (scheme, model), _ in runs.table.groupby(["scheme", "model"], sort=False):
-        when, where = [], []
-        for seed in runs.seeds(scheme, model):
-            pred = runs.predictions(scheme, model, seed).set_index("sample_id")
-            when.append(within_group_auc(pred["label"], pred["probability"], cell.loc[pred.index]))
-            where.append(within_group_auc(pred["label"], pred["probability"], t.loc[pred.index, "date"]))
-        rows.append(
-            {
-                "scheme": scheme,
-                "model": model,
-                "when_auc_same_place": float(np.mean([w[0] for w in when])),
-                "when_pairs": when[0][1],
-                "where_auc_same_day": float(np.mean([w[0] for w in where])),
-                "where_pairs": where[0][1],
-            }
-        )
+        first = runs.predictions(scheme, model, runs.seeds(scheme, model)[0])
+        ids = pd.Index(first["sample_id"])
+        matrix = runs.seed_matrix(scheme, model, ids)
+        labels = first["label"].to_numpy()
+        row: dict[str, Any] = {"scheme": scheme, "model": model}
+        for name, groups in (("when", cell.loc[ids]), ("where", t.loc[ids, "date"])):
+            result = within_group_bootstrap(
+                labels, matrix, groups.to_numpy(), settings.bootstrap, settings.seed
+            )
+            column = "when_auc_same_place" if name == "when" else "where_auc_same_day"
+            row.update(
+                {
+                    column: result.auc,
+                    f"{name}_lo": result.low,
+                    f"{name}_hi": result.high,
+                    f"{name}_pairs": result.pairs,
+                    f"{name}_groups": result.groups,
+                }
+            )
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

@@ -226,7 +226,7 @@ def evaluate_all(
         "comparisons": comparisons,
         "references": references,
         "ablation": ablation,
-        "where_when": where_when(runs, samples),
+        "where_when": where_when(runs, samples, settings),
         "level_calendar": level_calendar(samples, settings.reservoir_reach_m),
         "roc": roc_bands(runs),
         "confusion": confusion_totals(table),

@@ -36,6 +36,7 @@ from lsm.names import BUFFER, HYBRID, SKLEARN_MODELS, TEST, TORCH_MODELS, TRAIN
 
 log = logging.getLogger(__name__)
 SPACE_OF = {**{m: "torch" for m in TORCH_MODELS}, **{m: m for m in SKLEARN_MODELS}}
+NOT_COMPARABLE = "not comparable"  # tab06: one of the two verdicts cannot be tested
 RANDOM_START_SHARE = 0.5  # of the trial budget, drawn at random before TPE guides the rest
 
 
@@ -249,8 +250,9 @@ def claims_both_ways(
 ) -> pd.DataFrame:
     """Per claim and scheme: the verdict with every model at its default settings and tuned, beside
     the CNN-LSTM's and the best other model's seed-mean AUC both ways: the effect of tuning on each
-    claim is one line. ``changed`` only where both verdicts are testable: C4 is judged on the map,
-    made from the tuned runs only, so "cannot be tested" untuned says nothing about tuning."""
+    claim is one line. ``changed`` is "yes" or "no" where both verdicts are testable and "not
+    comparable" where one is not (C4 is judged on the map, made from the tuned runs only, so its
+    "cannot be tested" untuned says nothing about tuning: neither a change nor its absence)."""
     from lsm.names import LABELS, UNTESTABLE
 
     rows = []
@@ -275,6 +277,6 @@ def claims_both_ways(
                 )
             verdicts = (row["verdict untuned"], row["verdict tuned"])
             testable = not {UNTESTABLE, "n/a"} & set(verdicts)
-            row["changed"] = testable and verdicts[0] != verdicts[1]
+            row["changed"] = NOT_COMPARABLE if not testable else "yes" if verdicts[0] != verdicts[1] else "no"
             rows.append(row)
     return pd.DataFrame(rows)

@@ -11,6 +11,7 @@ the README's paragraph on the study, between the markers ``<!-- findings <study>
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,7 +23,7 @@ import yaml
 from lsm.data.io import read_yaml, write_text
 from lsm.data.io.digest import content_digest
 from lsm.errors import InputError
-from lsm.names import CPU_DEPENDENT, HYBRID, LABELS, SCHEMES
+from lsm.names import CPU_DEPENDENT, HYBRID, LABELS, SCHEMES, UNTESTABLE
 
 REFERENCE_DIR = Path("paper/reference")
 ABLATION_WORDS = {
@@ -88,6 +89,7 @@ def collect(results: str | Path) -> dict[str, Any]:
     where_when = {
         scheme: {
             m: {"when": _r(g["when_auc_same_place"]), "where": _r(g["where_auc_same_day"])}
+            | {k: _r(g[k]) for k in ("when_lo", "when_hi", "where_lo", "where_hi") if k in g}
             for m, g in group.set_index("model").iterrows()
         }
         for scheme, group in _table(results, "metrics/where_when.csv").groupby("scheme", sort=False)
@@ -306,9 +308,10 @@ def render(findings: Mapping[str, Any]) -> str:
     untuned = findings.get("claims_untuned") or {}
     if untuned:
         pairs = [(c, s) for c, by_scheme in claims.items() for s in by_scheme if s in untuned.get(c, {})]
-        changed = [f"{c} ({s}: {untuned[c][s]} untuned)" for c, s in pairs if untuned[c][s] != claims[c][s]]
+        both = [(c, s) for c, s in pairs if UNTESTABLE not in (untuned[c][s], claims[c][s])]
+        changed = [f"{c} ({s}: {untuned[c][s]} untuned)" for c, s in both if untuned[c][s] != claims[c][s]]
         lines.append(
-            f"- Tuning changes {len(changed)} of {len(pairs)} verdicts"
+            f"- Tuning changes {len(changed)} of the {len(both)} verdicts both grids can test"
             + (": " + ", ".join(changed) if changed else "")
             + " (`tables/tab06_claims_tuned_untuned.csv`)."
         )
@@ -321,8 +324,8 @@ def render(findings: Mapping[str, Any]) -> str:
     when = findings["where_when"]
     hybrid = {scheme: models[HYBRID] for scheme, models in when.items() if HYBRID in models}
     if hybrid:
-        days = ", ".join(f"{v['when']:.2f} ({scheme})" for scheme, v in hybrid.items())
-        places = ", ".join(f"{v['where']:.2f} ({scheme})" for scheme, v in hybrid.items())
+        days = ", ".join(f"{v['when']:.2f}{_span(v, 'when')} ({scheme})" for scheme, v in hybrid.items())
+        places = ", ".join(f"{v['where']:.2f}{_span(v, 'where')} ({scheme})" for scheme, v in hybrid.items())
         lines.append(
             f"- When against where, the CNN-LSTM's AUC: a landslide's day among other days at its place "
             f"{days}; its place among other places on its day {places}."
@@ -373,6 +376,12 @@ def render(findings: Mapping[str, Any]) -> str:
         + "."
     )
     return "\n".join(lines)
+
+
+def _span(values: Mapping[str, float], name: str) -> str:
+    """[lo, hi] of one where/when AUC, where the reference holds its interval (older ones do not)."""
+    low, high = values.get(f"{name}_lo"), values.get(f"{name}_hi")
+    return "" if low is None or high is None or math.isnan(low) else f" [{low:.2f}, {high:.2f}]"
 
 
 def _realism_lines(r: Mapping[str, float]) -> list[str]:

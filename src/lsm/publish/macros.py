@@ -141,7 +141,10 @@ def macros(inputs: Mapping[str, Any], config: Mapping[str, Any], study: str) -> 
 def tuning_macros(m: Macros, inputs: Mapping[str, Any]) -> None:
     """How many verdicts tuning changes (tab06), where the run tuned its models."""
     table = _read_csv(inputs.get("claims_both_ways"))
-    m.add(str(int(table["changed"].sum())) if not table.empty else NOT_AVAILABLE, "NumClaimsChangedByTuning")
+    changed = table["changed"] if not table.empty else pd.Series(dtype=str)
+    m.add(str(int((changed == "yes").sum())) if len(changed) else NOT_AVAILABLE, "NumClaimsChangedByTuning")
+    comparable = int(changed.isin(["yes", "no"]).sum())
+    m.add(str(comparable) if len(changed) else NOT_AVAILABLE, "NumClaimsComparableByTuning")
 
 
 def paper_macros(m: Macros, reported: Mapping[str, Any]) -> None:
