@@ -343,6 +343,11 @@ def test_evaluation_of_the_tiny_run(tiny_results) -> None:
     references = pd.read_csv(metrics / "references.csv")
     for scheme, g in references.groupby("scheme"):
         assert 0.5 < g["static_ceiling_auc"].iloc[0] < g["physics_reference_auc"].iloc[0], scheme
+    ablation = pd.read_csv(metrics / "time_ablation.csv")
+    physics = ablation[ablation["model"] == "physics"].set_index(["scheme", "variant"])
+    assert set(physics.index.get_level_values("variant")) == {"shuffled_rain_days", "rain_totals_only"}
+    assert (physics["auc"] > 0.5).all() and (physics["drop_lo"] <= physics["drop"]).all()
+    assert (physics["drop"] <= physics["drop_hi"]).all() and (physics["seeds"] == 0).all()
     skill = (references["auc"] - 0.5) / (references["physics_reference_auc"] - 0.5)
     assert np.allclose(references["skill_of_reference"], skill)
     claims = pd.read_csv(tiny_results / "tables" / "tab02_claims.csv")

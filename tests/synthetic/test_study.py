@@ -251,3 +251,27 @@ def test_cli_rejects_an_unknown_preset(tmp_path: Path) -> None:
         f"Fix: use one of: {', '.join(BLOCK['presets'])}"
     ]
     assert not (tmp_path / "x").exists()
+
+
+def test_the_window_replay_is_the_truth_and_its_variants_change_only_the_window(tiny: Path) -> None:
+    """With the whole record as its spin-up, the replay of a sample's day is the truth's own hazard
+    (days before the first failure: no scars, nothing recovering); a variant that rewrites the
+    window changes the hazard, one that keeps it does not, and rain beyond the window is untouched."""
+    from lsm.synthetic.truth import hazard_with_windows
+
+    with rasterio.open(tiny / "truth" / "susceptibility.tif") as src:
+        yearly = src.read(1)
+        rows, cols = np.unravel_index(np.argsort(yearly, axis=None)[::-1][:40], yearly.shape)
+        x, y = rasterio.transform.xy(src.transform, rows, cols)
+    events = gpd.read_file(tiny / "truth" / "events.gpkg")
+    first = pd.Timestamp(events["date"].min())
+    start = pd.Timestamp(yaml.safe_load((tiny / "study.yaml").read_text())["period"]["start"])
+    dates = [first - pd.Timedelta(days=1 + i % 30) for i in range(len(x))]
+    spin_up = (max(dates) - start).days + 1  # every sample replays from the record's first day or before
+    replay = hazard_with_windows(
+        tiny, x, y, dates, 30, {"as recorded": lambda w: w, "dry window": np.zeros_like}, spin_up
+    )
+    truth = failure_probability(tiny, x, y, dates)
+    np.testing.assert_allclose(-np.expm1(-replay["as recorded"]), truth, rtol=1e-9, atol=1e-15)
+    assert (replay["dry window"] <= replay["as recorded"]).all()
+    assert (replay["dry window"] < replay["as recorded"]).any()

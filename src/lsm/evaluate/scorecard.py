@@ -30,7 +30,12 @@ from lsm.evaluate.ablation import (
 from lsm.evaluate.absences import absence_metrics
 from lsm.evaluate.claims import judge_claims
 from lsm.evaluate.comparisons import compare_with_baselines, patch_proximity
-from lsm.evaluate.references import oracle_probabilities, reference_metrics, static_ceiling_probabilities
+from lsm.evaluate.references import (
+    oracle_probabilities,
+    physics_time_ablation,
+    reference_metrics,
+    static_ceiling_probabilities,
+)
 from lsm.evaluate.reported import load_reported_metrics
 from lsm.evaluate.runs import Runs, confusion_totals, roc_bands, summarise_runs
 from lsm.evaluate.settings import EvaluationSettings
@@ -211,6 +216,7 @@ def evaluate_all(
         [
             summarise_ablation(time_ablation(runs, samples, splits)),
             retrained_ablation(runs, inputs.ablation_runs, samples, splits, inputs.patch_m, settings),
+            physics_time_ablation(samples, splits, inputs.study_dir, inputs.patch_m, settings),
         ],
         ignore_index=True,
     )

@@ -23,6 +23,7 @@ import yaml
 from lsm.data.io import read_yaml, write_text
 from lsm.data.io.digest import content_digest
 from lsm.errors import InputError
+from lsm.evaluate.references import PHYSICS, RAIN_TOTALS_ONLY
 from lsm.names import CPU_DEPENDENT, HYBRID, LABELS, SCHEMES, UNTESTABLE
 
 REFERENCE_DIR = Path("paper/reference")
@@ -31,6 +32,7 @@ ABLATION_WORDS = {
     "shuffled_level_days": "swapping the reservoir level's window for another of the same month",
     "retrained_rain_totals_only": "retrained on window rain totals only",
     "retrained_level_totals_only": "retrained on window level totals only",
+    RAIN_TOTALS_ONLY: "giving the window's rain as its daily mean (the truth's physics, not retrained)",
 }
 REFERENCES = {  # the synthetic study's own truth, as an AUC on the same test samples
     "physics_reference": "the truth's probability on the sample's day (the physics reference)",
@@ -227,6 +229,8 @@ def _verdict_table(claims: pd.DataFrame) -> dict[str, dict[str, str]]:
 
 # -- the README's paragraph ------------------------------------------------------------------------
 def _label(model: str) -> str:
+    if model == PHYSICS:  # the truth's own rows of time_ablation.csv
+        return "the truth's physics"
     return LABELS.get(model, model).replace(" (standalone)", " alone")
 
 

@@ -262,7 +262,7 @@ class DailyState:
         self.keep_drawdown = np.exp(-1.0 / constants.drawdown_memory_days)
         self.slow = np.zeros(len(groups), dtype="float64")
         self.fast = np.zeros(len(groups), dtype="float64")
-        self.drawdown = 0.0
+        self.drawdown: float | np.ndarray = 0.0
         as64 = {k: v.astype("float64") for k, v in cells.items()}
         self.wet_base = as64["wet_base"]
         self.wet_per_mm = as64["wetness_gain"] / as64["storage_mm"]
@@ -283,16 +283,18 @@ class DailyState:
         self.fs_still = self.factor_of_safety(np.clip(self.wet_base, 0.0, 1.0), 0.0)
         self.still_shape = failure_shape(self.fs_still, constants)
 
-    def step(self, rain_mm: np.ndarray, level_drop_m: float) -> tuple[np.ndarray, np.ndarray]:
-        """Advance one day with the rain of every rain cell (mm); return the pore ratio of each cell
-        (rain saturates the soil at 1; a rapid drawdown's seepage can push a bank up to
+    def step(self, rain_mm: np.ndarray, level_drop_m: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Advance one day with the rain of every rain cell (mm) and the reservoir's fall (m; one
+        number, or one per cell for cells on different days of the record); return the pore ratio of
+        each cell (rain saturates the soil at 1; a rapid drawdown's seepage can push a bank up to
         1 + drawdown_strength) and its drawdown part."""
         rain = np.asarray(rain_mm, dtype="float64")[self.group_rain]
         self.slow = self.slow * self.keep_slow + self.c.slow_recharge_share * rain
         self.fast = self.fast * self.keep_fast + self.fast_gain * np.maximum(
             rain - self.c.intense_rain_mm, 0.0
         )
-        self.drawdown = self.drawdown * self.keep_drawdown + max(level_drop_m - self.c.bank_drain_m_day, 0.0)
+        fall = np.maximum(np.asarray(level_drop_m, dtype="float64") - self.c.bank_drain_m_day, 0.0)
+        self.drawdown = self.drawdown * self.keep_drawdown + fall
         # In place, on new arrays: the same operations as wet_base + wet_per_mm * store (clipped)
         # plus the drawdown part, without a temporary array per operation over every cell.
         pore = (self.slow + self.fast)[self.group_of_cell]
@@ -300,7 +302,12 @@ class DailyState:
         pore += self.wet_base
         np.clip(pore, 0.0, 1.0, out=pore)
         drawdown_part = np.zeros_like(pore)
-        bank_part = (self.c.drawdown_strength * self.drawdown / self.c.drawdown_reference_m) * self.bank_shore
+        drawdown = (
+            self.drawdown[self.banks]
+            if isinstance(self.drawdown, np.ndarray) and self.drawdown.ndim
+            else self.drawdown
+        )
+        bank_part = (self.c.drawdown_strength * drawdown / self.c.drawdown_reference_m) * self.bank_shore
         drawdown_part[self.banks] = bank_part
         pore[self.banks] += np.minimum(bank_part, self.c.drawdown_strength)
         return pore, drawdown_part

@@ -7,6 +7,7 @@ failures for recovery and scars), only for the cells asked about, so it is exact
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,7 +21,7 @@ from affine import Affine
 from lsm.data.raster import cell_centres, cells_containing
 from lsm.synthetic.forcing import Forcing
 from lsm.synthetic.landscape import Grid
-from lsm.synthetic.physics import CELL_FIELDS, Constants, scar_multiplier
+from lsm.synthetic.physics import CELL_FIELDS, Constants, DailyState, scar_multiplier
 from lsm.synthetic.simulate import iterate_days, rain_cell_index, seismic_loads
 
 
@@ -123,3 +124,56 @@ def recovering(
         ],
         dtype=bool,
     )
+
+
+SPIN_UP_DAYS = 120  # record days before a window that fill the stores (the slow one forgets in 4-40)
+
+
+def hazard_with_windows(
+    study_dir: str | Path,
+    x,
+    y,
+    dates,
+    window: int,
+    variants: Mapping[str, Callable[[np.ndarray], np.ndarray]],
+    spin_up_days: int = SPIN_UP_DAYS,
+) -> dict[str, np.ndarray]:
+    """The true daily hazard (h0 times the relative hazard, before scars and recovery) of the cell
+    containing each (x, y) on each date, with the rain of the ``window`` days ending that day as
+    each variant rewrites it ((samples, window) mm -> the same shape; the identity for the record).
+
+    The stores are filled by the ``spin_up_days`` before the window, as recorded, and the reservoir
+    falls as recorded; shaking is left out (a few days of the record). This is the physics' own
+    answer to the ablations the models get: how much of its skill the timing inside the window
+    carries, on the same samples.
+    """
+    study_dir = Path(study_dir)
+    truth = study_dir / "truth"
+    with rasterio.open(truth / "parameters.tif") as src:
+        t = src.transform
+        grid = Grid(src.height, src.width, t.a, t.c, t.f, str(src.crs))
+        bands = src.read()
+    rows, cols = cells_containing(grid.transform, np.asarray(x, "float64"), np.asarray(y, "float64"))
+    rows, cols = np.clip(rows, 0, grid.rows - 1), np.clip(cols, 0, grid.cols - 1)
+    constants = Constants(**yaml.safe_load((truth / "physics.yaml").read_text())["constants"])
+    cells = {name: bands[i][rows, cols] for i, name in enumerate(CELL_FIELDS)}
+    forcing = read_forcing(study_dir)
+    day_index = {d: i for i, d in enumerate(forcing.dates)}
+    ends = np.array([day_index[pd.Timestamp(d)] for d in pd.to_datetime(pd.Series(dates)).dt.normalize()])
+    span = spin_up_days + window
+    days = ends[:, None] - span + 1 + np.arange(span)[None, :]  # (samples, span), may reach before day 0
+    inside = days >= 0
+    rain_cells = rain_cell_index(grid, forcing, rows, cols)
+    daily = forcing.rain.reshape(len(forcing.dates), -1)
+    recorded = np.where(inside, daily[np.clip(days, 0, None), rain_cells[:, None]], 0.0)
+    levels = forcing.levels.astype("float64")
+    falls = np.where(days >= 1, levels[np.clip(days - 1, 0, None)] - levels[np.clip(days, 0, None)], 0.0)
+    out = {}
+    for name, rewrite in variants.items():
+        rain = recorded.copy()
+        rain[:, -window:] = rewrite(recorded[:, -window:])
+        state = DailyState(cells, constants, np.arange(len(rows)))
+        for day in range(span):
+            pore, _ = state.step(rain[:, day], falls[:, day])
+        out[name] = constants.hazard_scale * state.relative_hazard(state.factor_of_safety(pore, 0.0))
+    return out
