@@ -75,8 +75,10 @@ MAP = pd.DataFrame(
         "quantity": ["slope_deg", "rain_window_mm", "reservoir_exposure_m"],
         "mean_high": [33.0, 70.0, 2.0],
         "mean_rest": [25.0, 15.0, 0.5],
+        "difference": [8.0, 55.0, 1.5],
         "low": [5.0, 40.0, 0.8],
         "high": [11.0, 70.0, 2.1],
+        "p": [0.001, 0.001, 0.001],
     }
 )
 
@@ -91,7 +93,7 @@ def test_claims_are_supported_when_the_cnn_lstm_wins_clearly() -> None:
 def test_significantly_lower_is_contradicted_and_higher_but_unclear_is_not_significant() -> None:
     aucs = dict(zip(MODELS, [0.93, 0.85, 0.90, 0.88, 0.86, 0.95, 0.90], strict=True))  # RF beats it
     summary, comparisons = crafted(aucs, -0.01, 0.01, p=0.001)
-    gentle = MAP.assign(low=[-9.0, 40.0, 0.8], high=[-1.0, 70.0, 2.1])  # high zones on gentler slopes
+    gentle = MAP.assign(low=[-9.0, 40.0, 0.8], high=[-1.0, 70.0, 2.1], difference=[-5.0, 55.0, 1.5])
     v = verdicts(judge_claims(summary, comparisons, gentle, "random", SETTINGS))
     assert v["C1"] == CONTRADICTED and v["C2"] == CONTRADICTED and v["C4"] == CONTRADICTED
     assert v["C3"] == SUPPORTED  # it still beats both branches
@@ -413,16 +415,25 @@ def test_c4_cannot_be_tested_where_the_rain_is_the_same_on_every_pixel() -> None
     """One gauge over a whole study (Hong Kong): the rain contrast of the map is zero by construction,
     so C4's rain part is untestable, not 'not significant'."""
     from lsm.evaluate.claims import judge_map
-    from lsm.names import SUPPORTED, UNTESTABLE
 
     slope = {"quantity": "slope_deg", "mean_high": 16.4, "mean_rest": 11.1, "low": 4.7, "high": 5.8}
+    slope |= {"difference": 5.3, "p": 0.001}
     rain = {"quantity": "rain_window_mm", "mean_high": 1350.0, "mean_rest": 1350.0, "low": 0.0, "high": 0.0}
+    rain |= {"difference": 0.0, "p": 1.0}
     rows = [{"source": "model", **slope}, {"source": "model", **rain, "constant": True}]
-    verdict, evidence = judge_map(pd.DataFrame(rows), "random", "random", "no map")
+    verdict, evidence = judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)
     assert verdict == UNTESTABLE
     assert "rain_window_mm: the same on every pixel" in evidence and "slope_deg: 16.4 vs 11.1" in evidence
-    rows[1].update(constant=False, mean_high=160.0, mean_rest=120.0, low=20.0, high=60.0)
-    assert judge_map(pd.DataFrame(rows), "random", "random", "no map")[0] == SUPPORTED
+    rows[1].update(constant=False, mean_high=160.0, mean_rest=120.0, low=20.0, high=60.0, difference=40.0)
+    rows[1].update(p=0.001)
+    assert judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)[0] == SUPPORTED
+    # One quantity of three lower at p 0.03: alone it would contradict C4, not after Holm over the three.
+    rows[1].update(mean_high=100.0, difference=-20.0, low=-38.0, high=-2.0, p=0.03)
+    exposure = {"quantity": "reservoir_exposure_m", "mean_high": 0.6, "mean_rest": 0.5}
+    rows.append({"source": "model", **exposure, "low": -0.1, "high": 0.3, "difference": 0.1, "p": 0.2})
+    assert judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)[0] == NOT_SIGNIFICANT
+    rows[1].update(p=0.01)  # Holm: 2 x 0.01 < 0.05
+    assert judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)[0] == CONTRADICTED
 
 
 def test_the_level_calendar_check_tells_a_calendar_from_a_trigger() -> None:

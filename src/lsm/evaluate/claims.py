@@ -52,16 +52,6 @@ def _direction(row: pd.Series) -> str:
     return text + ")"
 
 
-def combine(verdicts: list[str]) -> str:
-    """One verdict of several comparisons that must all hold: contradicted if any is, supported if
-    all are, not significant otherwise."""
-    if not verdicts or UNTESTABLE in verdicts:
-        return UNTESTABLE
-    if CONTRADICTED in verdicts:
-        return CONTRADICTED
-    return SUPPORTED if all(v == SUPPORTED for v in verdicts) else NOT_SIGNIFICANT
-
-
 def family_verdict(differences: np.ndarray, p: np.ndarray, alpha: float) -> tuple[str, np.ndarray]:
     """The verdict on "the CNN-LSTM beats every model of the family", and the Holm-adjusted p's.
 
@@ -140,23 +130,22 @@ def _constant(row: Any) -> bool:
     return bool(value) if isinstance(value, bool | np.bool_) else False
 
 
-def judge_map(contrasts: pd.DataFrame | None, scheme: str, map_scheme: str, missing: str) -> tuple[str, str]:
-    """C4 on the CNN-LSTM's map: every quantity higher in the high class than in the rest."""
+def judge_map(
+    contrasts: pd.DataFrame | None, scheme: str, map_scheme: str, missing: str, alpha: float
+) -> tuple[str, str]:
+    """C4 on the CNN-LSTM's map: every quantity higher in the high class than in the rest, judged as
+    a family (:func:`family_verdict`: supported if each is significant alone, contradicted if one
+    is significantly lower after Holm over the quantities); a quantity that is the same on every
+    pixel makes the claim untestable."""
     if contrasts is None or contrasts.empty:
         return UNTESTABLE, missing
     if scheme != map_scheme:
         return UNTESTABLE, f"the maps are made from the {map_scheme} runs (mapping.scheme); see that column"
     model = contrasts[contrasts["source"] == "model"]
-    verdicts = []
-    for row in model.itertuples():
-        if _constant(row):
-            verdicts.append(UNTESTABLE)
-        elif row.low > 0:
-            verdicts.append(SUPPORTED)
-        elif row.high < 0:
-            verdicts.append(CONTRADICTED)
-        else:
-            verdicts.append(NOT_SIGNIFICANT)
+    if any(_constant(row) for row in model.itertuples()):
+        verdict = UNTESTABLE
+    else:
+        verdict, _ = family_verdict(model["difference"].to_numpy(), model["p"].to_numpy(), alpha)
     parts = []
     truth = contrasts[contrasts["source"] == "truth"].set_index("quantity")
     for row in model.itertuples():
@@ -173,9 +162,7 @@ def judge_map(contrasts: pd.DataFrame | None, scheme: str, map_scheme: str, miss
             t = truth.loc[row.quantity]
             text += f", truth's high zone {t['mean_high']:.3g} vs {t['mean_rest']:.3g}"
         parts.append(text)
-    return combine(verdicts), "map high class vs the rest, means (block-bootstrap interval): " + "; ".join(
-        parts
-    )
+    return verdict, "map high class vs the rest, means (block-bootstrap interval): " + "; ".join(parts)
 
 
 def judge_claims(
@@ -198,7 +185,7 @@ def judge_claims(
     c1 = judge_beats(summary, comparisons, scheme, CLAIM_BASELINES["C1"], missing, settings.alpha)
     c2 = judge_gain(summary, comparisons, scheme, settings.gain_needed, missing)
     c3 = judge_beats(summary, comparisons, scheme, CLAIM_BASELINES["C3"], missing, settings.alpha)
-    c4 = judge_map(contrasts, scheme, map_scheme, skipped.get("maps", missing))
+    c4 = judge_map(contrasts, scheme, map_scheme, skipped.get("maps", missing), settings.alpha)
     return [
         {"claim": claim, "verdict": verdict, "evidence": evidence}
         for claim, (verdict, evidence) in zip(("C1", "C2", "C3", "C4"), (c1, c2, c3, c4), strict=True)
