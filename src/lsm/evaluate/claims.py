@@ -162,7 +162,25 @@ def judge_map(
             t = truth.loc[row.quantity]
             text += f", truth's high zone {t['mean_high']:.3g} vs {t['mean_rest']:.3g}"
         parts.append(text)
-    return verdict, "map high class vs the rest, means (block-bootstrap interval): " + "; ".join(parts)
+    share = _share(model)
+    head = "map high class" + (f" ({share} of the mapped area)" if share else "")
+    head += " vs the rest, means (block-bootstrap interval): "
+    tail = ""
+    if not truth.empty and share and _share(truth) != share:
+        tail = (
+            f"; the truth's high zone covers {_share(truth)}, not the same share: no more of the map "
+            "has any true hazard"
+        )
+    return verdict, head + "; ".join(parts) + tail
+
+
+def _share(rows: pd.DataFrame) -> str:
+    """The share of the mapped pixels in the high zone of a contrast table, as a percentage (empty
+    for a table without pixel counts)."""
+    if rows.empty or "pixels_high" not in rows:
+        return ""
+    first = rows.iloc[0]
+    return f"{100 * first['pixels_high'] / (first['pixels_high'] + first['pixels_rest']):.0f} %"
 
 
 def judge_claims(

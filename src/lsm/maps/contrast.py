@@ -4,8 +4,9 @@ where the reservoir level swings.
 The paper states C4 of its map, so it is judged on the map: the pixels of the CNN-LSTM's high class
 against the rest. Pixels are not independent (neighbours share terrain and rain), so the interval of
 each difference comes from a spatial block bootstrap (whole blocks resampled). On a generated study
-the truth's own high zone (the same share of the area, ranked by the true yearly hazard) is judged
-the same way, so that a reader sees what the physics itself would give.
+the truth's own high zone (the same share of the area, ranked by the true yearly hazard; at most the
+area with any true hazard, since cells that can never fail cannot be ranked) is judged the same
+way, so that a reader sees what the physics itself would give.
 
 The reservoir: with one reservoir every pixel sees the same level swing; what differs is whether a
 pixel lies within the reach of its shore (``reach_m``). The exposure of a pixel is therefore the
