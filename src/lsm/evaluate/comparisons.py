@@ -89,6 +89,19 @@ def compare_models(
     The interval is the 95 % percentile interval of the same replicates as the p-value, so the two
     agree. The p is unadjusted; each claim adjusts it over its own family (lsm.evaluate.claims).
     """
+    return _compare_models(runs, tests, scheme, reference, baselines, settings)[0]
+
+
+def _compare_models(
+    runs: Runs,
+    tests: HeldOut,
+    scheme: str,
+    reference: str,
+    baselines: list[str],
+    settings: EvaluationSettings,
+) -> tuple[list[dict[str, Any]], ReplicatedAucs | None]:
+    """:func:`compare_models`' rows and the seed-mean replicates behind them (None where the
+    bootstrap could not run), so that C2's gain is read from the same replicates."""
     models = [reference, *baselines]
     matrices = {m: runs.seed_matrix(scheme, m, tests.ids) for m in models}
     seeds: ReplicatedAucs | None
@@ -128,7 +141,7 @@ def compare_models(
         row["p"] = row["boot_p"]
         row["verdict"] = verdict_of(row["difference"], row["p"], settings.alpha)
         rows.append(row)
-    return rows
+    return rows, seeds
 
 
 def _bootstrap_columns(prefix: str, boot: ReplicatedAucs | None, reference: str, baseline: str) -> dict:
@@ -163,10 +176,11 @@ def compare_with_baselines(
         if reference not in models:
             continue
         tests = held_out(samples, splits, scheme, linkage_m)
-        part = compare_models(runs, tests, scheme, reference, [m for m in models if m != reference], settings)
+        baselines = [m for m in models if m != reference]
+        part, replicated = _compare_models(runs, tests, scheme, reference, baselines, settings)
         for row, adjusted in zip(part, holm_finite([r["p"] for r in part]), strict=True):
             row["p_holm"] = adjusted  # over every baseline of the scheme: C1's family
-        gain = best_traditional_gain(runs, tests, scheme, reference, settings)
+        gain = best_traditional_gain(replicated, reference, [m for m in baselines if m in SKLEARN_MODELS])
         for row in part:
             if gain is not None and row["baseline"] == gain["baseline"]:
                 row.update(gain_low=gain["gain_low"], gain_high=gain["gain_high"])
@@ -177,19 +191,14 @@ def compare_with_baselines(
 
 
 def best_traditional_gain(
-    runs: Runs, tests: HeldOut, scheme: str, reference: str, settings: EvaluationSettings
+    boot: ReplicatedAucs | None, reference: str, traditional: list[str]
 ) -> dict[str, Any] | None:
     """C2's quantity, the reference's gain over the best traditional model, with a 95 % interval
     from the same two-level bootstrap as every comparison, the best model chosen again in every
     replicate (choosing it once, on the test samples, and testing against it alone would ignore
-    that the choice was made on the same data)."""
-    traditional = [m for m in runs.models(scheme) if m in SKLEARN_MODELS]
-    if not traditional:
-        return None
-    matrices = {m: runs.seed_matrix(scheme, m, tests.ids) for m in [reference, *traditional]}
-    try:
-        boot = two_level_bootstrap(tests.labels, matrices, tests.clusters, settings.bootstrap, settings.seed)
-    except ValueError:
+    that the choice was made on the same data). ``boot``: the replicates of every comparison of
+    the scheme (None where the bootstrap could not run)."""
+    if boot is None or not traditional:
         return None
     best = max(traditional, key=boot.observed.__getitem__)
     replicates = boot.replicates[reference] - np.max([boot.replicates[m] for m in traditional], axis=0)
