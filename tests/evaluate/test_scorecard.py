@@ -392,8 +392,13 @@ def test_evaluation_of_the_tiny_run(tiny_results) -> None:
     assert {"shuffled_rain_days", "shuffled_level_days", "retrained_rain_totals_only"} <= set(
         ablation["variant"]
     )
-    c4 = pd.read_csv(metrics / "high_zone_map.csv")
-    assert set(c4["source"]) == {"model", "truth"}
+    c4 = pd.read_csv(metrics / "high_zone_map.csv", keep_default_na=False, na_values=[""])
+    assert set(c4["source"]) == {"model", "truth", "model_at_truth_share", "inventory"}
+    assert list(c4["date_label"].dropna().unique()) == ["wettest", "typical"]
+    for _, day in c4.dropna(subset=["date_label"]).groupby("date_label"):
+        share = day.groupby("source")["pixels_high"].first()
+        assert share["truth"] <= share["model"]  # the truth's zone: at most the model's share
+        assert share["model_at_truth_share"] == pytest.approx(share["truth"], rel=0.01)  # an equal share
     proximity = pd.read_csv(metrics / "proximity.csv").set_index("scheme")
     assert proximity.loc["random", "share_patch_overlaps_training_landslide"] > 0.5
     assert proximity.loc["spatial", "share_patch_overlaps_training_landslide"] == 0

@@ -254,6 +254,27 @@ def test_wettest_window_and_date_checks(landscape) -> None:
         resolve_date("soon", series, 10)
 
 
+def test_the_typical_window_is_the_spell_of_median_rain(landscape) -> None:
+    from dataclasses import replace
+
+    from lsm.maps.dates import typical_window_end
+
+    rain = landscape["series"].rain
+    days = np.arange(len(rain.dates), dtype="float32")
+    rising = np.broadcast_to(days[:, None, None], rain.values.shape).copy()  # totals rise day by day
+    series = replace(landscape["series"], rain=replace(rain, values=rising))
+    # 50 full 10-day spells (days 10..59, a day before each window needed), rising: the median lies
+    # between the 25th and 26th, equally close to both; the first of the two is taken.
+    assert typical_window_end(series, 10) == rain.dates[10 + 24]
+    storm = rising.copy()
+    storm[40:45] += 1000.0  # a storm moves the wettest spell, not the median one
+    stormy = replace(landscape["series"], rain=replace(rain, values=storm))
+    assert typical_window_end(stormy, 10) < wettest_window_end(stormy, 10)
+    totals = stormy.rain.area_mean().rolling(10).sum().iloc[10:]
+    typical = totals[typical_window_end(stormy, 10)]
+    assert abs(typical - totals.median()) == (totals - totals.median()).abs().min()
+
+
 def test_class_style_is_a_paletted_qgis_style() -> None:
     root = ET.fromstring(class_style(["low", "medium", "high"]).split("\n", 1)[1])
     entries = root.findall("./pipe/rasterrenderer/colorPalette/paletteEntry")

@@ -15,6 +15,7 @@ from lsm.data.support import FACTOR_INPUTS, scan_study
 from lsm import names
 from lsm.names import ABLATION_VARIANTS
 from lsm.evaluate.stability import world_config
+from lsm.maps.dates import TYPICAL
 from lsm.synthetic.settings import TRUTH_FILES, selected_block
 
 STUDY = config["study"]
@@ -28,6 +29,16 @@ SYNTHETIC = config["synthetic"]["name"]
 SYNTHETIC_RAW = f"data/raw/{SYNTHETIC}"
 SYNTHETIC_BLOCK = selected_block(config["synthetic"])
 IS_SYNTHETIC = STUDY == SYNTHETIC
+# The truth's files that its physics is replayed from (lsm.synthetic.truth.hazard_with_windows).
+TRUTH_REPLAY_FILES = [
+    f"{RAW}/truth/{name}"
+    for name in (
+        "parameters.tif",
+        "physics.yaml",
+        "susceptibility.tif",
+        "earthquakes.gpkg",
+    )
+]
 
 # Every figure and table, in manuscript order: workflow/manifest.yaml (one list; see its header).
 ARTEFACTS = by_id(load_manifest(Path(workflow.basedir, "workflow", "manifest.yaml")))
@@ -247,6 +258,9 @@ def run_outputs(name, models=None, grid="runs"):
 # Susceptibility maps: every model, its seeds averaged, at each reference date, in row-strip tiles.
 MAP_SCHEME = PLAN.map_scheme
 MAP_DATES = list(PLAN.map_dates)
+# Claim C4 (lsm.maps.contrast): the CNN-LSTM's map at the first reference date and at a typical
+# window (only that model is mapped at the second, unless mapping.dates asks for more).
+C4_DATES = list(dict.fromkeys((MAP_DATES[0], TYPICAL))) if TEMPORAL else MAP_DATES[:1]
 MAP_TILES = list(range(config["mapping"]["tiles"]))
 MAPS = f"{RESULTS}/maps"
 # The settings each map job reads, and only those (a key of `mapping` that a job does not read, such

@@ -16,11 +16,7 @@ rule evaluate:
         splits_info=rules.splits.output.info,
         contrast=map_contrast_outputs(),
         reported="paper/reported.yaml",
-        truth=(
-            [f"{RAW}/truth/physics.yaml", f"{RAW}/truth/susceptibility.tif"]
-            if IS_SYNTHETIC
-            else []
-        ),
+        truth=TRUTH_REPLAY_FILES if IS_SYNTHETIC else [],
         code=code_of("workflow/scripts/evaluate.py"),
     output:
         summary=f"{RESULTS}/metrics/summary_by_model.csv",

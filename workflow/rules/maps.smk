@@ -4,7 +4,7 @@
 
 
 wildcard_constraints:
-    date="|".join((names.WETTEST, names.STATIC, r"\d{4}-\d{2}-\d{2}")),
+    date="|".join((names.WETTEST, TYPICAL, names.STATIC, r"\d{4}-\d{2}-\d{2}")),
     tile=r"\d+",
 
 
@@ -103,10 +103,21 @@ rule map_tables:
 
 rule map_contrast:
     input:
-        unpack(study_files(*RAIN_INPUTS, "reservoirs.gpkg", "reservoir_levels.csv")),
-        classes=Plan.map_file(RESULTS, MAP_DATES[0], names.HYBRID, "classes"),
+        unpack(
+            study_files(
+                *RAIN_INPUTS,
+                "reservoirs.gpkg",
+                "reservoir_levels.csv",
+                "inventory.gpkg",
+                "dem.tif",
+            )
+        ),
+        classes=[Plan.map_file(RESULTS, d, names.HYBRID, "classes") for d in C4_DATES],
+        probability=[
+            Plan.map_file(RESULTS, d, names.HYBRID, "probability") for d in C4_DATES
+        ],
         factors=rules.factors.output.factors,
-        truth=[f"{RAW}/truth/susceptibility.tif"] if IS_SYNTHETIC else [],
+        truth=TRUTH_REPLAY_FILES if IS_SYNTHETIC else [],
         code=code_of("workflow/scripts/map_contrast.py"),
     output:
         contrast=f"{RESULTS}/metrics/high_zone_map.csv",
@@ -121,12 +132,12 @@ rule map_contrast:
         runtime=20,
     params:
         study_dir=lambda wildcards: RAW,
-        date_label=MAP_DATES[0],
+        date_labels=C4_DATES,
         window_days=config["sampling"]["window_days"],
         evaluation=config["evaluation"],
         patch_size=config["sampling"]["patch_size"],
     message:
-        "Claim C4 on the CNN-LSTM's map: its high class against the rest (and the truth's)"
+        "Claim C4 on the CNN-LSTM's maps ({params.date_labels}): its high class against the rest, beside the truth's and the inventory's"
     script:
         "../scripts/map_contrast.py"
 

@@ -1,16 +1,21 @@
-"""Snakemake script: claim C4 on the CNN-LSTM's map (lsm.maps.contrast.contrast_job)."""
+"""Snakemake script: claim C4 on the CNN-LSTM's maps (lsm.maps.contrast.contrast_job)."""
 
 from lsm.logs import run_logged
-from lsm.maps.contrast import contrast_job
+from lsm.maps.contrast import DatedMap, contrast_job
 
 
 def main(smk) -> None:
     evaluation = smk.params.evaluation
+    maps = [
+        DatedMap(label, classes, probability)
+        for label, classes, probability in zip(
+            smk.params.date_labels, smk.input.classes, smk.input.probability, strict=True
+        )
+    ]
     contrast_job(
-        smk.input.classes,
+        maps,
         smk.input.factors,
         smk.params.study_dir,
-        smk.params.date_label,
         int(smk.params.window_days),
         float(evaluation["reservoir_reach_m"]),
         int(smk.params.patch_size),

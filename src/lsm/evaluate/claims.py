@@ -130,48 +130,90 @@ def _constant(row: Any) -> bool:
     return bool(value) if isinstance(value, bool | np.bool_) else False
 
 
+# The sources of the rows of the C4 table (lsm.maps.contrast writes it, this module judges it), and
+# the quantities of the two sources that are not the map's factors.
+MAP_MODEL, MAP_TRUTH, MAP_MODEL_AT_TRUTH_SHARE, MAP_INVENTORY = (
+    "model",
+    "truth",
+    "model_at_truth_share",
+    "inventory",
+)
+IN_TRUTH_ZONE = "in_truth_zone"  # 1 in the truth's high zone, 0 elsewhere
+LANDSLIDE_DENSITY = "landslides_per_km2"  # the inventory's, within the shore's reach against beyond
+
+
 def judge_map(
     contrasts: pd.DataFrame | None, scheme: str, map_scheme: str, missing: str, alpha: float
 ) -> tuple[str, str]:
-    """C4 on the CNN-LSTM's map: every quantity higher in the high class than in the rest, judged as
-    a family (:func:`family_verdict`: supported if each is significant alone, contradicted if one
-    is significantly lower after Holm over the quantities); a quantity that is the same on every
-    pixel makes the claim untestable."""
+    """C4 on the CNN-LSTM's maps, judged as one family (:func:`family_verdict`) of every part the
+    table holds: on each map date, each quantity higher in the model's high class than in the rest;
+    on a generated study, each higher in the truth's high zone too, and the model's zone of the
+    truth's share holding more of the truth's zone than the rest does; where the study has
+    reservoirs, the inventory's landslides denser within the shore's reach. Supported only if every
+    part is significant alone; contradicted if one is significantly the other way after Holm over
+    the parts. A quantity the same on every pixel of every map (one rain gauge) makes the claim
+    untestable; on one date only, that date's part is left out (and said)."""
     if contrasts is None or contrasts.empty:
         return UNTESTABLE, missing
     if scheme != map_scheme:
         return UNTESTABLE, f"the maps are made from the {map_scheme} runs (mapping.scheme); see that column"
-    model = contrasts[contrasts["source"] == "model"]
-    if any(_constant(row) for row in model.itertuples()):
+    rows = contrasts.reset_index(drop=True)
+    rows = rows.assign(
+        constant=[_constant(row) for row in rows.itertuples()],
+        **{c: rows[c].fillna("").astype(str) if c in rows else "" for c in ("date_label", "date")},
+    )
+    model = rows[rows["source"] == MAP_MODEL]
+    never = [q for q, part in model.groupby("quantity", sort=False) if part["constant"].all()]
+    family = rows[~rows["constant"]]
+    if never:
         verdict = UNTESTABLE
     else:
-        verdict, _ = family_verdict(model["difference"].to_numpy(), model["p"].to_numpy(), alpha)
-    parts = []
-    truth = contrasts[contrasts["source"] == "truth"].set_index("quantity")
-    for row in model.itertuples():
-        if _constant(row):
-            parts.append(
-                f"{row.quantity}: the same on every pixel of the map (one rain gauge or cell), "
-                "so it cannot be tested"
-            )
-            continue
-        text = (
-            f"{row.quantity}: {row.mean_high:.3g} vs {row.mean_rest:.3g} ([{row.low:+.3g}, {row.high:+.3g}])"
-        )
-        if row.quantity in truth.index:
-            t = truth.loc[row.quantity]
-            text += f", truth's high zone {t['mean_high']:.3g} vs {t['mean_rest']:.3g}"
-        parts.append(text)
+        verdict, _ = family_verdict(family["difference"].to_numpy(), family["p"].to_numpy(), alpha)
+    maps = rows[rows["source"] != MAP_INVENTORY]
+    texts = [_date_text(str(label), part) for label, part in maps.groupby("date_label", sort=False)]
+    texts += [
+        f"inventory: {row.mean_high:.3g} landslides per km2 within {_reach(row)} of a shore vs "
+        f"{row.mean_rest:.3g} beyond ([{row.low:+.3g}, {row.high:+.3g}])"
+        for row in rows[rows["source"] == MAP_INVENTORY].itertuples()
+    ]
+    return verdict, "; ".join(texts)
+
+
+def _reach(row: Any) -> str:
+    reach = float(getattr(row, "reach_m", np.nan))
+    return f"{reach:.0f} m" if np.isfinite(reach) else "the reach"
+
+
+def _means(row: Any) -> str:
+    return f"{row.mean_high:.3g} vs {row.mean_rest:.3g} ([{row.low:+.3g}, {row.high:+.3g}])"
+
+
+def _date_text(label: str, rows: pd.DataFrame) -> str:
+    """What one map date's parts of C4 say: the model's high class, the truth's zone, their overlap."""
+    model = rows[rows["source"] == MAP_MODEL]
+    parts = [
+        f"{row.quantity}: the same on every pixel of the map (one rain gauge or cell), so it cannot be tested"
+        if row.constant
+        else f"{row.quantity}: {_means(row)}"
+        for row in model.itertuples()
+    ]
     share = _share(model)
-    head = "map high class" + (f" ({share} of the mapped area)" if share else "")
-    head += " vs the rest, means (block-bootstrap interval): "
-    tail = ""
-    if not truth.empty and share and _share(truth) != share:
-        tail = (
-            f"; the truth's high zone covers {_share(truth)}, not the same share: no more of the map "
-            "has any true hazard"
+    date = str(model["date"].iloc[0]) if len(model) else ""
+    head = f"{label} map ({date}): " if date else ""
+    head += "high class" + (f" ({share} of the mapped area)" if share else "")
+    text = head + " vs the rest, means (block-bootstrap interval): " + "; ".join(parts)
+    truth = rows[rows["source"] == MAP_TRUTH]
+    if len(truth):
+        text += f"; the truth's high zone that day ({_share(truth)}): "
+        text += "; ".join(f"{row.quantity} {_means(row)}" for row in truth.itertuples())
+    overlap = rows[rows["source"] == MAP_MODEL_AT_TRUTH_SHARE]
+    for row in overlap.itertuples():
+        text += (
+            f"; the map's highest {_share(overlap)}: {100 * row.mean_high:.0f} % of it in the truth's "
+            f"zone, {100 * row.mean_rest:.0f} % of the rest "
+            f"([{100 * row.low:+.0f}, {100 * row.high:+.0f}] pts)"
         )
-    return verdict, head + "; ".join(parts) + tail
+    return text
 
 
 def _share(rows: pd.DataFrame) -> str:

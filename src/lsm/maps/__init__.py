@@ -2,6 +2,7 @@
 
 - :mod:`lsm.maps.windows`: factor windows with a halo of the patch radius, ready for the models
 - :mod:`lsm.maps.stream`: tiles mapped window by window, mosaicked into Cloud-Optimized GeoTIFFs
+- :mod:`lsm.maps.dates`: the typical window, the second reference date of claim C4
 - :mod:`lsm.maps.classes`: low/medium/high classes, their shares, densities and rate curves
 - :mod:`lsm.maps.style`: the QGIS style file of the class raster
 - :mod:`lsm.maps.contrast`: C4 on the map (slope, rain and the shore inside the high class)

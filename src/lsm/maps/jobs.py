@@ -16,6 +16,7 @@ from lsm.data.forcing import DayForcing, read_series, resolve_date
 from lsm.data.io import write_json, write_text
 from lsm.data.io.study import Study
 from lsm.learn.predictors import Ensemble
+from lsm.maps.dates import TYPICAL, typical_window_end
 from lsm.maps.stream import (
     MapOutputs,
     SurveyedArea,
@@ -36,10 +37,13 @@ log = logging.getLogger(__name__)
 def reference_day(
     study_dir: str | Path, label: str, window: int, temporal: bool
 ) -> tuple[Any, int | None, str]:
-    """(series or None, day index or None, ISO date) of a map label."""
+    """(series or None, day index or None, ISO date) of a map label: 'wettest', 'typical', 'static'
+    or YYYY-MM-DD."""
     if not temporal:
         return None, None, ""
     series = read_series(Study(study_dir))
+    if label == TYPICAL:
+        label = f"{typical_window_end(series, window):%Y-%m-%d}"
     day, iso = resolve_date(label, series, window)
     return series, day, iso
 
