@@ -131,8 +131,9 @@ def _compare_models(
             "difference": d.difference,
             "delong_z": d.z,
             "delong_p": d.p,
-            **_bootstrap_columns("boot", seeds, reference, baseline),
-            **_bootstrap_columns("ensemble", ensembles, reference, baseline),
+            # the seed-mean difference is the row's own `difference` (DeLong's, the same number)
+            **_interval_columns("boot", _pair_interval(seeds, reference, baseline)[1:]),
+            **_interval_columns("ensemble", _pair_interval(ensembles, reference, baseline)),
             "clusters": seeds.clusters if seeds else 0,
             "clusters_with_positives": seeds.clusters_with_positives if seeds else 0,
             "seeds_reference": matrices[reference].shape[0],
@@ -144,19 +145,21 @@ def _compare_models(
     return rows, seeds
 
 
-def _bootstrap_columns(prefix: str, boot: ReplicatedAucs | None, reference: str, baseline: str) -> dict:
-    """The difference, 95 % interval and p of one pair from shared replicates (NaN without them)."""
+def _pair_interval(
+    boot: ReplicatedAucs | None, reference: str, baseline: str
+) -> tuple[float, float, float, float]:
+    """The difference of one pair, its 95 % interval and p, from shared replicates (NaN without)."""
     if boot is None:
-        columns = {"low": np.nan, "high": np.nan, "p": np.nan}
-        if prefix != "boot":
-            columns["difference"] = np.nan
-        return {f"{prefix}_{k}": v for k, v in columns.items()}
+        return (np.nan, np.nan, np.nan, np.nan)
     observed, replicates = boot.difference(reference, baseline)
     low, high = np.quantile(replicates, [0.025, 0.975])
-    columns = {"low": float(low), "high": float(high), "p": bootstrap_p(observed, replicates)}
-    if prefix != "boot":  # the seed-mean difference is the row's own `difference` (DeLong's, equal)
-        columns = {"difference": observed, **columns}
-    return {f"{prefix}_{k}": v for k, v in columns.items()}
+    return observed, float(low), float(high), bootstrap_p(observed, replicates)
+
+
+def _interval_columns(prefix: str, values: tuple[float, ...]) -> dict[str, float]:
+    """``prefix_difference`` (when given), ``prefix_low``, ``prefix_high`` and ``prefix_p``."""
+    keys = ("difference", "low", "high", "p")[-len(values) :]
+    return {f"{prefix}_{key}": value for key, value in zip(keys, values, strict=True)}
 
 
 def compare_with_baselines(

@@ -287,7 +287,8 @@ def cluster_bootstrap(
     seed: int = 0,
     level: float = 0.95,
 ) -> BootstrapResult:
-    """Paired cluster bootstrap of the difference of seed-mean AUCs (reference minus baseline).
+    """Paired cluster bootstrap of the difference of seed-mean AUCs (reference minus baseline), the
+    trained models held fixed: :func:`two_level_bootstrap` of two models without drawing seeds.
 
     Scores are (seeds, samples) on the same test samples; ``clusters`` labels each sample (e.g.
     ``spatial_clusters`` of its location). Whole clusters are drawn with replacement, separately
@@ -297,31 +298,19 @@ def cluster_bootstrap(
     percentile interval, the replicates' standard deviation and a two-sided p; deterministic for a
     seed. Raises ValueError when fewer than two clusters hold each class (no spread to measure).
     """
+    if not 0 < level < 1:
+        raise ValueError(f"need 0 < level < 1, got {level}")
     labels = _binary_labels(labels)
-    ref = _seed_matrix(labels, scores_ref, "scores_ref")
-    base = _seed_matrix(labels, scores_base, "scores_base")
-    if n_boot < 1 or not 0 < level < 1:
-        raise ValueError(f"need n_boot >= 1 and 0 < level < 1, got {n_boot} and {level}")
-    cluster_of_sample, with_pos, with_neg = _cluster_index(labels, clusters)
-    n_clusters = int(cluster_of_sample.max()) + 1
-    pos_idx = np.flatnonzero(labels)
-    plans = (_auc_plan(labels, ref), _auc_plan(labels, base))
-    ones = np.ones((1, labels.size))
-    auc_ref, auc_base = (float(_weighted_seed_mean_auc(pos_idx, plan, ones)[0]) for plan in plans)
-    strata = _cluster_strata(labels, cluster_of_sample)
-    rng = np.random.default_rng(seed)
-    block = max(1, _BLOCK_ELEMENTS // labels.size)
-    replicates = np.empty(n_boot)
-    for start in range(0, n_boot, block):
-        n_rep = min(block, n_boot - start)
-        weights = _draw_cluster_counts(rng, strata, n_clusters, n_rep)[:, cluster_of_sample]
-        ref_aucs, base_aucs = (_weighted_seed_mean_auc(pos_idx, plan, weights) for plan in plans)
-        replicates[start : start + n_rep] = ref_aucs - base_aucs
-    difference = auc_ref - auc_base
+    scores = {
+        "ref": _seed_matrix(labels, scores_ref, "scores_ref"),
+        "base": _seed_matrix(labels, scores_base, "scores_base"),
+    }
+    boot = two_level_bootstrap(labels, scores, clusters, n_boot, seed, resample_seeds=False)
+    difference, replicates = boot.difference("ref", "base")
     low, high = np.quantile(replicates, [(1 - level) / 2, (1 + level) / 2])
     return BootstrapResult(
-        auc_ref=auc_ref,
-        auc_base=auc_base,
+        auc_ref=boot.observed["ref"],
+        auc_base=boot.observed["base"],
         difference=difference,
         low=float(low),
         high=float(high),
@@ -329,9 +318,9 @@ def cluster_bootstrap(
         p=_bootstrap_p(difference, replicates),
         n_boot=n_boot,
         level=level,
-        clusters=n_clusters,
-        clusters_with_positives=with_pos,
-        clusters_with_negatives=with_neg,
+        clusters=boot.clusters,
+        clusters_with_positives=boot.clusters_with_positives,
+        clusters_with_negatives=boot.clusters_with_negatives,
     )
 
 
@@ -444,23 +433,30 @@ def holm(p_values) -> np.ndarray:
     return adjusted
 
 
+def _within_group_wins(labels, scores, groups) -> tuple[np.ndarray, np.ndarray]:
+    """Per group holding both classes: each seed's wins over its positive-negative pairs (ties one
+    half), (groups, seeds), and the number of pairs, (groups,)."""
+    labels = np.asarray(labels).astype(bool)
+    matrix = np.atleast_2d(np.asarray(scores, dtype="float64"))
+    groups = np.asarray(groups)
+    wins, pairs = [], []
+    for g in np.unique(groups):
+        sel = groups == g
+        pos, neg = matrix[:, sel & labels], matrix[:, sel & ~labels]
+        if pos.shape[1] and neg.shape[1]:
+            diff = pos[:, :, None] - neg[:, None, :]
+            wins.append(((diff > 0).sum(axis=(1, 2)) + 0.5 * (diff == 0).sum(axis=(1, 2))).astype("float64"))
+            pairs.append(pos.shape[1] * neg.shape[1])
+    return np.array(wins).reshape(len(pairs), matrix.shape[0]), np.array(pairs, dtype="float64")
+
+
 def within_group_auc(labels, scores, groups) -> tuple[float, int]:
     """AUC over positive-negative pairs that share a group (same place, or same date).
 
     Ties count one half. Returns (AUC, number of pairs); NaN when no group has both classes.
     """
-    labels = np.asarray(labels).astype(bool)
-    scores = np.asarray(scores, dtype="float64")
-    groups = np.asarray(groups)
-    wins, pairs = 0.0, 0
-    for g in np.unique(groups):
-        sel = groups == g
-        pos, neg = scores[sel & labels], scores[sel & ~labels]
-        if pos.size and neg.size:
-            diff = pos[:, None] - neg[None, :]
-            wins += (diff > 0).sum() + 0.5 * (diff == 0).sum()
-            pairs += diff.size
-    return (wins / pairs if pairs else float("nan")), pairs
+    wins, pairs = _within_group_wins(labels, scores, groups)
+    return (float(wins.sum() / pairs.sum()) if pairs.size else float("nan")), int(pairs.sum())
 
 
 @dataclass(frozen=True)
@@ -478,20 +474,9 @@ def within_group_bootstrap(labels, scores, groups, n_boot: int = 2000, seed: int
     """:func:`within_group_auc` of each seed's scores (seeds, samples), averaged over seeds, with a
     95 % interval that draws the groups (the places, or the days) and the seeds with replacement:
     such AUCs often rest on a few dozen pairs, and their spread is mostly which groups there are."""
-    labels = np.asarray(labels).astype(bool)
-    matrix = np.atleast_2d(np.asarray(scores, dtype="float64"))
-    groups = np.asarray(groups)
-    wins, pairs = [], []
-    for g in np.unique(groups):
-        sel = groups == g
-        pos, neg = matrix[:, sel & labels], matrix[:, sel & ~labels]
-        if pos.shape[1] and neg.shape[1]:
-            diff = pos[:, :, None] - neg[:, None, :]
-            wins.append(((diff > 0).sum(axis=(1, 2)) + 0.5 * (diff == 0).sum(axis=(1, 2))).astype("float64"))
-            pairs.append(pos.shape[1] * neg.shape[1])
-    if not pairs:
+    w, p = _within_group_wins(labels, scores, groups)  # (groups, seeds), (groups,)
+    if not p.size:
         return WithinGroupAuc(float("nan"), float("nan"), float("nan"), 0, 0)
-    w, p = np.array(wins), np.array(pairs, dtype="float64")  # (groups, seeds), (groups,)
     k = w.shape[1]
     auc = float(w.mean(axis=1).sum() / p.sum())
     rng = np.random.default_rng(seed)
