@@ -91,6 +91,10 @@ def test_within_group_auc_only_compares_inside_groups() -> None:
     assert within_group_auc(labels, scores, groups) == (1.0, 2)
     assert roc_auc_score(labels, scores) == 0.75  # across groups one pair is discordant
     assert np.isnan(within_group_auc(labels, scores, ["a", "b", "c", "d"])[0])
+    # one input predicted in two batches: float32 rounding is a tie, not a ranking
+    same_place = np.array([0.61234567, 0.61234565, 0.3, 0.30000002])
+    assert within_group_auc(labels, same_place, groups) == (0.5, 2)
+    assert within_group_auc(labels, np.array([0.6123, 0.6121, 0.3, 0.30002]), groups) == (0.5, 2)
 
 
 def _seeded_scores(rng: np.random.Generator, labels: np.ndarray, strength: float, seeds: int) -> np.ndarray:

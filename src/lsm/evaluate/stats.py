@@ -433,9 +433,15 @@ def holm(p_values) -> np.ndarray:
     return adjusted
 
 
+# Scores closer than this are tied in a within-group AUC: the networks' probabilities are float32,
+# and one input predicted in two batches can differ in its last bits (2e-8 seen on the tiny study),
+# which would make a static model "tell days apart" at one place.
+TIE_TOLERANCE = 1e-7
+
+
 def _within_group_wins(labels, scores, groups) -> tuple[np.ndarray, np.ndarray]:
-    """Per group holding both classes: each seed's wins over its positive-negative pairs (ties one
-    half), (groups, seeds), and the number of pairs, (groups,)."""
+    """Per group holding both classes: each seed's wins over its positive-negative pairs (ties, to
+    :data:`TIE_TOLERANCE`, one half), (groups, seeds), and the number of pairs, (groups,)."""
     labels = np.asarray(labels).astype(bool)
     matrix = np.atleast_2d(np.asarray(scores, dtype="float64"))
     groups = np.asarray(groups)
@@ -445,7 +451,10 @@ def _within_group_wins(labels, scores, groups) -> tuple[np.ndarray, np.ndarray]:
         pos, neg = matrix[:, sel & labels], matrix[:, sel & ~labels]
         if pos.shape[1] and neg.shape[1]:
             diff = pos[:, :, None] - neg[:, None, :]
-            wins.append(((diff > 0).sum(axis=(1, 2)) + 0.5 * (diff == 0).sum(axis=(1, 2))).astype("float64"))
+            tied = np.abs(diff) <= TIE_TOLERANCE
+            wins.append(
+                ((diff > TIE_TOLERANCE).sum(axis=(1, 2)) + 0.5 * tied.sum(axis=(1, 2))).astype("float64")
+            )
             pairs.append(pos.shape[1] * neg.shape[1])
     return np.array(wins).reshape(len(pairs), matrix.shape[0]), np.array(pairs, dtype="float64")
 
