@@ -277,6 +277,11 @@ MAP_GATHER_SETTINGS = {
 } | {"window_days": config["sampling"]["window_days"]}
 
 
+def c4_maps(role):
+    """The CNN-LSTM's map file ``role`` (a key of lsm.plan.MAP_FILES) at each of C4's dates."""
+    return [Plan.map_file(RESULTS, date, names.HYBRID, role) for date in C4_DATES]
+
+
 def map_contrast_outputs():
     """C4 on the CNN-LSTM's map (first reference date), where the study has a CNN-LSTM."""
     if names.HYBRID not in MODELS:
@@ -337,9 +342,10 @@ def folder_contents(wildcards):
         return run_outputs("provenance.json") + ablation_outputs("provenance.json")
     if wildcards.folder == "maps":
         applicability = expand(rules.applicability.output, date=MAP_DATES)
-        return [
-            path for role in MAP_FILES for path in map_outputs(role)
-        ] + applicability
+        maps = [path for role in MAP_FILES for path in map_outputs(role)]
+        if names.HYBRID in MODELS:  # claim C4's maps (a typical day's is not among MAP_DATES)
+            maps += [path for role in MAP_FILES for path in c4_maps(role)]
+        return list(dict.fromkeys(maps)) + applicability
     producers = [rules.factors, rules.samples, rules.splits, rules.runs_table]
     producers += [rules.evaluate, rules.map_tables, rules.importance, rules.realism]
     producers += [rules.calibration_tables]

@@ -112,10 +112,8 @@ rule map_contrast:
                 "dem.tif",
             )
         ),
-        classes=[Plan.map_file(RESULTS, d, names.HYBRID, "classes") for d in C4_DATES],
-        probability=[
-            Plan.map_file(RESULTS, d, names.HYBRID, "probability") for d in C4_DATES
-        ],
+        classes=c4_maps("classes"),
+        probability=c4_maps("probability"),
         factors=rules.factors.output.factors,
         truth=TRUTH_REPLAY_FILES if IS_SYNTHETIC else [],
         code=code_of("workflow/scripts/map_contrast.py"),
