@@ -299,7 +299,7 @@ def render(findings: Mapping[str, Any]) -> str:
             + "."
         )
     if findings.get("map_evidence"):
-        lines.append(f"- C4 on the map (random runs): {findings['map_evidence']}.")
+        lines.append(f"- C4 on the maps (random runs): {findings['map_evidence']}.")
     for date, models in (findings.get("map_classes") or {}).items():
         classes = models.get(HYBRID) or {}
         if classes:
