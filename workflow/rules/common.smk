@@ -343,7 +343,9 @@ def folder_contents(wildcards):
     if wildcards.folder == "maps":
         applicability = expand(rules.applicability.output, date=MAP_DATES)
         maps = [path for role in MAP_FILES for path in map_outputs(role)]
-        if names.HYBRID in MODELS:  # claim C4's maps (a typical day's is not among MAP_DATES)
+        if (
+            names.HYBRID in MODELS
+        ):  # claim C4's maps (a typical day's is not among MAP_DATES)
             maps += [path for role in MAP_FILES for path in c4_maps(role)]
         return list(dict.fromkeys(maps)) + applicability
     producers = [rules.factors, rules.samples, rules.splits, rules.runs_table]
