@@ -84,10 +84,17 @@ def build_sequences(
 # -- the maps' reference day ----------------------------------------------------------------------------
 
 
+def spell_totals(series: Series, window: int) -> np.ndarray:
+    """Area-mean rain of the ``window`` days ending on each day of the record; NaN where a sequence
+    could not end (it needs one day before its window, for the first day-to-day change)."""
+    totals = series.rain.area_mean().rolling(window, min_periods=window).sum().to_numpy(copy=True)
+    totals[:window] = np.nan
+    return totals
+
+
 def wettest_window_end(series: Series, window: int) -> pd.Timestamp:
     """Last day of the ``window``-day spell with the most area-mean rain (first such spell on ties)."""
-    totals = series.rain.area_mean().rolling(window, min_periods=window).sum().to_numpy(copy=True)
-    totals[:window] = np.nan  # a sequence needs one day before its window (the first day-to-day change)
+    totals = spell_totals(series, window)
     if not np.isfinite(totals).any():
         raise InputError(
             series.rain.source, f"the record is shorter than {window + 1} days", "provide a longer record"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lsm.data.forcing import Series, resolve_date
+from lsm.data.forcing import Series, resolve_date, spell_totals
 from lsm.names import WETTEST
 
 # The label of a second reference date: a window of ordinary rain, against which claim C4 is judged
@@ -16,8 +16,7 @@ TYPICAL = "typical"
 def typical_window_end(series: Series, window: int) -> pd.Timestamp:
     """Last day of the ``window``-day spell whose area-mean rain is the median of all such spells
     (the first of the closest on ties): what the record's ordinary window looks like."""
-    totals = series.rain.area_mean().rolling(window, min_periods=window).sum().to_numpy(copy=True)
-    totals[:window] = np.nan  # as for the wettest spell: a sequence needs one day before its window
+    totals = spell_totals(series, window)
     if not np.isfinite(totals).any():
         return pd.Timestamp(resolve_date(WETTEST, series, window)[1])  # raises the record's error
     distance = np.abs(totals - np.nanmedian(totals))
