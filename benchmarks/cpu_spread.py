@@ -125,6 +125,9 @@ def group_of(item: str) -> str:
     # its interval over a few seeds move differently, and a map's area shares (%) and landslide
     # counts are on two scales
     pattern = [parts[0], *(["*"] if at > 1 else []), parts[at]]
+    if parts[0] == "performance" and at == len(parts) - 3:
+        # the metric kept: an AUC and a thresholded metric (accuracy, F1 at 0.5) move on two scales
+        return ".".join([*pattern, *parts[at + 1 :]])
     if at < len(parts) - 1:
         pattern += [*(["*"] if at < len(parts) - 2 else []), parts[-1]]
     return ".".join(pattern)
@@ -136,12 +139,13 @@ def round_up(value: float) -> float:
     return math.ceil(value / scale - 1e-9) * scale
 
 
-def measure(native: dict, avx2: dict) -> dict[str, dict]:
-    """Per group: items, how many differ, the largest difference, and the items that moved."""
+def measure(native: dict, avx2: dict, skip: tuple[str, ...] = ()) -> dict[str, dict]:
+    """Per group: items, how many differ, the largest difference, and the items that moved (the
+    items in ``skip`` left out: they changed with the code, not the CPU)."""
     a, b = flatten(native), flatten(avx2)
     groups: dict[str, dict] = defaultdict(lambda: {"items": 0, "differ": 0, "largest": 0.0, "moved": []})
     for item in a.keys() | b.keys():
-        if item in ("made.commit", "made.created", "made.uncommitted_changes"):
+        if item in ("made.commit", "made.created", "made.uncommitted_changes", *skip):
             continue
         g = groups[group_of(item)]
         g["items"] += 1
@@ -229,7 +233,7 @@ def widen(existing: list[dict], groups: dict[str, dict], where: str) -> list[dic
             "reason": f"{rule['reason']}; widened: {note}" if rule else note,
         }
     ordered = sorted(by_pattern.values(), key=lambda r: (r["items"] not in EXACT_GROUPS, r["items"]))
-    return sorted(dependent.values(), key=lambda r: r["items"]) + ordered  # the first match counts
+    return sorted(dependent.values(), key=lambda r: r["items"]) + ordered  # the most specific counts
 
 
 def main() -> None:
@@ -246,7 +250,23 @@ def main() -> None:
         metavar="RESULTS",
         help="a finished run's results folder, made on another machine: widen --write's bounds to it",
     )
+    parser.add_argument(
+        "--measured-against",
+        type=Path,
+        metavar="REFERENCE",
+        help="a reference written on another machine: rewrite --write's tolerances from the two",
+    )
+    parser.add_argument(
+        "--changed-by-code",
+        action="append",
+        default=[],
+        metavar="ITEM",
+        help="with --measured-against: an item the code changed between the two runs (repeatable)",
+    )
     args = parser.parse_args()
+    if args.measured_against:
+        measured_against(args.measured_against, args.write, tuple(args.changed_by_code))
+        return
     commit = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -270,6 +290,28 @@ def main() -> None:
     if args.write:
         set_tolerances(args.write, rules(groups, args.study, commit))
         print(f"wrote the tolerances of {args.write}")
+
+
+def measured_against(other: Path, reference: Path | None, skip: tuple[str, ...]) -> None:
+    """The tolerances of ``reference`` made anew from one measurement: its findings against those of
+    ``other``, a reference written from a run of the same generator on another machine. Every rule
+    of before is dropped (bounds measured on an earlier synthetic world say nothing of this one);
+    items in ``skip`` changed with the code between the two runs and stay exact."""
+    if reference is None or not reference.is_file():
+        raise SystemExit("--measured-against needs --write REFERENCE: the reference file to rewrite")
+    published, earlier = (yaml.safe_load(path.read_text()) for path in (reference, other))
+    made = earlier["made"]
+    where = f"the run at commit {str(made['commit'])[:7]} of {str(made['created'])[:10]} ({other.name})"
+    groups = measure(
+        {k: v for k, v in published.items() if k != "tolerances"},
+        {k: v for k, v in earlier.items() if k != "tolerances"},
+        skip,
+    )
+    for pattern, g in groups.items():
+        if g["differ"]:
+            print(f"{pattern:44s} {g['items']:6d} {g['differ']:7d} {g['largest']:9.4g}")
+    set_tolerances(reference, widen([], groups, where))
+    print(f"rewrote the tolerances of {reference} from {where}")
 
 
 def another_machine(results: Path, reference: Path | None, commit: str) -> None:

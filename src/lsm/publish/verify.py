@@ -7,7 +7,8 @@ far a number may move and why: ``exact`` (digests, verdicts, counts), ``ignore``
 run rather than its result), or an absolute bound measured by ``benchmarks/cpu_spread.py`` (the
 spread a CPU with other vector instructions gives the same code), or ``cpu-dependent`` (an item, such as
 a verdict whose p-value sits near alpha, that measured runs on two CPUs gave differently: it is shown
-whenever it differs, counted apart, and does not fail the check). Items no rule names are exact.
+whenever it differs, counted apart, and does not fail the check). Items no rule names are exact; where
+several rules name an item, the most specific one (most characters that are not wildcards) counts.
 
 ``python -m lsm verify`` prints one line per item that is not identical and a one-line summary, and
 exits non-zero when any item differs, is missing from the run, or is new to the reference.
@@ -110,9 +111,28 @@ def read_tolerances(reference: Mapping[str, Any], source: Path | str = "the refe
     return rules
 
 
+def specificity(pattern: str) -> int:
+    """How specific a rule's pattern is: its characters that are not wildcards (an item's own name
+    is the most specific pattern it has)."""
+    return len(pattern) - sum(pattern.count(c) for c in "*?[]")
+
+
 def tolerance_for(item: str, rules: list[Tolerance]) -> Tolerance | None:
-    """The first rule whose pattern matches ``item``, or None (exact)."""
-    return next((rule for rule in rules if fnmatch.fnmatchcase(item, rule.items)), None)
+    """The most specific rule whose pattern matches ``item`` (a broad ``time_ablation.*`` must not
+    shadow a bound measured for ``time_ablation.*.cnn_lstm.*.drop``), or None (exact). Two rules of
+    equal specificity that match and disagree are an error: which one counts would be an accident of
+    their order."""
+    matching = [rule for rule in rules if fnmatch.fnmatchcase(item, rule.items)]
+    if not matching:
+        return None
+    top = max(specificity(rule.items) for rule in matching)
+    best = [rule for rule in matching if specificity(rule.items) == top]
+    if len({rule.within for rule in best}) > 1:
+        raise ValueError(
+            f"{item} is matched by rules of equal specificity that disagree: "
+            + ", ".join(f"{rule.items!r} ({rule.within})" for rule in best)
+        )
+    return best[0]
 
 
 def compare_item(item: str, reference: Any, found: Any, rule: Tolerance | None) -> Check:
@@ -195,7 +215,11 @@ def verify(results: str | Path, reference: str | Path) -> Verdict:
         )
     published = read_yaml(reference)
     rules = read_tolerances(published, reference)
-    return Verdict(results, reference, compare(published, collect(results), rules))
+    try:
+        checks = compare(published, collect(results), rules)
+    except ValueError as err:
+        raise InputError(reference, f"tolerances: {err}", "remove one of the rules or narrow one") from err
+    return Verdict(results, reference, checks)
 
 
 def set_tolerances(reference: str | Path, rules: list[dict[str, Any]]) -> None:
