@@ -131,9 +131,11 @@ def test_the_other_cpus_run_moves_only_the_items_the_reference_declares() -> Non
     checks = compare(published, other, read_tolerances(published))
     declared = {r["items"] for r in published["tolerances"] if r["within"] == CPU_DEPENDENT}
     assert {c.item for c in checks if c.status == DIFFERS} == CHANGED_BY_CODE
-    assert {c.item for c in checks if c.status == DIFFERS_BY_CPU} == declared == {
-        "comparisons.random.svm.verdict"
-    }
+    assert (
+        {c.item for c in checks if c.status == DIFFERS_BY_CPU}
+        == declared
+        == {"comparisons.random.svm.verdict"}
+    )
     assert sum(c.status == WITHIN for c in checks) > 100  # the CNNs' numbers did move, within bounds
 
 
@@ -244,4 +246,5 @@ def test_widening_from_another_machine_keeps_verdicts_exact_but_declares_the_mov
     by_items = {r["items"]: r for r in rules}
     assert by_items["*.verdict"]["within"] == "exact"
     assert by_items["performance.*.cnn.auc.mean"]["within"] == 0.04  # 2 x 0.02, wider than 0.01
-    assert "avx2; widened: 2 x the largest difference (0.02" in by_items["performance.*.cnn.auc.mean"]["reason"]
+    reason = by_items["performance.*.cnn.auc.mean"]["reason"]
+    assert "avx2; widened: 2 x the largest difference (0.02" in reason
