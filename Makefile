@@ -14,10 +14,10 @@ PAPER_TARGET = $(if $(shell command -v latexmk 2>/dev/null),paper,)
 TARGETS = all $(PAPER_TARGET)
 REFERENCE = paper/reference/$(notdir $(STUDY_RESULTS)).yaml
 
-.PHONY: help setup replicate verify test lint report reference clean lock
+.PHONY: help setup replicate verify test test-fast lint report reference clean lock
 
 help:  ## List the targets
-	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11 setup'" >&2; exit 1; }
@@ -50,6 +50,9 @@ lint: $(STAMP)  ## ruff, mypy (src/lsm), snakefmt --check and snakemake --lint
 	$(BIN)/ruff format --check src tests benchmarks workflow/scripts notebooks
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
+
+test-fast: $(STAMP)  ## Unit and contract tests without any workflow run (about 2 min on 2 cores): run while you work
+	$(BIN)/python -m pytest -m "not integration" -n auto --dist loadfile --durations=10
 
 test: lint  ## The whole test suite, lint included
 	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25

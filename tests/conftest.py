@@ -40,7 +40,16 @@ FIRST = (
 LAST = ("workflow/test_guarantees.py",)
 
 
+# The session fixtures that run the workflow: a test that uses one (directly or through another
+# fixture) is marked `integration` here, so `make test-fast` (`-m "not integration"`) never pays for a run.
+WORKFLOW_RUNS = frozenset({"tiny_run", "second_run"})
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if WORKFLOW_RUNS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+
     def rank(item: pytest.Item) -> int:
         name = item.path.relative_to(REPO / "tests").as_posix()
         if name in FIRST:
