@@ -38,6 +38,7 @@ replicate: $(STAMP)  ## Full replication of the default study: runs, figures, ta
 	$(BIN)/snakemake --report $(STUDY_RESULTS)/report.html $(TARGETS)
 	@echo "make: outputs are in $(STUDY_RESULTS)/ (figures/, tables/, metrics/, notebooks/, ...), the report in $(STUDY_RESULTS)/report.html"
 	@if [ -n "$(PAPER_TARGET)" ]; then echo "make: manuscript in $(STUDY_RESULTS)/paper.pdf"; else echo "make: latexmk not found, manuscript skipped (Debian: apt-get install latexmk texlive-latex-extra texlive-fonts-recommended lmodern)"; fi
+	@echo; $(BIN)/python -m lsm answer $(STUDY_RESULTS); echo
 	@$(MAKE) --no-print-directory verify
 
 verify: $(STAMP)  ## Check the finished run against paper/reference/<study>.yaml, item by item (ends replicate)

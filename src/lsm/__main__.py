@@ -268,6 +268,20 @@ def _findings(parser: argparse.ArgumentParser) -> Runner:
     return run
 
 
+@step("answer", "print what the paper claims beside what a finished run finds, claim by claim")
+def _answer(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("results", type=Path, help="the finished run's folder, results/<study>")
+    parser.add_argument("--reported", type=Path, help="the paper's numbers (default: paper/reported.yaml)")
+
+    def run(args: argparse.Namespace) -> None:
+        from lsm.publish.answer import REPORTED, answer_for
+        from lsm.publish.findings import collect
+
+        print("\n".join(answer_for(collect(args.results), args.reported or REPORTED)))
+
+    return run
+
+
 @step("verify", "check a finished run against its published reference, item by item (ends `make replicate`)")
 def _verify(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("results", type=Path, help="the finished run's folder, results/<study>")

@@ -192,7 +192,8 @@ class Verdict:
         reproduced = self.count(*REPRODUCED)
         by_cpu = self.count(DIFFERS_BY_CPU)
         return (
-            f"{self.results} against {self.reference}: {reproduced} of {checked} items reproduced "
+            f"{self.results} against the workspace's committed reference run {self.reference} (a check "
+            f"of this run, not of the paper): {reproduced} of {checked} items reproduced "
             f"({self.count(IDENTICAL)} identical, {self.count(WITHIN)} within tolerance), "
             f"{checked - reproduced - by_cpu} differ"
             + (f", {by_cpu} differ as measured between CPUs" if by_cpu else "")

@@ -1,0 +1,158 @@
+"""The answer at a glance: each claim of the paper in its own words, the paper's number beside ours under
+each validation scheme, and the verdict.
+
+Read from a study's findings (:func:`lsm.publish.findings.collect` of a finished run, or its reference
+``paper/reference/<study>.yaml``) and the paper's numbers (``paper/reported.yaml``), never typed: the
+same rows end ``make replicate`` and ``make demo`` in the terminal (:func:`answer_text`) and open the
+README (:func:`answer_markdown`, rendered by ``make reference``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsm.data.io import read_yaml
+from lsm.names import HYBRID, LABELS, SCHEMES, SKLEARN_MODELS
+
+REPORTED = Path("paper/reported.yaml")
+BRANCHES = ("cnn", "lstm")
+# What a synthetic world can and cannot say, for the studies whose name says they are synthetic.
+SYNTHETIC_CAVEAT = (
+    "a synthetic Kerman-like world with known truth, not Kerman (whose data are not public): it tests\n"
+    "whether the paper's claims hold where the physics is known, not what the paper measured in Kerman"
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the answer: a claim (or the headline), the paper's number, ours by scheme, verdicts."""
+
+    name: str
+    statement: str
+    paper: str
+    ours: dict[str, str]
+    verdicts: dict[str, str]
+
+
+def _label(model: str) -> str:
+    return LABELS.get(model, model).replace(" (standalone)", "")
+
+
+def _points(value: float) -> str:
+    return f"{100 * value:+.1f}"
+
+
+def _auc(findings: Mapping[str, Any], scheme: str, model: str) -> float:
+    return float(findings["performance"][scheme][model]["auc"]["mean"])
+
+
+def _closest(findings: Mapping[str, Any], scheme: str, baselines: tuple[str, ...]) -> str:
+    """The CNN-LSTM minus its closest baseline (the smallest difference), in AUC points."""
+    diffs = {m: findings["comparisons"][scheme][m]["difference"] for m in baselines}
+    model = min(diffs, key=lambda m: diffs[m])
+    return f"{_points(diffs[model])} vs {_label(model)}"
+
+
+def rows(findings: Mapping[str, Any], reported: Mapping[str, Any]) -> list[Row]:
+    """The headline and C1-C4, each with the paper's number and ours under every scheme of the run."""
+    schemes = [s for s in SCHEMES if s in findings["performance"]]
+    paper_auc = {m: float(v["auc"]["value"]) for m, v in reported["models"].items()}
+    claims, words = findings["claims"], reported["claims"]
+    baselines = tuple(m for m in reported["models"] if m != HYBRID)
+    best_traditional = {
+        s: max(
+            (m for m in SKLEARN_MODELS if m in findings["performance"][s]), key=lambda m: _auc(findings, s, m)
+        )
+        for s in schemes
+    }
+    paper_best = max(SKLEARN_MODELS, key=lambda m: paper_auc[m])
+    branch = max(BRANCHES, key=lambda m: paper_auc[m])
+    cited = (
+        " (its AUC cited from Hamedi et al. 2022)"
+        if reported["models"][branch]["auc"]["source"] == "cited"
+        else ""
+    )
+    none = dict.fromkeys(schemes, "")
+    return [
+        Row(
+            "AUC",
+            f"the {LABELS[HYBRID]}'s AUC (area under the ROC curve, 1 = perfect, 0.5 = chance)",
+            f"{paper_auc[HYBRID]:.3f}",
+            {s: f"{_auc(findings, s, HYBRID):.3f}" for s in schemes},
+            none,
+        ),
+        Row(
+            "C1",
+            words["C1"],
+            f"{_points(paper_auc[HYBRID] - max(paper_auc[m] for m in baselines))} vs "
+            f"{_label(max(baselines, key=lambda m: paper_auc[m]))}",
+            {s: _closest(findings, s, baselines) for s in schemes},
+            claims["C1"],
+        ),
+        Row(
+            "C2",
+            words["C2"],
+            f"{_points(paper_auc[HYBRID] - paper_auc[paper_best])} vs {_label(paper_best)}",
+            {
+                s: f"{_points(findings['comparisons'][s][m]['difference'])} vs {_label(m)}"
+                for s, m in best_traditional.items()
+            },
+            claims["C2"],
+        ),
+        Row(
+            "C3",
+            words["C3"],
+            f"{_points(paper_auc[HYBRID] - paper_auc[branch])} vs {_label(branch)}{cited}",
+            {s: _closest(findings, s, BRANCHES) for s in schemes},
+            claims["C3"],
+        ),
+        Row("C4", words["C4"], "read off its map", dict.fromkeys(schemes, "on the maps"), claims["C4"]),
+    ]
+
+
+def _caveat(study: str) -> str:
+    return SYNTHETIC_CAVEAT if "synthetic" in study or study == "tiny" else "a real study, with its own data"
+
+
+def answer_text(findings: Mapping[str, Any], reported: Mapping[str, Any]) -> list[str]:
+    """The answer as terminal lines: per claim its words, then per scheme our number and the verdict."""
+    table = rows(findings, reported)
+    schemes = list(table[0].ours)
+    lines = [
+        f"What Teng et al. (2026) claim, and what this run of {findings['study']} finds:",
+        f"{_caveat(findings['study'])}.",
+        "Differences are the CNN-LSTM's AUC minus a baseline's, in AUC points (0.01 AUC = 1 point).",
+        "",
+    ]
+    for row in table:
+        lines.append(f"{row.name:5s}{row.statement}")
+        lines.append(f"      the paper:       {row.paper}")
+        for s in schemes:
+            verdict = f"  ->  {row.verdicts[s]}" if row.verdicts[s] else ""
+            lines.append(f"      ours, {s + ':':9s}  {row.ours[s]}{verdict}")
+    lines += [
+        "",
+        "Verdicts: supported / not significant / contradicted / cannot be tested; why, claim by claim:",
+        "tables/tab02_claims.csv.",
+    ]
+    return lines
+
+
+def answer_markdown(findings: Mapping[str, Any], reported: Mapping[str, Any]) -> str:
+    """The answer as the README's table: one row per claim, a column per scheme (ours, then verdict)."""
+    table = rows(findings, reported)
+    schemes = list(table[0].ours)
+    head = "| | the paper says | the paper's number | " + " | ".join(schemes) + " |"
+    lines = [head, "|---|---|---|" + "---|" * len(schemes)]
+    for row in table:
+        cells = [f"{row.ours[s]}" + (f": **{row.verdicts[s]}**" if row.verdicts[s] else "") for s in schemes]
+        lines.append(f"| {row.name} | {row.statement} | {row.paper} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def answer_for(findings: Mapping[str, Any], reported: str | Path = REPORTED) -> list[str]:
+    """:func:`answer_text` with the paper's numbers read from ``reported``."""
+    return answer_text(findings, read_yaml(reported))

@@ -1,0 +1,66 @@
+"""The answer at a glance: the paper's numbers and ours, claim by claim, read from the files, never typed."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from lsm.__main__ import main
+from lsm.data.io import read_yaml
+from lsm.publish.answer import answer_markdown, answer_text, rows
+from lsm.publish.findings import collect
+from tests.helpers import REPO
+
+FINDINGS = read_yaml(REPO / "paper" / "reference" / "kerman_synthetic.yaml")
+REPORTED = read_yaml(REPO / "paper" / "reported.yaml")
+
+
+def test_each_row_holds_the_papers_number_and_ours_by_scheme() -> None:
+    table = {row.name: row for row in rows(FINDINGS, REPORTED)}
+    assert list(table) == ["AUC", "C1", "C2", "C3", "C4"]
+    assert table["AUC"].paper == "0.980"
+    assert table["AUC"].ours == {
+        s: f"{FINDINGS['performance'][s]['cnn_lstm']['auc']['mean']:.3f}"
+        for s in ("random", "spatial", "temporal")
+    }
+    assert table["C2"].paper == "+6.0 vs RF"  # 0.980 - 0.92
+    rf = FINDINGS["comparisons"]["random"]["rf"]["difference"]
+    assert table["C2"].ours["random"] == f"{100 * rf:+.1f} vs RF"
+    assert table["C2"].verdicts == FINDINGS["claims"]["C2"]
+    assert "cited" in table["C3"].paper  # the branches' AUCs are not the paper's measurements
+
+
+def test_c1_names_the_closest_baseline() -> None:
+    findings = copy.deepcopy(FINDINGS)
+    findings["comparisons"]["spatial"]["mlp"]["difference"] = -0.5
+    row = next(r for r in rows(findings, REPORTED) if r.name == "C1")
+    assert row.ours["spatial"] == "-50.0 vs MLP"
+
+
+def test_a_changed_paper_number_or_verdict_shows() -> None:
+    reported = copy.deepcopy(REPORTED)
+    reported["models"]["cnn_lstm"]["auc"]["value"] = 0.95
+    findings = copy.deepcopy(FINDINGS)
+    findings["claims"]["C1"]["temporal"] = "supported"
+    text = "\n".join(answer_text(findings, reported))
+    assert "the paper:       0.950" in text and "the paper:       +3.0 vs RF" in text
+    assert "ours, temporal:  " in text and "->  supported" in text
+    markdown = answer_markdown(findings, reported)
+    assert markdown.count("\n") == 6  # header, rule, five rows
+    assert "| C1 | The CNN-LSTM has a higher AUC" in markdown and "**supported**" in markdown
+
+
+def test_a_synthetic_study_says_it_is_not_kerman() -> None:
+    assert "not Kerman" in "\n".join(answer_text(FINDINGS, REPORTED))
+    real = {**FINDINGS, "study": "hongkong_natural_terrain"}
+    assert "a real study" in "\n".join(answer_text(real, REPORTED))
+
+
+def test_the_command_prints_the_runs_verdicts(tiny_results: Path, capsys) -> None:
+    assert main(["answer", str(tiny_results)]) == 0
+    out = capsys.readouterr().out
+    claims = collect(tiny_results)["claims"]
+    for claim, by_scheme in claims.items():
+        block = out.split(f"\n{claim} ", 1)[1].split("\nC", 1)[0]  # this claim's lines only
+        for scheme, verdict in by_scheme.items():
+            assert f"ours, {scheme + ':':9s}" in block and f"->  {verdict}\n" in block + "\n"
