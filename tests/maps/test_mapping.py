@@ -16,6 +16,7 @@ import torch
 from mapclassify import FisherJenks
 from rasterio.transform import from_origin
 from shapely.geometry import box
+from sklearn.metrics import roc_auc_score
 
 from lsm.data.factors import FactorStack, channel_names, patch_fits
 from lsm.data.forcing import DayForcing, Series, resolve_date, wettest_window_end
@@ -237,6 +238,28 @@ def test_rate_curve_auc_rewards_ranking() -> None:
     _, chance = rate_curve(rng.choice(values, 500), acc)
     assert good > 0.99 and abs(chance - 0.5) < 0.05
     assert curve["area_fraction"].is_monotonic_increasing and curve["event_fraction"].iloc[-1] == 1
+
+
+@pytest.mark.parametrize("levels", [3, 7, 50])
+def test_rate_curve_auc_counts_ties_as_half_as_scikit_learn_does(levels: int) -> None:
+    """A decision tree's map holds a few leaf values over the whole area: large ties. The rate curve's
+    AUC is the chance that a landslide ranks above a random pixel of the map, ties counted as half."""
+    rng = np.random.default_rng(levels)
+    leaves = np.round(rng.random(levels), 4)  # on the histogram's bins, so its resolution plays no part
+    pixels = rng.choice(leaves, 20_000, p=rng.dirichlet(np.ones(levels)))
+    acc = Accumulator(pixels.size, 1000)
+    acc.add(pixels)
+    events = rng.choice(pixels, 300)
+    _, value = rate_curve(events, acc)
+    labels = np.r_[np.ones(events.size), np.zeros(pixels.size)]
+    assert value == pytest.approx(roc_auc_score(labels, np.r_[events, pixels]), abs=1e-9)
+
+
+def test_rate_curve_of_a_map_that_ranks_nothing_is_one_half() -> None:
+    pixels = np.full(1000, 0.3)
+    acc = Accumulator(pixels.size, 100)
+    acc.add(pixels)
+    assert rate_curve(pixels[:40], acc)[1] == pytest.approx(0.5)  # was 0: every landslide ranked last
 
 
 def test_wettest_window_and_date_checks(landscape) -> None:

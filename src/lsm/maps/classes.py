@@ -42,8 +42,12 @@ class Accumulator:
 
     def area_at_or_above(self, probabilities: np.ndarray) -> np.ndarray:
         """Share of the mapped area whose probability is at least each value (to bin resolution)."""
-        above = np.cumsum(self.counts[::-1])[::-1]
-        return above[bin_index(np.asarray(probabilities))] / max(self.total, 1)
+        return self.area_from_bin(bin_index(np.asarray(probabilities)))
+
+    def area_from_bin(self, bins: np.ndarray, strictly: bool = False) -> np.ndarray:
+        """Share of the mapped area in each histogram bin or above it (``strictly``: above it)."""
+        above = np.cumsum(self.counts[::-1])[::-1][bins]
+        return (above - self.counts[bins] if strictly else above) / max(self.total, 1)
 
 
 def bin_index(values: np.ndarray) -> np.ndarray:
@@ -72,12 +76,23 @@ def classify(values: np.ndarray, breaks: np.ndarray) -> np.ndarray:
 
 def rate_curve(event_probabilities: np.ndarray, accumulator: Accumulator) -> tuple[pd.DataFrame, float]:
     """Cumulative share of landslides against cumulative share of area, most susceptible first,
-    and its area under the curve (0.5: no better than chance; 1: every landslide in the top cell)."""
-    p = np.sort(np.asarray(event_probabilities, dtype="float64"))[::-1]
-    if p.size == 0:
+    and its area under the curve (0.5: no better than chance; 1: every landslide in the top cell).
+
+    One point per distinct probability (to the histogram's resolution), so that the curve crosses a
+    block of tied pixels on the diagonal: ties count as half, as in scikit-learn's ``roc_auc_score``.
+    A point per landslide instead ranks each landslide last within its tie, which gave a decision
+    tree's map (a few leaf values over the whole area) a rate-curve AUC below chance."""
+    bins = bin_index(np.asarray(event_probabilities, dtype="float64"))
+    if bins.size == 0:
         return pd.DataFrame({"area_fraction": [0.0, 1.0], "event_fraction": [0.0, 1.0]}), float("nan")
-    area = np.concatenate([[0.0], accumulator.area_at_or_above(p), [1.0]])
-    events = np.concatenate([[0.0], np.arange(1, p.size + 1) / p.size, [1.0]])
+    levels, counts = np.unique(bins, return_counts=True)  # ascending: the most susceptible last
+    levels, counts = levels[::-1], counts[::-1]
+    found = np.cumsum(counts) / bins.size
+    # per level two points: where its tie block starts (the area strictly above it, the landslides
+    # found so far) and where it ends (the area at or above it, its landslides added)
+    starts, ends = accumulator.area_from_bin(levels, strictly=True), accumulator.area_from_bin(levels)
+    area = np.concatenate([[0.0], np.column_stack([starts, ends]).ravel(), [1.0]])
+    events = np.concatenate([[0.0], np.column_stack([np.r_[0.0, found[:-1]], found]).ravel(), [1.0]])
     curve = pd.DataFrame({"area_fraction": area, "event_fraction": events})
     return curve, float(auc(area, events))
 
