@@ -7,12 +7,23 @@ import importlib
 import inspect
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 
+from lsm.data.io import read_yaml
+from lsm.evaluate.reported import load_reported_metrics
 from lsm.publish import plots
 from lsm.publish.plots import maps as plots_maps
-from lsm.publish.plots.performance import roc_curves
-from lsm.publish.plots.style import MODEL_COLOURS, PALETTE, apply_style, axis_problems, save_figure
+from lsm.publish.plots.performance import model_comparison, roc_curves
+from lsm.publish.plots.style import (
+    MODEL_COLOURS,
+    PALETTE,
+    apply_style,
+    axis_problems,
+    hidden_values,
+    save_figure,
+)
+from tests.helpers import REPO
 
 
 def _returns_figure(node: ast.FunctionDef) -> bool:
@@ -134,3 +145,35 @@ def test_a_model_has_one_colour_in_every_figure() -> None:
                 drawn.setdefault(model, set()).add(to_hex(line.get_color()))
         plt.close(fig)
     assert drawn == {m: {MODEL_COLOURS[m].lower()} for m in models}
+
+
+def _summary_of(reference: dict) -> pd.DataFrame:
+    rows = [
+        {"scheme": scheme, "model": model, "metric": metric, **values}
+        for scheme, models in reference["performance"].items()
+        for model, metrics in models.items()
+        for metric, values in metrics.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_fig08_shows_every_measured_bar() -> None:
+    """The default study's CNN alone has a recall of 0.03 at the threshold: its bar must be on the axes
+    (it was hidden below an axis from 0.5), and the title names the threshold."""
+    summary = _summary_of(read_yaml(REPO / "paper" / "reference" / "kerman_synthetic.yaml"))
+    fig = model_comparison(summary, load_reported_metrics(REPO / "paper" / "reported.yaml"))
+    assert hidden_values(fig) == []
+    assert "threshold of 0.5" in fig.axes[0].get_title()
+    bars = [p.get_height() for p in fig.axes[0].patches]
+    assert min(bars) < 0.05  # the CNN's recall is drawn
+    plt.close(fig)
+
+
+def test_a_value_off_the_axes_is_found() -> None:
+    fig, ax = plt.subplots()
+    ax.bar([0, 1], [0.03, 0.9])
+    ax.plot([0, 1], [0.2, 1.4], label="paper")
+    ax.set_ylim(0.5, 1.0)
+    problems = hidden_values(fig)
+    assert len(problems) == 2 and "a bar reaches 0.03" in problems[0] and "'paper'" in problems[1]
+    plt.close(fig)

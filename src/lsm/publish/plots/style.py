@@ -10,6 +10,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import seaborn as sns
 
 from lsm.data.io import atomic_path
@@ -104,6 +105,34 @@ def axis_problems(fig: plt.Figure) -> list[str]:
             if not UNITS_PATTERN.search(label):
                 title = ax.get_title() or f"axes {index}"
                 problems.append(f"{title!r}: {name} axis {label or '(no label)'!r} has no units")
+    return problems
+
+
+def hidden_values(fig: plt.Figure) -> list[str]:
+    """Bars and plotted points of ``fig`` that lie outside their axes' limits, so a reader cannot see
+    them (an axis from 0.5 hid bars of 0.03). Bars count by their top, lines and markers by each point."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    problems = []
+    for index, ax in enumerate(fig.axes):
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        title = ax.get_title() or f"axes {index}"
+        for bar in (p for p in ax.patches if isinstance(p, Rectangle) and p.get_height() != 0):
+            top = bar.get_y() + bar.get_height()
+            if not y0 <= top <= y1:
+                problems.append(
+                    f"{title!r}: a bar reaches {top:.4g}, outside the y axis [{y0:.4g}, {y1:.4g}]"
+                )
+        for line in (line for line in ax.get_lines() if isinstance(line, Line2D)):
+            xs, ys = (np.asarray(v, dtype=float) for v in line.get_data())
+            if xs.size == 0 or line.get_transform() != ax.transData:
+                continue
+            outside = np.isfinite(ys) & ((ys < y0) | (ys > y1) | (xs < x0) | (xs > x1))
+            if outside.any():
+                problems.append(
+                    f"{title!r}: {int(outside.sum())} point(s) of {line.get_label()!r} off the axes"
+                )
     return problems
 
 
