@@ -14,7 +14,7 @@ PAPER_TARGET = $(if $(shell command -v latexmk 2>/dev/null),paper,)
 TARGETS = all $(PAPER_TARGET)
 REFERENCE = paper/reference/$(notdir $(STUDY_RESULTS)).yaml
 
-.PHONY: help setup replicate verify test test-fast lint report reference clean lock
+.PHONY: help setup replicate verify test test-fast lint report reference docs clean lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -63,6 +63,11 @@ report: replicate  ## Snakemake HTML report of the default study: the same as re
 reference: $(STAMP)  ## Rewrite paper/reference/<study>.yaml from the finished run, and the README's paragraph from it
 	$(BIN)/python -m lsm findings $(STUDY_RESULTS)
 	$(BIN)/python -m lsm readme
+
+docs: $(STAMP)  ## Build the documentation site into site/ (strict: a broken link fails), then open every page in Chromium
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then $(BIN)/python -m lsm check-site site; else echo "make: chromium not found: pages not opened (Debian: apt-get install chromium)"; fi
+	@echo "make: the site is in site/ (open site/index.html)"
 
 clean:  ## Remove workflow products (results/, .snakemake/); keeps .venv and data/raw
 	rm -rf results/*/ .snakemake

@@ -255,6 +255,27 @@ def _check_report(parser: argparse.ArgumentParser) -> Runner:
     return run
 
 
+@step("check-site", "open every page of the built documentation site in headless Chromium")
+def _check_site(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument(
+        "site", type=Path, nargs="?", default=Path("site"), help="the built site (default: site)"
+    )
+
+    def run(args: argparse.Namespace) -> None:
+        from lsm.publish.site import check_site
+
+        check = check_site(args.site)
+        for problem in check.problems:
+            print(problem)
+        if not check.ok:
+            raise InputError(
+                args.site, f"{len(check.problems)} problem(s) on its pages", "see the lines above"
+            )
+        print(f"{args.site}: {len(check.pages)} pages open in Chromium with their images and links")
+
+    return run
+
+
 @step("findings", "write paper/reference/<study>.yaml from a finished run (what `make reference` does)")
 def _findings(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("results", type=Path, help="the finished run's folder, results/<study>")
@@ -361,25 +382,28 @@ def _audit(parser: argparse.ArgumentParser) -> Runner:
     "from benchmarks/measured/<target>.yaml",
 )
 def _readme(parser: argparse.ArgumentParser) -> Runner:
-    parser.add_argument("--readme", type=Path, default=Path("README.md"))
+    parser.add_argument("--readme", type=Path, help="one file (default: README.md and docs/**/*.md)")
     parser.add_argument("--references", type=Path, help="folder of the references (default: paper/reference)")
     parser.add_argument("--check", action="store_true", help="only check; exit 2 when they differ")
 
     def run(args: argparse.Namespace) -> None:
-        from lsm.publish.findings import REFERENCE_DIR, update_readme
+        from lsm.publish.findings import REFERENCE_DIR, update_documents, update_readme
 
         args.references = args.references or REFERENCE_DIR
-        if not update_readme(args.readme, args.references, check=args.check):
+        if args.readme:
+            stale = [] if update_readme(args.readme, args.references, check=args.check) else [args.readme]
+        else:
+            stale = update_documents(Path(), args.references, check=args.check)
+        if stale:
             raise InputError(
-                args.readme,
+                ", ".join(str(path) for path in stale),
                 f"a findings or timing paragraph differs from {args.references}/ or benchmarks/measured/ "
                 "(a number typed by hand, or a record not yet rendered)",
                 "run `python -m lsm readme` and review the diff",
             )
         verb = "match" if args.check else "rendered from"
-        print(
-            f"{args.readme}: findings and timing paragraphs {verb} {args.references}/, benchmarks/measured/"
-        )
+        where = args.readme or "README.md and docs/"
+        print(f"{where}: findings and timing paragraphs {verb} {args.references}/, benchmarks/measured/")
 
     return run
 

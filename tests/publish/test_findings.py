@@ -14,19 +14,27 @@ from lsm.__main__ import main
 from lsm.data.io import read_yaml
 from lsm.errors import InputError
 from lsm.names import SCHEMES
-from lsm.publish.findings import collect, render, rendered_readme, update_readme, write_reference
+from lsm.publish.findings import (
+    collect,
+    documents,
+    render,
+    rendered_readme,
+    update_documents,
+    write_reference,
+)
 from tests.helpers import REPO
 
 
 def test_the_readme_paragraphs_are_the_references_rendered() -> None:
     references = sorted((REPO / "paper" / "reference").glob("*.yaml"))
     assert references, "no paper/reference/<study>.yaml: `make reference` writes one from a run"
-    readme = (REPO / "README.md").read_text()
-    assert update_readme(REPO / "README.md", REPO / "paper" / "reference", check=True), (
-        "README.md's findings paragraphs differ from paper/reference/: run `python -m lsm readme`"
+    stale = update_documents(REPO, REPO / "paper" / "reference", check=True)
+    assert stale == [], (
+        f"{stale}: findings paragraphs differ from paper/reference/: run `python -m lsm readme`"
     )
+    pages = "\n".join(path.read_text() for path in documents(REPO))
     for path in references:
-        assert render(read_yaml(path)) in readme
+        assert render(read_yaml(path)) in pages
 
 
 def test_the_findings_are_the_runs_own_tables(tiny_results: Path) -> None:

@@ -9,12 +9,14 @@ README (:func:`answer_markdown`, rendered by ``make reference``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lsm.data.io import read_yaml
+from lsm.errors import InputError
 from lsm.names import HYBRID, LABELS, SCHEMES, SKLEARN_MODELS
 
 REPORTED = Path("paper/reported.yaml")
@@ -156,3 +158,44 @@ def answer_markdown(findings: Mapping[str, Any], reported: Mapping[str, Any]) ->
 def answer_for(findings: Mapping[str, Any], reported: str | Path = REPORTED) -> list[str]:
     """:func:`answer_text` with the paper's numbers read from ``reported``."""
     return answer_text(findings, read_yaml(reported))
+
+
+def answer_line(findings: Mapping[str, Any]) -> str:
+    """One line on a study: its CNN-LSTM's AUC by scheme and the claims' verdicts."""
+    schemes = [s for s in SCHEMES if s in findings["performance"]]
+    aucs = " / ".join(f"{_auc(findings, s, HYBRID):.3f}" for s in schemes)
+    verdicts = "; ".join(
+        f"{claim} "
+        + (
+            next(iter(set(v.values())))
+            if len(set(v.values())) == 1
+            else ", ".join(f"{word} ({s})" for s, word in v.items())
+        )
+        for claim, v in findings["claims"].items()
+    )
+    return (
+        f"**{findings['study']}** ({findings['inventory']['positives']:,} landslides): the CNN-LSTM's AUC "
+        f"{aucs} ({' / '.join(schemes)}; the paper 0.980); {verdicts}."
+    )
+
+
+# <!-- answer table kerman_synthetic: ... --> ... <!-- /answer kerman_synthetic -->, or "line"
+ANSWER = re.compile(r"<!-- answer (table|line) (\S+?): .*? -->\n(.*?)<!-- /answer \2 -->", re.DOTALL)
+
+
+def rendered_answers(text: str, references: Path, reported: Path) -> str:
+    """``text`` with every answer block rendered from ``references/<study>.yaml`` and ``reported``."""
+
+    def block(match: re.Match[str]) -> str:
+        kind, study = match.group(1), match.group(2)
+        path = references / f"{study}.yaml"
+        if not path.is_file():
+            raise InputError(
+                path, "missing, but a document has an answer block for it", "run `make reference`"
+            )
+        findings = read_yaml(path)
+        body = answer_markdown(findings, read_yaml(reported)) if kind == "table" else answer_line(findings)
+        start = f"<!-- answer {kind} {study}: written by `make reference`, do not edit -->"
+        return f"{start}\n{body}\n<!-- /answer {study} -->"
+
+    return ANSWER.sub(block, text)

@@ -435,11 +435,13 @@ def _markers(study: str) -> tuple[str, str]:
 BLOCK = re.compile(r"<!-- findings (\S+?): .*? -->\n(.*?)<!-- /findings \1 -->", re.DOTALL)
 
 
-def rendered_readme(readme: str, references: Path) -> str:
-    """``readme`` with every findings block rendered from ``references/<study>.yaml``."""
+def rendered_readme(readme: str, references: Path, every_study: bool = True) -> str:
+    """``readme`` with every findings block rendered from ``references/<study>.yaml`` (with
+    ``every_study``, each reference must have its block here; the documentation site's pages share
+    them out, :func:`update_documents`)."""
     found = {m.group(1) for m in BLOCK.finditer(readme)}
     files = {p.stem for p in references.glob("*.yaml")}
-    for study in sorted(files - found):
+    for study in sorted(files - found if every_study else ()):
         start, end = _markers(study)
         raise InputError(
             references / f"{study}.yaml", "has no block in README.md", f"add the lines '{start}' and '{end}'"
@@ -473,18 +475,49 @@ def write_reference(results: str | Path, references: Path = REFERENCE_DIR) -> Pa
 
 
 def update_readme(
-    readme: Path, references: Path = REFERENCE_DIR, check: bool = False, measured: Path | None = None
+    readme: Path,
+    references: Path = REFERENCE_DIR,
+    check: bool = False,
+    measured: Path | None = None,
+    every_study: bool = True,
 ) -> bool:
-    """Render the README's findings blocks (and its timing blocks from ``measured``, by default
-    ``benchmarks/measured`` beside ``references``' ``paper/``); with ``check``, only say whether they
-    are up to date."""
+    """Render the README's findings blocks, its answer blocks (:mod:`lsm.publish.answer`, with the
+    paper's numbers from ``reported.yaml`` beside ``references``) and its timing blocks from
+    ``measured``, by default ``benchmarks/measured`` beside ``references``' ``paper/``; with ``check``,
+    only say whether they are up to date."""
+    from lsm.publish.answer import rendered_answers
     from lsm.publish.measured import rendered_blocks
 
     text = readme.read_text()
-    new = rendered_readme(text, references)
+    new = rendered_readme(text, references, every_study)
+    new = rendered_answers(new, references, references.parent / "reported.yaml")
     new = rendered_blocks(new, measured or references.parent.parent / "benchmarks" / "measured")
     if check:
         return new == text
     if new != text:
         write_text(readme, new)
     return True
+
+
+def documents(repo: Path) -> list[Path]:
+    """The files that hold generated blocks: the README and the documentation site's pages."""
+    return [repo / "README.md", *sorted((repo / "docs").rglob("*.md"))]
+
+
+def update_documents(repo: Path, references: Path, check: bool = False) -> list[Path]:
+    """Render (or, with ``check``, compare) the generated blocks of every document; the ones that
+    differ. Each reference must have its findings block in one of them."""
+    found = {m.group(1) for path in documents(repo) for m in BLOCK.finditer(path.read_text())}
+    for study in sorted({p.stem for p in references.glob("*.yaml")} - found):
+        start, end = _markers(study)
+        raise InputError(
+            references / f"{study}.yaml",
+            "has no block in README.md or docs/",
+            f"add the lines '{start}' and '{end}' to its page",
+        )
+    measured = repo / "benchmarks" / "measured"
+    return [
+        path
+        for path in documents(repo)
+        if not update_readme(path, references, check=check, measured=measured, every_study=False)
+    ]
