@@ -488,3 +488,36 @@ def test_the_level_calendar_check_tells_a_calendar_from_a_trigger() -> None:
     samples.sequences[:, :, 2] = level - level[:, :1]
     table_ = level_calendar(samples, 600.0).set_index(["where", "negatives"])
     assert table_.loc[("beyond the reach", "random"), "auc_level_change"] > 0.8
+
+
+def test_a_model_that_predicts_no_landslide_is_not_called_deterministic() -> None:
+    """The CNN alone predicts every test sample negative at 0.5 in every seed while its AUC varies:
+    its thresholded metrics' flag says so; a tree's constant metrics are called deterministic."""
+    rows = []
+    for seed, auc in enumerate((0.66, 0.69, 0.71), start=1):
+        none = {"accuracy": 0.67, "precision": 0.0, "recall": 0.0, "f1": 0.0, "kappa": 0.0, "auc": auc}
+        tree = {"accuracy": 0.75, "precision": 0.62, "recall": 0.65, "f1": 0.63, "kappa": 0.4, "auc": 0.77}
+        rows += [{"scheme": "random", "model": "cnn", "seed": seed, **none}]
+        rows += [{"scheme": "random", "model": "dt", "seed": seed, **tree}]
+    summary = summarise_runs(pd.DataFrame(rows)).set_index(["model", "metric"])
+    assert "predicts no landslide" in summary.loc[("cnn", "recall"), "flag"]
+    assert "predicts no landslide" in summary.loc[("cnn", "accuracy"), "flag"]
+    assert summary.loc[("cnn", "auc"), "flag"] == ""  # it varies over seeds
+    assert "deterministic" in summary.loc[("dt", "recall"), "flag"]
+    assert "deterministic" not in " ".join(summary.loc["cnn", "flag"])
+
+
+@pytest.mark.parametrize(
+    ("difference", "words"),
+    [
+        (0.134, "CNN-LSTM − RF = +13.4 pts (CNN-LSTM higher;"),
+        (-0.004, "CNN-LSTM − RF = -0.4 pts (RF higher;"),
+    ],
+)
+def test_a_comparison_says_which_model_is_higher(difference: float, words: str) -> None:
+    from lsm.evaluate.claims import _direction
+
+    row = pd.Series(
+        {"baseline": "rf", "difference": difference, "boot_low": -0.01, "boot_high": 0.2, "p": 0.03}
+    )
+    assert _direction(row).startswith(words)

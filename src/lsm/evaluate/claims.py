@@ -40,9 +40,12 @@ def _auc_text(summary: pd.DataFrame, scheme: str, model: str) -> str:
 
 
 def _direction(row: pd.Series) -> str:
-    sign = "higher" if row["difference"] > 0 else "lower"
+    """One comparison in words that cannot be read backwards: "CNN-LSTM − RF = −0.4 pts (RF higher; ...)"."""
+    label = LABELS.get(row["baseline"], row["baseline"])
+    higher = LABELS[HYBRID] if row["difference"] > 0 else label if row["difference"] < 0 else "equal"
     text = (
-        f"{LABELS.get(row['baseline'], row['baseline'])} {100 * row['difference']:+.1f} pts ({sign}; "
+        f"{LABELS[HYBRID]} − {label} = {100 * row['difference']:+.1f} pts "
+        f"({higher}{' higher' if higher != 'equal' else ''}; "
         f"bootstrap [{100 * row['boot_low']:+.1f}, {100 * row['boot_high']:+.1f}], p={row['p']:.2g}"
     )
     if "p_family" in row and np.isfinite(row["p_family"]):

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_curve
 
-from lsm.metrics import mean_interval
+from lsm.metrics import THRESHOLD, mean_interval
 from lsm.names import (
     METRICS,
 )
@@ -66,10 +66,26 @@ class Runs:
 
 
 # -- summaries -------------------------------------------------------------------------------------
-def interval_flag(seeds: int, sd: float) -> str:
-    """Why an interval over seeds needs a word of caution, or ''."""
+THRESHOLD_METRICS = ("accuracy", "precision", "recall", "f1", "kappa")  # they depend on the threshold
+
+
+def predicts_no_landslide(runs: pd.DataFrame) -> bool:
+    """Whether every run predicted every test sample negative: no landslide found (recall 0) and an
+    agreement no better or worse than chance's (kappa 0, which false alarms alone would make negative)."""
+    return bool(((runs["recall"] == 0) & (runs["kappa"] == 0)).all())
+
+
+def interval_flag(seeds: int, sd: float, metric: str = "auc", predicts_no_landslide: bool = False) -> str:
+    """Why an interval over seeds needs a word of caution, or ''. A model that predicts no landslide
+    at the threshold in any seed has thresholded metrics that do not vary either: that is said, not
+    called determinism (the CNN alone does so while its AUC varies over seeds)."""
     if seeds < FEW_SEEDS:
         return f"only {seeds} seed(s): the interval says little"
+    if sd == 0 and predicts_no_landslide and metric in THRESHOLD_METRICS:
+        return (
+            f"the same in every seed: no test sample reaches the {THRESHOLD:g} threshold in any seed (the "
+            "model predicts no landslide), so accuracy is the share of negatives and the rest are 0"
+        )
     if sd == 0:
         return (
             "the same in every seed: the fit is deterministic given the data (an SVM's seed moves only "
@@ -95,7 +111,7 @@ def summarise_runs(table: pd.DataFrame) -> pd.DataFrame:
                     "lo": lo,
                     "hi": hi,
                     "seeds": len(group),
-                    "flag": interval_flag(len(group), sd),
+                    "flag": interval_flag(len(group), sd, metric, predicts_no_landslide(group)),
                 }
             )
     return pd.DataFrame(rows)
