@@ -20,7 +20,7 @@ from lsm.__main__ import main
 from lsm.check import check_study
 from lsm.data.io.study import Study
 from lsm.data.samples import load_samples
-from lsm.data.sampling import LEFT_OUT_PATCH
+from lsm.data.sampling import LEFT_OUT_PATCH, LEFT_OUT_RECORD
 from tests.helpers import HONGKONG, REPO, require_real_study
 
 FIRST_TEST_DAY = "2005-01-01"
@@ -148,3 +148,48 @@ def test_the_coast_is_not_the_edge_of_the_world(prepared: Path) -> None:
         assert np.array_equal(np.isnan(samples.patches[i]).all(axis=0), sea)
         assert np.isnan(samples.patches[i]).any(axis=0).sum() == sea.sum()  # no channel is NaN elsewhere
         assert sea.mean() <= 0.5
+
+
+def _late_rain_study(folder: Path, first_day: str, drop_day: str | None = None) -> Path:
+    """Hong Kong's study with its gauge record starting on ``first_day`` (its study.yaml's period still
+    1983-2012), the other files linked in place; optionally one day missing inside the record."""
+    folder.mkdir()
+    for name in ("dem.tif", "inventory.gpkg", "rain_gauges.gpkg", "study.yaml"):
+        (folder / name).symlink_to(HONGKONG / name)
+    table = pd.read_csv(HONGKONG / "rain_gauges.csv", dtype={"date": str})
+    table = table[table["date"] >= first_day]
+    if drop_day is not None:
+        table = table[table["date"] != drop_day]
+    table.to_csv(folder / "rain_gauges.csv", index=False)
+    return folder
+
+
+def test_a_rain_record_starting_after_some_landslides_leaves_them_out_counted(tmp_path: Path) -> None:
+    """The data contract: landslides outside the rain record are left out and counted, not refused."""
+    require_real_study(HONGKONG)
+    study = _late_rain_study(tmp_path / "late", "1990-01-01")
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(hongkong_params() | {"study": "late"}))
+    args = ["prepare", "--params", str(tmp_path / "params.yaml"), "--study-dir", str(study)]
+    assert main([*args, "--results", str(tmp_path / "r")]) == 0
+    summary = json.loads((tmp_path / "r" / "samples" / "summary.json").read_text())
+    assert summary["rain"]["first_day"] == "1990-01-01"
+    inventory = Study(study).read_inventory()
+    window = hongkong_params()["sampling"]["window_days"]
+    # a window needs its 30 days and the day before them (the first day-to-day change)
+    early = int(
+        (pd.to_datetime(inventory["date"]) < pd.Timestamp("1990-01-01") + pd.Timedelta(days=window)).sum()
+    )
+    assert early > 50
+    assert summary["landslides_left_out"][LEFT_OUT_RECORD] == early
+    assert summary["positives"] + sum(summary["landslides_left_out"].values()) == 1105
+
+
+def test_a_day_missing_inside_the_rain_record_stays_an_error(tmp_path: Path, capsys) -> None:
+    require_real_study(HONGKONG)
+    study = _late_rain_study(tmp_path / "gap", "1990-01-01", drop_day="2001-07-02")
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(hongkong_params() | {"study": "gap"}))
+    args = ["prepare", "--params", str(tmp_path / "params.yaml"), "--study-dir", str(study)]
+    assert main([*args, "--results", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "gauge 'HKO' has no value on 1 day(s) inside its record" in err[-1]
+    assert "(first: 2001-07-02)" in err[-1] and not (tmp_path / "r" / "samples").exists()

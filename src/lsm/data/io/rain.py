@@ -459,6 +459,39 @@ def read_gauge_table(path: Path, timezone: str) -> pd.DataFrame:
     return daily
 
 
+def covered_days(
+    daily: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, table_path: Path
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The days of ``start``..``end`` that every gauge's record spans (from its first to its last
+    value). A record that starts after the period does, or ends before it, is no error: the landslides
+    whose window lies outside the days every gauge covers are left out and counted (the data
+    contract); a day missing inside a record stays an error (:func:`gauge_cube`)."""
+    inside = daily.loc[(daily.index >= start) & (daily.index <= end)]
+    spans = {g: (inside[g].first_valid_index(), inside[g].last_valid_index()) for g in inside.columns}
+    silent = [g for g, (first, _) in spans.items() if first is None]
+    if silent:
+        raise InputError(
+            table_path,
+            f"gauge {silent[0]!r} has no value from {start:%Y-%m-%d} to {end:%Y-%m-%d}",
+            "remove its rows, or set the study's period in study.yaml to days it covers",
+        )
+    first = max(first for first, _ in spans.values())
+    last = min(last for _, last in spans.values())
+    if first > last:
+        raise InputError(table_path, "the gauges' records share no day", "use gauges whose records overlap")
+    if (first, last) != (start, end):
+        log.warning(
+            "%s: the gauges cover %s to %s, not all of %s to %s: landslides whose rain window lies "
+            "outside it are left out and counted",
+            table_path,
+            f"{first:%Y-%m-%d}",
+            f"{last:%Y-%m-%d}",
+            f"{start:%Y-%m-%d}",
+            f"{end:%Y-%m-%d}",
+        )
+    return first, last
+
+
 def gauge_cube(
     daily: pd.DataFrame,
     points: Any,
@@ -487,17 +520,16 @@ def gauge_cube(
             "%s: gauge(s) %s have no rows in %s and are not used", points_path, unused, table_path.name
         )
     start, end = period if period is not None else (daily.index[0], daily.index[-1])
-    span = pd.date_range(start, end, freq="D")
-    full = daily.reindex(span)
+    start, end = covered_days(daily, start, end, table_path)
+    full = daily.reindex(pd.date_range(start, end, freq="D"))
     for gauge in full.columns:
         gaps = full[gauge].isna()
         if gaps.any():
             raise InputError(
                 table_path,
-                f"gauge {gauge!r} has no value on {int(gaps.sum())} day(s) of the period {start:%Y-%m-%d} to "
-                f"{end:%Y-%m-%d} (first: {full.index[gaps][0]:%Y-%m-%d})",
-                "fill the gap (a missing day is not a dry day) or set the study's period in study.yaml "
-                "to the days every gauge covers",
+                f"gauge {gauge!r} has no value on {int(gaps.sum())} day(s) inside its record, "
+                f"{start:%Y-%m-%d} to {end:%Y-%m-%d} (first: {full.index[gaps][0]:%Y-%m-%d})",
+                "fill the gap (a missing day is not a dry day) or cut the gauge's record at the gap",
             )
     keep = points.assign(gauge_id=ids).set_index("gauge_id").loc[list(full.columns)]
     xy = np.column_stack([keep.geometry.x.to_numpy(), keep.geometry.y.to_numpy()]).astype("float64")
