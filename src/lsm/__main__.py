@@ -95,7 +95,13 @@ def _prepare(parser: argparse.ArgumentParser) -> Runner:
 @step("check-study", "list every problem of a study at once, what would be left out and what it supports")
 def _check_study(parser: argparse.ArgumentParser) -> Runner:
     parser.add_argument("study_dir", type=Path, help="the study folder, e.g. data/raw/<name>")
-    parser.add_argument("--params", type=Path, action="append", help="params.yaml, then override files")
+    parser.add_argument(
+        "--params",
+        type=Path,
+        action="append",
+        help="the settings the study is checked with (grid, sampling, factors): params.yaml (the "
+        "default), then override files, each given with its own --params",
+    )
 
     def run(args: argparse.Namespace) -> None:
         from lsm.check import check_study
@@ -107,7 +113,11 @@ def _check_study(parser: argparse.ArgumentParser) -> Runner:
         report = check_study(args.study_dir, config)
         print("\n".join(report.lines()))
         if not report.ok:
-            raise InputError(args.study_dir, f"{len(report.problems)} problem(s), listed above", "fix each")
+            raise InputError(
+                args.study_dir,
+                f"{len(report.problems)} problem(s), listed above",
+                "correct each as its line says, then check again",
+            )
 
     return run
 

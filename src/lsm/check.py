@@ -44,6 +44,7 @@ class StudyCheck:
     study_dir: Path
     problems: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # no problem, but worth knowing (ignored files ...)
     supports: list[str] = field(default_factory=list)
 
     def attempt(self, step: Callable[[], Any]) -> Any:
@@ -64,8 +65,119 @@ class StudyCheck:
         out = [f"study {self.study_dir}: {len(self.problems)} problem(s)"]
         out += [f"problem: {p}" for p in self.problems]
         out += [f"left out: {p}" for p in self.left_out]
+        out += [f"note: {p}" for p in self.notes]
         out += [f"supports: {p}" for p in self.supports]
         return out
+
+
+# Files a study folder may hold beside the contract's: documentation, and the parts and sidecars of
+# files the contract accepts (a shapefile's parts, GDAL's and QGIS's sidecars).
+IGNORED_SUFFIXES = (
+    ".md",
+    ".txt",
+    ".pdf",
+    ".dvc",
+    ".shx",
+    ".dbf",
+    ".prj",
+    ".cpg",
+    ".qix",
+    ".qml",
+    ".ovr",
+    ".xml",
+)
+IGNORED_STEMS = ("readme", "license", "licence", "citation")
+# Inventory columns that look like a landslide's date under another name.
+DATE_LIKE = ("day", "time", "fecha", "datum", "event")
+
+
+def unknown_files(folder: Path) -> list[tuple[str, str | None]]:
+    """(name, the contract's name it nearly matches or None) of each file in ``folder`` that the data
+    contract does not read: a near miss (``mapped_areas.gpkg``) is silently ignored otherwise."""
+    from difflib import get_close_matches
+
+    from lsm.data.contract import CONTRACT_FILES, VECTOR_SUFFIXES, contract_path
+
+    used = {contract_path(folder, name).name for name in CONTRACT_FILES}
+    candidates = [
+        *CONTRACT_FILES,
+        *(Path(n).stem + s for n in CONTRACT_FILES if n.endswith(".gpkg") for s in VECTOR_SUFFIXES),
+    ]
+    out = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        lower = path.name.lower()
+        if path.name in used or lower.endswith(IGNORED_SUFFIXES) or lower.startswith(IGNORED_STEMS):
+            continue
+        near = get_close_matches(lower, candidates, n=1, cutoff=0.75)
+        out.append(
+            (
+                path.name,
+                (Path(near[0]).stem + ".gpkg" if near[0].endswith(VECTOR_SUFFIXES) else near[0])
+                if near
+                else None,
+            )
+        )
+    return out
+
+
+def _check_names(report: StudyCheck, folder: Path) -> None:
+    """Every file the contract does not know, named (with the name it nearly matches)."""
+    for name, near in unknown_files(folder):
+        if near is not None:
+            report.problems.append(
+                f"{folder / name}: not a file of the data contract, so it is ignored; it nearly matches "
+                f"{near}. Fix: rename it to {near}, or move it out of the study folder"
+            )
+        else:
+            report.notes.append(f"{name}: not a file of the data contract, ignored")
+
+
+def _check_dates_declared(report: StudyCheck, study: Any, files: Any) -> None:
+    """A study that declares dates (a period, a date precision) or brings rain with dated-looking
+    landslides, but whose inventory has no ``date`` column, would quietly run static."""
+    import pyogrio
+
+    from lsm.data.contract import RAIN_FILES
+
+    if files.dated:
+        return
+    from lsm.data.io.files import read_yaml
+
+    raw = read_yaml(study.path("study.yaml"))  # as written: the study's meta fills in defaults
+    meta = raw if isinstance(raw, dict) else {}
+    declared = [key for key in ("period", "date_precision") if meta.get(key)]
+    path = study.path("inventory.gpkg")
+    try:
+        fields = [str(f) for f in pyogrio.read_info(path)["fields"]]
+    except Exception:  # an unreadable inventory is reported by its reader
+        return
+    dateish = [f for f in fields if any(word in f.lower() for word in ("date", *DATE_LIKE))]
+    rain = [name for name in RAIN_FILES if files.has(name)]
+    if declared or (rain and dateish):
+        why = ", ".join(
+            [*(f"study.yaml declares {key}" for key in declared), *(f"it brings {r}" for r in rain)]
+        )
+        column = f" (it has {', '.join(dateish)})" if dateish else ""
+        report.problems.append(
+            f"{path}: no 'date' column{column}, but {why}: without dates the study would run static. "
+            f"Fix: name the landslides' date column 'date' (YYYY-MM-DD), or remove "
+            + (" and ".join(f"{key} from study.yaml" for key in declared) or "the rain")
+            + " to run it static on purpose"
+        )
+
+
+def _check_cell(report: StudyCheck, study: Any) -> None:
+    """Say when the analysis grid's cell differs from the DEM's own: every factor is resampled."""
+    import rasterio
+
+    with rasterio.open(study.path("dem.tif")) as src:
+        own = abs(src.res[0]) if src.crs is not None and src.crs.is_projected else None
+    cell = abs(study.grid.transform.a)
+    if own is not None and abs(own - cell) > 1e-6 * cell:
+        report.notes.append(
+            f"resolution: the analysis grid's {cell:g} m cells differ from the DEM's own {own:g} m, so every "
+            "raster is resampled (set grid.resolution_m: null to keep the DEM's cells)"
+        )
 
 
 def check_study(study_dir: str | Path, config: dict[str, Any]) -> StudyCheck:
@@ -76,6 +188,7 @@ def check_study(study_dir: str | Path, config: dict[str, Any]) -> StudyCheck:
     files = report.attempt(lambda: scan_study(study_dir))
     if files is None:
         return report
+    _check_names(report, Path(study_dir))
     study = report.attempt(lambda: Study(study_dir, config["grid"]))
     if study is None:
         return report
@@ -100,7 +213,14 @@ def check_study(study_dir: str | Path, config: dict[str, Any]) -> StudyCheck:
                 f"{study.path(orphan)}: {orphan} without {partner}. Fix: add {partner} ({columns}) or "
                 f"remove {orphan}"
             )
+    _check_dates_declared(report, study, files)
+    _check_cell(report, study)
     _check_inventory(report, study, dem, plan, config)
+    report.supports.append(
+        f"surveyed area: {study.path('mapped_area.gpkg').name} (negatives, blocks and rate curves inside it)"
+        if study.has("mapped_area.gpkg")
+        else "surveyed area: none (no mapped_area.gpkg): negatives may be drawn anywhere on the DEM"
+    )
     if plan is not None:
         report.supports += describe_support(plan)
     return report

@@ -11,6 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -193,3 +194,48 @@ def test_a_day_missing_inside_the_rain_record_stays_an_error(tmp_path: Path, cap
     err = capsys.readouterr().err.strip().splitlines()
     assert "gauge 'HKO' has no value on 1 day(s) inside its record" in err[-1]
     assert "(first: 2001-07-02)" in err[-1] and not (tmp_path / "r" / "samples").exists()
+
+
+def test_check_study_lists_every_mistake_of_a_broken_real_study(tmp_path: Path, capsys) -> None:
+    """Hong Kong's study broken the way users break one: its dates kept in another column (with a
+    period declared and gauges brought), the surveyed area under a near-miss name, a stray table.
+    Every mistake is listed at once, with the name it nearly matches, and the command exits non-zero."""
+    require_real_study(HONGKONG)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for name in ("dem.tif", "rain_gauges.csv", "rain_gauges.gpkg", "study.yaml"):
+        (broken / name).symlink_to(HONGKONG / name)
+    inventory = gpd.read_file(HONGKONG / "inventory.gpkg").rename(columns={"date": "event_date"})
+    inventory.to_file(broken / "inventory.gpkg")
+    (broken / "mapped_areas.gpkg").symlink_to(HONGKONG / "inventory.gpkg")
+    (broken / "notes.csv").write_text("a,b\n")
+    report = check_study(broken, hongkong_params())
+    assert len(report.problems) == 2, report.problems
+    dates, name = sorted(report.problems)
+    assert "inventory.gpkg: no 'date' column (it has event_date), but study.yaml declares period" in dates
+    assert "it brings rain_gauges.csv" in dates and "Fix: name the landslides' date column 'date'" in dates
+    assert (
+        "mapped_areas.gpkg: not a file of the data contract" in name
+        and "nearly matches mapped_area.gpkg" in name
+    )
+    assert "notes.csv: not a file of the data contract, ignored" in report.notes
+    assert (
+        "surveyed area: none (no mapped_area.gpkg): negatives may be drawn anywhere on the DEM"
+        in report.supports
+    )
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(hongkong_params()))
+    capsys.readouterr()
+    assert main(["check-study", str(broken), "--params", str(tmp_path / "params.yaml")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].endswith(
+        "2 problem(s), listed above. Fix: correct each as its line says, then check again"
+    )
+
+
+def test_check_study_passes_the_real_studies_as_they_are() -> None:
+    from tests.helpers import ECUADOR
+
+    for folder in (require_real_study(HONGKONG), require_real_study(ECUADOR)):
+        report = check_study(folder, hongkong_params())
+        assert report.ok, report.problems
+        assert not any("not a file of the data contract" in line for line in report.notes)

@@ -153,3 +153,38 @@ def test_check_study_on_a_real_study_says_what_it_supports() -> None:
         for line in report.supports
     )
     assert report.left_out == []  # the one whose patch reaches the DEM's nodata is kept (patch_min_valid)
+
+
+def test_a_dem_in_degrees_gets_its_own_utm_zone_suggested(tmp_path: Path) -> None:
+    """Ecuador's DEM (UTM 17 S) exported in degrees: the fix names EPSG:32717, not Kerman's zone."""
+    import rasterio
+    from rasterio.vrt import WarpedVRT
+
+    study = tmp_path / "ecuador_degrees"
+    shutil.copytree(require_real_study(ECUADOR), study)
+    with rasterio.open(ECUADOR / "dem.tif") as src, WarpedVRT(src, crs="EPSG:4326") as vrt:
+        profile = {
+            **src.profile,
+            "crs": vrt.crs,
+            "transform": vrt.transform,
+            "width": vrt.width,
+            "height": vrt.height,
+        }
+        with rasterio.open(study / "dem.tif", "w", **profile) as out:
+            out.write(vrt.read())
+    config = yaml.safe_load((REPO / "params.yaml").read_text())
+    report = check_study(study, config)
+    assert len(report.problems) == 1
+    assert "is geographic (degrees) and no analysis CRS is set" in report.problems[0]
+    assert report.problems[0].endswith("such as the DEM's own UTM zone, EPSG:32717")
+
+
+def test_check_study_notes_a_grid_finer_than_the_dem() -> None:
+    config = yaml.safe_load((REPO / "params.yaml").read_text())  # 30 m cells; Ecuador's DEM has 10 m
+    notes = check_study(require_real_study(ECUADOR), config).notes
+    assert any(
+        n.startswith("resolution: the analysis grid's 30 m cells differ from the DEM's own 10 m")
+        for n in notes
+    )
+    config["grid"]["resolution_m"] = None
+    assert not any(n.startswith("resolution") for n in check_study(ECUADOR, config).notes)

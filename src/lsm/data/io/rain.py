@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xarray as xr
+import yaml
 from affine import Affine
 from pyproj import CRS, Transformer
 from scipy.spatial import cKDTree
@@ -550,12 +551,13 @@ def study_period(meta: dict[str, Any], path: Path) -> tuple[pd.Timestamp, pd.Tim
     period = meta.get("period")
     if not period:
         return None
+    written = yaml.safe_dump(period, default_flow_style=True, sort_keys=False).strip()  # as in study.yaml
     if not isinstance(period, dict) or not {"start", "end"} <= set(period):
-        raise InputError(path, f"period is {period!r}", "write period: {start: YYYY-MM-DD, end: YYYY-MM-DD}")
+        raise InputError(path, f"period is {written}", "write period: {start: YYYY-MM-DD, end: YYYY-MM-DD}")
     try:
         start, end = pd.Timestamp(str(period["start"])), pd.Timestamp(str(period["end"]))
     except ValueError as err:
-        raise InputError(path, f"period {period!r} does not hold two dates", "write YYYY-MM-DD") from err
+        raise InputError(path, f"period {written} does not hold two dates", "write YYYY-MM-DD") from err
     if end < start:
         raise InputError(path, f"period ends ({end:%Y-%m-%d}) before it starts", "swap start and end")
     return start.normalize(), end.normalize()

@@ -182,6 +182,18 @@ def _landuse_table(pairs: list[tuple[Any, Any]], path: Path) -> pd.DataFrame:
     return pd.DataFrame({"code": np.array(codes, dtype="int64"), "name": names})
 
 
+def utm_zone_of(crs: CRS, bounds: Any) -> str:
+    """The WGS 84 UTM zone (``EPSG:326zz`` north, ``EPSG:327zz`` south) holding the centre of
+    ``bounds`` given in the geographic ``crs``: the suggestion for a DEM in degrees, wherever it lies."""
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(
+        (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+    )
+    zone = min(60, max(1, int((lon + 180) // 6) + 1))
+    return f"EPSG:{(32600 if lat >= 0 else 32700) + zone}"
+
+
 class Study:
     """A study folder. Readers check what they read and fail with one clear line."""
 
@@ -256,13 +268,18 @@ class Study:
         resolution = self.grid_settings.get("resolution_m")
         with self._open_raster(path) as src:
             if src.crs is None:
-                raise _fail(path, "has no CRS", "assign one, e.g. gdal_edit.py -a_srs EPSG:32640 dem.tif")
+                raise _fail(
+                    path,
+                    "has no CRS",
+                    "assign the CRS it was made in, e.g. gdal_edit.py -a_srs EPSG:<code> dem.tif",
+                )
             src_crs = CRS.from_user_input(src.crs)
             if target_crs is None and not src_crs.is_projected:
                 raise _fail(
                     path,
                     f"CRS {src_crs.to_string()} is geographic (degrees) and no analysis CRS is set",
-                    "set grid.crs in params.yaml to a projected CRS in metres (e.g. EPSG:32640)",
+                    "set grid.crs in params.yaml to a projected CRS in metres, such as the DEM's own UTM "
+                    f"zone, {utm_zone_of(src_crs, src.bounds)}",
                 )
             crs = CRS.from_user_input(target_crs) if target_crs else src_crs
             if not crs.is_projected or crs.axis_info[0].unit_name not in ("metre", "meter"):
@@ -285,7 +302,9 @@ class Study:
         with self._open_raster(path) as src:
             if src.crs is None:
                 raise _fail(
-                    path, "has no CRS", "assign one, e.g. gdal_edit.py -a_srs EPSG:32640 " + path.name
+                    path,
+                    "has no CRS",
+                    f"assign the CRS it was made in (gdal_edit.py -a_srs EPSG:<code> {path.name})",
                 )
             own = box(*transform_bounds(src.crs, grid.crs, *src.bounds))
             if not own.intersects(box(*grid.bounds)):
@@ -407,7 +426,7 @@ class Study:
                 path, f"cannot be read as vector data ({str(err)[:120]})", "re-export it (GeoPackage)"
             ) from err
         if frame.crs is None:
-            raise _fail(path, "has no CRS", "assign one when exporting (e.g. EPSG:32640)")
+            raise _fail(path, "has no CRS", "assign the CRS it was made in when exporting it")
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise _fail(
