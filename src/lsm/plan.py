@@ -41,6 +41,8 @@ MAP_FILES = {
     "calibrated": "calibrated.tif",
     "uncertainty": "uncertainty.tif",
     "uncertainty_style": "uncertainty.qml",
+    "probability_style": "probability.qml",
+    "calibrated_style": "calibrated.qml",
     "class_changes": "class_changes.csv",
 }
 

@@ -32,8 +32,9 @@ from lsm.learn.train import save_normaliser
 from lsm.learn.train_torch import save_torch_model
 from lsm.maps.classes import Accumulator, class_breaks, classify, rate_curve
 from lsm.maps.stream import MapOutputs, assemble, map_tile, tile_rows, write_cog
-from lsm.maps.style import class_style
+from lsm.maps.style import class_style, probability_style
 from lsm.maps.windows import FactorRaster
+from lsm.names import LABELS
 from tests.helpers import (
     assert_applicability_follows_its_rasters,
     assert_calibration_follows_the_runs,
@@ -176,10 +177,17 @@ def test_tiles_mosaic_to_the_single_tile_map(landscape, tmp_path) -> None:
                 progress=False,
                 min_valid=0.5,
             )
-        out = MapOutputs(tmp_path / f"p{tiles}.tif", tmp_path / f"c{tiles}.tif", tmp_path / f"c{tiles}.qml")
+        out = MapOutputs(
+            tmp_path / f"p{tiles}.tif",
+            tmp_path / f"c{tiles}.tif",
+            tmp_path / f"c{tiles}.qml",
+            "CNN-LSTM, a map",
+        )
         summary = assemble(paths, height, events, "natural_breaks", out)
         with rasterio.open(out.probability) as p, rasterio.open(out.classes) as c:
             maps[tiles] = (p.read(1), c.read(1), summary, p.tags(ns="IMAGE_STRUCTURE"), p.crs, c.nodata)
+            assert p.descriptions[0].startswith("CNN-LSTM, a map: susceptibility, raw model probability")
+            assert c.descriptions[0].startswith("CNN-LSTM, a map: susceptibility class (1 low")
     (p1, c1, s1, layout, crs, class_nodata), (p3, c3, *_) = maps[1], maps[3]
     # Windows of other shapes may sum the convolutions in another order: last-bit differences only.
     assert np.array_equal(np.isnan(p1), np.isnan(p3))
@@ -307,6 +315,58 @@ def test_class_style_is_a_paletted_qgis_style() -> None:
         ("2", "Medium"),
         ("3", "High"),
     ]
+
+
+def test_class_labels_carry_their_probability_ranges() -> None:
+    root = ET.fromstring(class_style(["low", "medium", "high"], breaks=[0.3125, 0.6]).split("\n", 1)[1])
+    labels = [e.get("label") for e in root.findall("./pipe/rasterrenderer/colorPalette/paletteEntry")]
+    assert labels == [
+        "Low (probability ≤ 0.312)",
+        "Medium (probability 0.312-0.600)",
+        "High (probability > 0.600)",
+    ]
+    with pytest.raises(ValueError, match="3 classes need 2 breaks"):
+        class_style(["low", "medium", "high"], breaks=[0.5])
+
+
+def test_a_probability_map_opens_on_a_ramp_over_0_to_1() -> None:
+    root = ET.fromstring(probability_style("calibrated probability").split("\n", 1)[1])
+    renderer = root.find("./pipe/rasterrenderer")
+    assert renderer.get("type") == "singlebandpseudocolor"
+    assert (renderer.get("classificationMin"), renderer.get("classificationMax")) == ("0", "1")
+    items = root.findall(".//colorrampshader/item")
+    assert [i.get("value") for i in (items[0], items[-1])] == ["0", "1"]
+
+
+def map_layers_are_described_and_styled(results: Path, date: str = "wettest") -> None:
+    """Every map raster says which model, date and quantity its band holds; every probability map has
+    its ramp; the class style's ranges are the summary's breaks."""
+    summary = pd.read_csv(results / "metrics" / "map_summary.csv", keep_default_na=False)
+    for row in summary[summary["date_label"] == date].itertuples():
+        folder = results / "maps" / date
+        for kind, words in (
+            ("probability", "raw model probability"),
+            ("classes", "susceptibility class"),
+            ("calibrated", "calibrated probability"),
+            ("uncertainty", "standard deviation over seeds"),
+        ):
+            with rasterio.open(folder / f"{row.model}_{kind}.tif") as src:
+                description = src.descriptions[0] or ""
+            assert description.startswith(f"{LABELS[row.model]}, {date} map ({row.date}): "), description
+            assert words in description, (kind, description)
+        for kind in ("probability", "calibrated"):
+            style = ET.fromstring((folder / f"{row.model}_{kind}.qml").read_text().split("\n", 1)[1])
+            assert style.find("./pipe/rasterrenderer").get("classificationMax") == "1"
+        breaks = [float(b) for b in row.breaks.split(";")]
+        style = (folder / f"{row.model}_classes.qml").read_text()
+        assert (
+            f"Low (probability ≤ {breaks[0]:.3f})" in style
+            and f"High (probability &gt; {breaks[-1]:.3f})" in style
+        )
+
+
+def test_every_map_of_the_tiny_study_is_described_and_styled(tiny_results: Path) -> None:
+    map_layers_are_described_and_styled(tiny_results)
 
 
 # -- on the tiny study's real runs -----------------------------------------------------------------

@@ -60,6 +60,8 @@ rule map_gather:
         calibrated=f"{MAPS}/{{date}}/{{model}}_calibrated.tif",
         uncertainty=f"{MAPS}/{{date}}/{{model}}_uncertainty.tif",
         uncertainty_style=f"{MAPS}/{{date}}/{{model}}_uncertainty.qml",
+        probability_style=f"{MAPS}/{{date}}/{{model}}_probability.qml",
+        calibrated_style=f"{MAPS}/{{date}}/{{model}}_calibrated.qml",
         class_changes=f"{MAPS}/{{date}}/{{model}}_class_changes.csv",
     log:
         f"{LOGS}/maps/{{date}}_{{model}}_gather.log",

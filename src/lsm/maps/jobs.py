@@ -26,10 +26,10 @@ from lsm.maps.stream import (
     tiff_profile,
     write_cog,
 )
-from lsm.maps.style import ramp_style
+from lsm.maps.style import probability_style, ramp_style
 from lsm.maps.uncertainty import SeedCalibration, assemble_uncertainty
 from lsm.maps.windows import FactorRaster
-from lsm.names import TEST, TRAIN
+from lsm.names import LABELS, TEST, TRAIN
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +138,7 @@ def gather_job(
     summary = json.loads(Path(samples_summary).read_text())
     raster = FactorRaster.open(factors_tif)
     _, _, iso = reference_day(study_dir, date_label, int(mapping["window_days"]), bool(summary["temporal"]))
+    label = f"{LABELS.get(model, model)}, {date_label} map" + (f" ({iso})" if iso else "")
     events = mapped_events(samples_gpkg, splits_csv, mapping["scheme"])
     surveyed = surveyed_area(study_dir, raster)
     result = assemble(
@@ -145,7 +146,7 @@ def gather_job(
         raster.grid.height,
         events,
         mapping["classes"],
-        MapOutputs(Path(out["probability"]), Path(out["classes"]), Path(out["style"])),
+        MapOutputs(Path(out["probability"]), Path(out["classes"]), Path(out["style"]), label),
         sample_size=int(mapping["breaks_sample"]),
         seed=int(mapping["seed"]),
         surveyed=surveyed,
@@ -158,8 +159,11 @@ def gather_job(
         surveyed,
         Path(out["calibrated"]),
         Path(out["uncertainty"]),
+        label,
     )
     write_text(out["uncertainty_style"], ramp_style(max(largest, 1e-3), "sd over seeds"))
+    write_text(out["probability_style"], probability_style("raw probability"))
+    write_text(out["calibrated_style"], probability_style("calibrated probability"))
     write_text(out["class_changes"], changes.assign(**keys).to_csv(index=False, float_format="%.6g"))
     write_text(out["class_table"], result.classes.assign(**keys).to_csv(index=False, float_format="%.6g"))
     write_text(out["curves"], result.curves.assign(**keys).to_csv(index=False, float_format="%.6g"))
@@ -181,6 +185,13 @@ def gather_job(
     )
 
 
+CALIBRATED_MEANING = (
+    "calibrated probability (dimensionless, 0-1; fitted on the training runs' held-out part, moved to "
+    "calibration.prevalence where set)"
+)
+SPREAD_MEANING = "standard deviation over seeds of the raw probability (dimensionless)"
+
+
 def seeds_part(
     tile_tifs: list[str],
     raster: FactorRaster,
@@ -188,6 +199,7 @@ def seeds_part(
     surveyed: SurveyedArea | None,
     calibrated_tif: Path,
     spread_tif: Path,
+    label: str = "",
 ) -> tuple[pd.DataFrame, float]:
     """The calibrated map and the seeds' spread as COGs, the class-change table and the largest spread."""
     folder = calibrated_tif.parent
@@ -197,8 +209,8 @@ def seeds_part(
     )
     with scratch_path(folder, ".tif") as calibrated, scratch_path(folder, ".tif") as spread:
         result = assemble_uncertainty(tile_tifs, profile, breaks, (calibrated, spread), surveyed)
-        write_cog(calibrated, calibrated_tif, "AVERAGE")
-        write_cog(spread, spread_tif, "AVERAGE")
+        write_cog(calibrated, calibrated_tif, "AVERAGE", f"{label}: {CALIBRATED_MEANING}")
+        write_cog(spread, spread_tif, "AVERAGE", f"{label}: {SPREAD_MEANING}")
     return result
 
 

@@ -117,8 +117,12 @@ def scratch_path(folder: Path, suffix: str) -> Iterator[Path]:
         Path(name).unlink(missing_ok=True)
 
 
-def write_cog(source: Path, target: str | Path, resampling: str) -> None:
-    """Copy a GeoTIFF into a Cloud-Optimized GeoTIFF (GDAL's COG driver: overviews built), atomically."""
+def write_cog(source: Path, target: str | Path, resampling: str, description: str = "") -> None:
+    """Copy a GeoTIFF into a Cloud-Optimized GeoTIFF (GDAL's COG driver: overviews built), atomically,
+    its band described (what it holds: the model, date, quantity, units), so a GIS says what it shows."""
+    if description:
+        with rasterio.open(source, "r+") as src:
+            src.set_band_description(1, description)
     with atomic_path(target) as tmp:
         rasterio.shutil.copy(
             source,
@@ -132,6 +136,14 @@ def write_cog(source: Path, target: str | Path, resampling: str) -> None:
         )
 
 
+# What the bands hold, in the words a GIS shows (QGIS: the layer's band name).
+PROBABILITY_MEANING = (
+    "susceptibility, raw model probability (dimensionless, 0-1; trained on sampled negatives, so a "
+    "relative ranking, not a daily probability: see the calibrated map)"
+)
+CLASS_MEANING = "susceptibility class (1 low, 2 medium, 3 high; 0 no data; ranges in the .qml)"
+
+
 @dataclass
 class MapOutputs:
     """The files one map writes."""
@@ -139,6 +151,7 @@ class MapOutputs:
     probability: Path
     classes: Path
     style: Path
+    label: str = ""  # the model and date, for the bands' descriptions
 
 
 @dataclass
@@ -206,9 +219,9 @@ def assemble(
         breaks = class_breaks(accumulator.sample, method)
         class_profile = tiff_profile(base, grid_height, top, "uint8", 0)
         counts = _classify_mosaic(mosaic, class_tif, class_profile, breaks, window_size, surveyed)
-        write_cog(mosaic, out.probability, "AVERAGE")
-        write_cog(class_tif, out.classes, "MODE")
-    write_class_style(out.style, CLASS_NAMES)
+        write_cog(mosaic, out.probability, "AVERAGE", f"{out.label}: {PROBABILITY_MEANING}")
+        write_cog(class_tif, out.classes, "MODE", f"{out.label}: {CLASS_MEANING}")
+    write_class_style(out.style, CLASS_NAMES, breaks)
     return _summarise(events, event_p, breaks, counts, cell_area_km2, accumulator)
 
 

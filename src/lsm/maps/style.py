@@ -4,6 +4,7 @@ colour ramp for a continuous one (the seeds' spread)."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 from pathlib import Path
 
 from lsm.data.io import write_text
@@ -14,8 +15,24 @@ CLASS_COLOURS = ("#fee8c8", "#fdbb84", "#e34a33")
 RAMP_COLOURS = ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d")
 
 
-def class_style(names: list[str] | tuple[str, ...], colours=CLASS_COLOURS) -> str:
-    """QML text for classes 1..k named ``names`` (value 0 is the raster's nodata)."""
+def class_labels(names: list[str] | tuple[str, ...], breaks=None) -> list[str]:
+    """Each class's name with the probability range it holds (``breaks``: the upper bounds of all
+    classes but the last, as :func:`lsm.maps.classes.classify` uses them), e.g. "Medium (0.31-0.62)"."""
+    labels = [name.capitalize() for name in names]
+    if breaks is None:
+        return labels
+    bounds = [float(b) for b in breaks]
+    if len(bounds) != len(names) - 1:
+        raise ValueError(f"{len(names)} classes need {len(names) - 1} breaks, got {len(bounds)}")
+    ranges = [f"≤ {bounds[0]:.3f}"]
+    ranges += [f"{low:.3f}-{high:.3f}" for low, high in pairwise(bounds)]
+    ranges += [f"> {bounds[-1]:.3f}"]
+    return [f"{label} (probability {r})" for label, r in zip(labels, ranges, strict=True)]
+
+
+def class_style(names: list[str] | tuple[str, ...], colours=CLASS_COLOURS, breaks=None) -> str:
+    """QML text for classes 1..k named ``names`` (value 0 is the raster's nodata), each label with
+    its probability range when ``breaks`` are given."""
     if len(names) > len(colours):
         raise ValueError(f"{len(names)} classes but only {len(colours)} colours")
     root = ET.Element("qgis", version="3.28", styleCategories="AllStyleCategories")
@@ -23,10 +40,8 @@ def class_style(names: list[str] | tuple[str, ...], colours=CLASS_COLOURS) -> st
     renderer = ET.SubElement(pipe, "rasterrenderer", type="paletted", opacity="1", band="1", alphaBand="-1")
     ET.SubElement(renderer, "rasterTransparency")
     palette = ET.SubElement(renderer, "colorPalette")
-    for value, (name, colour) in enumerate(zip(names, colours, strict=False), start=1):
-        ET.SubElement(
-            palette, "paletteEntry", value=str(value), color=colour, alpha="255", label=name.capitalize()
-        )
+    for value, (label, colour) in enumerate(zip(class_labels(names, breaks), colours, strict=False), start=1):
+        ET.SubElement(palette, "paletteEntry", value=str(value), color=colour, alpha="255", label=label)
     ET.SubElement(pipe, "brightnesscontrast", brightness="0", contrast="0", gamma="1")
     ET.SubElement(pipe, "rasterresampler", maxOversampling="2")
     ET.SubElement(root, "blendMode").text = "0"
@@ -79,6 +94,12 @@ def ramp_style(maximum: float, label: str, colours=RAMP_COLOURS) -> str:
     return _document(root)
 
 
-def write_class_style(path: str | Path, names) -> None:
+def write_class_style(path: str | Path, names, breaks=None) -> None:
     """Write the QGIS style of the class raster (``names``: the classes, lowest first)."""
-    write_text(path, class_style(names))
+    write_text(path, class_style(names, breaks=breaks))
+
+
+def probability_style(label: str) -> str:
+    """QML text of a probability raster: a ramp over the whole 0-1 range, so that two maps (raw and
+    calibrated, or two models) read alike; without it QGIS opens the layer grey."""
+    return ramp_style(1.0, label)
