@@ -347,7 +347,7 @@ def _audit(parser: argparse.ArgumentParser) -> Runner:
     def run(args: argparse.Namespace) -> None:
         import yaml
 
-        from lsm.publish.audit import audit, choose_jobs
+        from lsm.publish.audit import audit, auditable, choose_jobs
         from lsm.publish.costs import workflow_jobs
 
         repo = Path.cwd()
@@ -358,14 +358,20 @@ def _audit(parser: argparse.ArgumentParser) -> Runner:
             raise InputError(
                 "--rule", f"no job of the workflow belongs to {args.rule}", "name a rule of the workflow"
             )
-        missing = [name for job in pool for name in job.outputs if not (repo / name).exists()]
-        if missing:
+        drawable = auditable(pool, lambda name: (repo / name).exists())
+        if drawable.missing:
             raise InputError(
-                repo / missing[0],
+                repo / drawable.missing[0],
                 "missing: the results are not finished or not pulled",
                 "run `dvc pull` or `make replicate`",
             )
-        chosen = choose_jobs(pool, args.sample, args.seed)
+        if drawable.note():
+            print(drawable.note())
+        if not drawable.jobs:
+            raise InputError(
+                "--rule", f"every job of {args.rule} reads or writes temporary files", "name others"
+            )
+        chosen = choose_jobs(drawable.jobs, args.sample, args.seed)
         study_dir = Path("data/raw") / str(config["study"])
         report = audit(
             repo,

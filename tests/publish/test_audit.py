@@ -11,7 +11,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from lsm.publish.audit import DIFFERENT, EQUAL, IDENTICAL, NOT_COMPARED, choose_jobs, compare_file
+from lsm.publish.audit import (
+    DIFFERENT,
+    EQUAL,
+    IDENTICAL,
+    NOT_COMPARED,
+    auditable,
+    choose_jobs,
+    compare_file,
+)
 from lsm.publish.costs import JobNode
 from tests.helpers import finished_copy, git_init, run
 
@@ -63,6 +71,29 @@ def test_the_draw_takes_every_rule_first_and_is_seeded() -> None:
     assert len(choose_jobs(jobs, 100, seed=2)) == 15
 
 
+def test_jobs_of_temporary_files_are_left_out_of_the_draw_and_counted() -> None:
+    """A finished run no longer holds its map tiles (temp()): the tile jobs and the gather that reads
+    them cannot be re-executed alone, and are said to be left out; a table missing is a run unfinished."""
+    tiles = [
+        JobNode(f"map_tile[t={t}]", "map_tile", ("runs",), (f"tile{t}.tif",), None, (), (), (f"tile{t}.tif",))
+        for t in (0, 1)
+    ]
+    gather = JobNode("map_gather[]", "map_gather", ("tile0.tif", "tile1.tif"), ("map.tif",), None, ())
+    table = JobNode("tab02[]", "tab02", ("claims.csv",), ("tab02.csv",), None, ())
+    held = {"runs", "map.tif", "claims.csv", "tab02.csv"}
+    pool = auditable([*tiles, gather, table], held.__contains__)
+    assert [job.rule for job in pool.jobs] == ["tab02"] and pool.missing == []
+    assert pool.temporary == {"map_tile": 2, "map_gather": 1}
+    assert pool.note().endswith(
+        "3 left out because they write or read temporary files that a finished "
+        "run no longer holds (map_gather: 1, map_tile: 2)"
+    )
+    unfinished = auditable([*tiles, gather, table], (held - {"tab02.csv"}).__contains__)
+    assert unfinished.missing == ["tab02.csv"]
+    kept = auditable([*tiles, gather, table], (held | {"tile0.tif", "tile1.tif"}).__contains__)
+    assert len(kept.jobs) == 4 and kept.note() == ""  # a run that kept its tiles: every job is drawn
+
+
 @pytest.fixture(scope="module")
 def audited(tiny_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A git clone-like copy of the finished tiny run (the audit reads the working tree from git)."""
@@ -85,6 +116,18 @@ def test_reexecuted_jobs_of_the_tiny_run_make_what_it_holds(audited: Path) -> No
     checked = [line for line in lines if line.split(":")[0] in (IDENTICAL, EQUAL, NOT_COMPARED)]
     assert any("fig00_paper_reported.png" in line for line in checked), out
     assert any("tab02_claims.csv" in line and line.startswith(IDENTICAL) for line in checked), out
+
+
+@pytest.mark.integration
+def test_the_audit_runs_on_a_finished_run_whose_tiles_are_gone(audited: Path) -> None:
+    """The tiny run, finished as make replicate leaves it (its map tiles removed): the tile and
+    gather jobs are left out of the draw and said to be, the rest re-executed."""
+    assert not list(audited.glob("results/*/maps/*/tiles/*.tif"))
+    rules = [arg for rule in ("map_tile", "map_gather", "tab02_claims") for arg in ("--rule", rule)]
+    out = run(["python", "-m", "lsm", "audit", "--sample", "3", *rules], audited).stdout
+    assert "left out because they write or read temporary files" in out and "map_tile:" in out, out
+    assert out.strip().splitlines()[-1].startswith("audit: 1 jobs of 1 rules re-executed"), out
+    assert out.strip().splitlines()[-1].endswith(" 0 different"), out
 
 
 @pytest.mark.integration

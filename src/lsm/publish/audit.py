@@ -59,6 +59,45 @@ class FileCheck:
         return f"{self.status}: {self.path} ({self.job})" + (f": {self.why}" if self.why else "")
 
 
+@dataclass(frozen=True)
+class Pool:
+    """The jobs an audit can draw from a results folder, and why the others cannot be drawn."""
+
+    jobs: list[JobNode]
+    missing: list[str]  # outputs absent that a finished run keeps: the run is unfinished or not pulled
+    temporary: dict[str, int]  # rule -> jobs left out: they write or read temporary files now gone
+
+    def note(self) -> str:
+        """The line that says which jobs the draw leaves out, or ''."""
+        if not self.temporary:
+            return ""
+        counted = ", ".join(f"{rule}: {n}" for rule, n in sorted(self.temporary.items()))
+        return (
+            f"audit: drawing among {len(self.jobs)} jobs; {sum(self.temporary.values())} left out because "
+            f"they write or read temporary files that a finished run no longer holds ({counted})"
+        )
+
+
+def auditable(jobs: Iterable[JobNode], exists: Any) -> Pool:
+    """Split ``jobs`` by what the folder holds (``exists(path)``): a job whose temporary outputs, or
+    temporary inputs, are gone cannot be re-executed alone (Snakemake removed them after the run, as
+    it should); any other missing output means the run is not finished or not pulled."""
+    jobs = list(jobs)
+    temporary = {name for job in jobs for name in job.temporary}
+    gone = {name for name in temporary if not exists(name)}
+    pool: list[JobNode] = []
+    left_out: dict[str, int] = {}
+    missing: list[str] = []
+    for job in jobs:
+        if gone & {*job.outputs, *job.inputs}:
+            left_out[job.rule] = left_out.get(job.rule, 0) + 1
+            continue
+        absent = [name for name in job.outputs if not exists(name)]
+        missing += absent
+        pool.append(job)
+    return Pool(pool, missing, left_out)
+
+
 def choose_jobs(jobs: Iterable[JobNode], sample: int, seed: int) -> list[JobNode]:
     """``sample`` jobs drawn with ``seed``: one of every rule first (rules in random order), then
     any others."""

@@ -44,6 +44,7 @@ class JobNode:
     benchmark: str | None
     needs: tuple[str, ...]
     logs: tuple[str, ...] = ()
+    temporary: tuple[str, ...] = ()  # outputs Snakemake removes once their consumers ran (temp())
 
     @property
     def written(self) -> tuple[str, ...]:
@@ -62,6 +63,7 @@ def workflow_jobs(
     """Every job that ``snakemake --forceall <targets>`` would run in ``workdir``, with ``config``
     (the run's whole configuration, so that overrides such as ``--configfile`` are kept)."""
     from snakemake.api import SnakemakeApi
+    from snakemake.io import is_flagged
     from snakemake.settings.types import (
         ConfigSettings,
         DAGSettings,
@@ -97,6 +99,7 @@ def workflow_jobs(
                 benchmark=str(job.benchmark) if job.benchmark else None,
                 needs=tuple(sorted({_key(d) for d in dag.dependencies[job]})),
                 logs=tuple(str(f) for f in job.log),
+                temporary=tuple(str(f) for f in job.output if is_flagged(f, "temp")),
             )
             for job in dag.jobs
         ]
