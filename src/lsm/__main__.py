@@ -321,10 +321,14 @@ def _verify(parser: argparse.ArgumentParser) -> Runner:
     )
 
     def run(args: argparse.Namespace) -> None:
+        from lsm.config import load_config
         from lsm.publish.findings import REFERENCE_DIR
         from lsm.publish.verify import verify
 
-        verdict = verify(args.results, args.reference or REFERENCE_DIR / f"{args.results.name}.yaml")
+        alpha = (
+            load_config(Path("params.yaml"))["evaluation"]["alpha"] if Path("params.yaml").is_file() else None
+        )
+        verdict = verify(args.results, args.reference or REFERENCE_DIR / f"{args.results.name}.yaml", alpha)
         print("\n".join(verdict.lines()))
         if not verdict.ok:
             raise InputError(
