@@ -22,6 +22,7 @@ from lsm.publish.plots.style import (
     axis_problems,
     hidden_values,
     save_figure,
+    text_overlaps,
 )
 from tests.helpers import REPO
 
@@ -176,4 +177,30 @@ def test_a_value_off_the_axes_is_found() -> None:
     ax.set_ylim(0.5, 1.0)
     problems = hidden_values(fig)
     assert len(problems) == 2 and "a bar reaches 0.03" in problems[0] and "'paper'" in problems[1]
+    plt.close(fig)
+
+
+def test_overlapping_texts_and_text_off_the_figure_are_found() -> None:
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.set_title("A title long enough to run off a narrow figure on both of its sides, surely")
+    ax.text(0.5, 0.5, "first label", transform=ax.transAxes)
+    ax.text(0.52, 0.5, "second label", transform=ax.transAxes)
+    problems = text_overlaps(fig)
+    assert "'first label' overlaps 'second label'" in problems
+    assert any(p.startswith("'A title long enough") and p.endswith("runs off the figure") for p in problems)
+    plt.close(fig)
+
+
+def test_a_clean_figure_has_no_overlap_and_fig08_has_none() -> None:
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1], label="a line")
+    ax.set_xlabel("Distance (m)")
+    ax.set_ylabel("Share (dimensionless)")
+    ax.legend()
+    fig.tight_layout()
+    assert text_overlaps(fig) == []
+    plt.close(fig)
+    summary = _summary_of(read_yaml(REPO / "paper" / "reference" / "kerman_synthetic.yaml"))
+    fig = model_comparison(summary, load_reported_metrics(REPO / "paper" / "reported.yaml"))
+    assert text_overlaps(fig) == []
     plt.close(fig)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -133,6 +134,52 @@ def hidden_values(fig: plt.Figure) -> list[str]:
                 problems.append(
                     f"{title!r}: {int(outside.sum())} point(s) of {line.get_label()!r} off the axes"
                 )
+    return problems
+
+
+def _drawn_texts(fig: plt.Figure) -> list[Any]:
+    """Every text a reader sees: the figure's, each axes' title, labels, visible tick labels,
+    annotations and legend entries (tick labels of ticks outside the view are not drawn)."""
+    texts: list[Any] = [*fig.texts]
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        titles = [getattr(ax, name, None) for name in ("_left_title", "_right_title")]  # loc="left"/"right"
+        texts += [ax.title, *filter(None, titles), ax.xaxis.label, ax.yaxis.label, *ax.texts]
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks():
+                if axis.get_visible() and low - 1e-9 <= tick.get_loc() <= high + 1e-9:
+                    texts += [tick.label1, tick.label2]
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            texts += [*legend.get_texts(), legend.get_title()]
+    for legend in fig.legends:
+        texts += [*legend.get_texts(), legend.get_title()]
+    return [t for t in texts if t.get_visible() and t.get_text().strip()]
+
+
+def text_overlaps(fig: plt.Figure, tolerance_px: float = 1.0) -> list[str]:
+    """Pairs of texts of ``fig`` that overlap each other (by more than ``tolerance_px`` each way),
+    and texts cut by the figure's edge: what a reader cannot read."""
+    fig.canvas.draw()  # lays the texts out; their extents below are those of this drawing
+    boxes = [(t, t.get_window_extent()) for t in _drawn_texts(fig)]
+    problems = []
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1 :]:
+            width = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+            height = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+            if width > tolerance_px and height > tolerance_px:
+                problems.append(f"{a.get_text()[:40]!r} overlaps {b.get_text()[:40]!r}")
+    edge = fig.bbox
+    for t, box in boxes:
+        if (
+            box.x0 < edge.x0 - tolerance_px
+            or box.x1 > edge.x1 + tolerance_px
+            or box.y0 < edge.y0 - tolerance_px
+            or box.y1 > edge.y1 + tolerance_px
+        ):
+            problems.append(f"{t.get_text()[:40]!r} runs off the figure")
     return problems
 
 
