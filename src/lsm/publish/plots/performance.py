@@ -114,7 +114,7 @@ def roc_curves(roc: pd.DataFrame, references: pd.DataFrame | None = None) -> plt
 
     apply_style()
     schemes = list(dict.fromkeys(roc["scheme"]))
-    fig, axes = plt.subplots(1, len(schemes), figsize=(FULL_WIDTH_IN, 2.8), squeeze=False, sharey=True)
+    fig, axes = plt.subplots(1, len(schemes), figsize=(FULL_WIDTH_IN, 3.3), squeeze=False, sharey=True)
     for ax, scheme in zip(axes[0], schemes, strict=True):
         for model, g in roc[roc["scheme"] == scheme].groupby("model", sort=False):
             colour = model_colour(model)
@@ -125,14 +125,14 @@ def roc_curves(roc: pd.DataFrame, references: pd.DataFrame | None = None) -> plt
         title = f"{scheme} split"
         physics = _reference_auc(references, scheme, "physics_reference_auc")
         if physics is not None:
-            title += f" (physics reference AUC {physics:.3f})"
+            title += f"\nphysics reference AUC {physics:.3f}"  # two lines: three panels share the width
         ax.set_title(title, fontsize=8)
         ax.set_xlabel("False positive rate (share)")
         ax.set_aspect("equal")
     axes[0, 0].set_ylabel("True positive rate (share)")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncols=7, fontsize=7, frameon=False)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     return fig
 
 

@@ -109,31 +109,39 @@ def axis_problems(fig: plt.Figure) -> list[str]:
     return problems
 
 
-def hidden_values(fig: plt.Figure) -> list[str]:
-    """Bars and plotted points of ``fig`` that lie outside their axes' limits, so a reader cannot see
-    them (an axis from 0.5 hid bars of 0.03). Bars count by their top, lines and markers by each point."""
-    from matplotlib.lines import Line2D
+def hidden_values(fig: plt.Figure, tolerance_px: float = 1.0) -> list[str]:
+    """Bars and plotted points of ``fig`` drawn wholly outside their axes, so a reader cannot see
+    them (an axis from 0.5 hid bars of 0.03). Judged where they are drawn (display space), so dates,
+    twin axes and lines in axes coordinates count as the reader sees them."""
     from matplotlib.patches import Rectangle
 
+    fig.canvas.draw()
     problems = []
     for index, ax in enumerate(fig.axes):
-        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
-        title = ax.get_title() or f"axes {index}"
-        for bar in (p for p in ax.patches if isinstance(p, Rectangle) and p.get_height() != 0):
-            top = bar.get_y() + bar.get_height()
-            if not y0 <= top <= y1:
-                problems.append(
-                    f"{title!r}: a bar reaches {top:.4g}, outside the y axis [{y0:.4g}, {y1:.4g}]"
-                )
-        for line in (line for line in ax.get_lines() if isinstance(line, Line2D)):
-            xs, ys = (np.asarray(v, dtype=float) for v in line.get_data())
-            if xs.size == 0 or line.get_transform() != ax.transData:
+        box, title = ax.bbox, ax.get_title() or f"axes {index}"
+
+        def outside(x0: float, y0: float, x1: float, y1: float, box=box) -> bool:
+            t = tolerance_px
+            return x1 < box.x0 - t or x0 > box.x1 + t or y1 < box.y0 - t or y0 > box.y1 + t
+
+        for bar in ax.patches:
+            if isinstance(bar, Rectangle) and bar.get_width() and bar.get_height():
+                extent = bar.get_window_extent()
+                if outside(extent.x0, extent.y0, extent.x1, extent.y1):
+                    x, y, w, h = bar.get_x(), bar.get_y(), bar.get_width(), bar.get_height()
+                    problems.append(
+                        f"{title!r}: a bar spanning x {x:.4g} to {x + w:.4g}, y {y:.4g} to {y + h:.4g} "
+                        "lies outside the axes"
+                    )
+        for line in ax.get_lines():
+            data = np.asarray(line.get_xydata(), dtype=float)
+            if data.size == 0:
                 continue
-            outside = np.isfinite(ys) & ((ys < y0) | (ys > y1) | (xs < x0) | (xs > x1))
-            if outside.any():
-                problems.append(
-                    f"{title!r}: {int(outside.sum())} point(s) of {line.get_label()!r} off the axes"
-                )
+            points = line.get_transform().transform(data)
+            points = points[np.isfinite(points).all(axis=1)]
+            off = [outside(px, py, px, py) for px, py in points]
+            if any(off):
+                problems.append(f"{title!r}: {sum(off)} point(s) of {line.get_label()!r} off the axes")
     return problems
 
 
@@ -160,8 +168,8 @@ def _drawn_texts(fig: plt.Figure) -> list[Any]:
 
 
 def text_overlaps(fig: plt.Figure, tolerance_px: float = 1.0) -> list[str]:
-    """Pairs of texts of ``fig`` that overlap each other (by more than ``tolerance_px`` each way),
-    and texts cut by the figure's edge: what a reader cannot read."""
+    """Pairs of texts of ``fig`` that overlap each other by more than ``tolerance_px`` each way: what a
+    reader cannot read. A text beyond the canvas is no problem: figures are saved with a tight box."""
     fig.canvas.draw()  # lays the texts out; their extents below are those of this drawing
     boxes = [(t, t.get_window_extent()) for t in _drawn_texts(fig)]
     problems = []
@@ -171,15 +179,6 @@ def text_overlaps(fig: plt.Figure, tolerance_px: float = 1.0) -> list[str]:
             height = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
             if width > tolerance_px and height > tolerance_px:
                 problems.append(f"{a.get_text()[:40]!r} overlaps {b.get_text()[:40]!r}")
-    edge = fig.bbox
-    for t, box in boxes:
-        if (
-            box.x0 < edge.x0 - tolerance_px
-            or box.x1 > edge.x1 + tolerance_px
-            or box.y0 < edge.y0 - tolerance_px
-            or box.y1 > edge.y1 + tolerance_px
-        ):
-            problems.append(f"{t.get_text()[:40]!r} runs off the figure")
     return problems
 
 
