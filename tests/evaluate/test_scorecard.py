@@ -510,8 +510,8 @@ def test_a_model_that_predicts_no_landslide_is_not_called_deterministic() -> Non
 @pytest.mark.parametrize(
     ("difference", "words"),
     [
-        (0.134, "CNN-LSTM − RF = +13.4 pts (CNN-LSTM higher;"),
-        (-0.004, "CNN-LSTM − RF = -0.4 pts (RF higher;"),
+        (0.134, "CNN-LSTM minus RF = +13.4 pts (CNN-LSTM higher;"),
+        (-0.004, "CNN-LSTM minus RF = -0.4 pts (RF higher;"),
     ],
 )
 def test_a_comparison_says_which_model_is_higher(difference: float, words: str) -> None:
@@ -520,4 +520,4 @@ def test_a_comparison_says_which_model_is_higher(difference: float, words: str) 
     row = pd.Series(
         {"baseline": "rf", "difference": difference, "boot_low": -0.01, "boot_high": 0.2, "p": 0.03}
     )
-    assert _direction(row).startswith(words)
+    assert _direction(row).startswith(words) and _direction(row).isascii()  # pdfLaTeX typesets it

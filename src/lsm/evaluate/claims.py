@@ -40,11 +40,12 @@ def _auc_text(summary: pd.DataFrame, scheme: str, model: str) -> str:
 
 
 def _direction(row: pd.Series) -> str:
-    """One comparison in words that cannot be read backwards: "CNN-LSTM − RF = −0.4 pts (RF higher; ...)"."""
+    """One comparison in words that cannot be read backwards: "CNN-LSTM minus RF = -0.4 pts (RF higher;
+    ...)" (ASCII: the evidence is typeset by pdfLaTeX in the manuscript's tables)."""
     label = LABELS.get(row["baseline"], row["baseline"])
     higher = LABELS[HYBRID] if row["difference"] > 0 else label if row["difference"] < 0 else "equal"
     text = (
-        f"{LABELS[HYBRID]} − {label} = {100 * row['difference']:+.1f} pts "
+        f"{LABELS[HYBRID]} minus {label} = {100 * row['difference']:+.1f} pts "
         f"({higher}{' higher' if higher != 'equal' else ''}; "
         f"bootstrap [{100 * row['boot_low']:+.1f}, {100 * row['boot_high']:+.1f}], p={row['p']:.2g}"
     )
