@@ -457,6 +457,10 @@ def test_c4_cannot_be_tested_where_the_rain_is_the_same_on_every_pixel() -> None
     assert judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)[0] == NOT_SIGNIFICANT
     rows[1].update(p=0.01)  # Holm: 2 x 0.01 < 0.05
     assert judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)[0] == CONTRADICTED
+    # Under another scheme than the maps', the protocol, not the data, keeps C4 from being tested.
+    verdict, evidence = judge_map(pd.DataFrame(rows), "spatial", "random", "no map", 0.05)
+    assert verdict == UNTESTABLE and evidence.startswith("not by the data but by a choice of the protocol")
+    assert "mapping.scheme: random" in evidence
 
 
 def test_the_level_calendar_check_tells_a_calendar_from_a_trigger() -> None:

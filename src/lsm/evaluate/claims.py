@@ -160,7 +160,10 @@ def judge_map(
     if contrasts is None or contrasts.empty:
         return UNTESTABLE, missing
     if scheme != map_scheme:
-        return UNTESTABLE, f"the maps are made from the {map_scheme} runs (mapping.scheme); see that column"
+        return UNTESTABLE, (
+            f"not by the data but by a choice of the protocol: the maps are made from the {map_scheme} "
+            f"runs (mapping.scheme: {map_scheme}), so C4 is judged in that column"
+        )
     rows = contrasts.reset_index(drop=True)
     rows = rows.assign(
         constant=[_constant(row) for row in rows.itertuples()],
