@@ -109,15 +109,13 @@ def unknown_files(folder: Path) -> list[tuple[str, str | None]]:
         if path.name in used or lower.endswith(IGNORED_SUFFIXES) or lower.startswith(IGNORED_STEMS):
             continue
         near = get_close_matches(lower, candidates, n=1, cutoff=0.75)
-        out.append(
-            (
-                path.name,
-                (Path(near[0]).stem + ".gpkg" if near[0].endswith(VECTOR_SUFFIXES) else near[0])
-                if near
-                else None,
-            )
-        )
+        out.append((path.name, _contract_name(near[0], VECTOR_SUFFIXES) if near else None))
     return out
+
+
+def _contract_name(match: str, vector_suffixes: tuple[str, ...]) -> str:
+    """The contract's own name for a match: ``faults.shp`` is the GeoPackage ``faults.gpkg``."""
+    return Path(match).stem + ".gpkg" if match.endswith(vector_suffixes) else match
 
 
 def _check_names(report: StudyCheck, folder: Path) -> None:
@@ -138,11 +136,10 @@ def _check_dates_declared(report: StudyCheck, study: Any, files: Any) -> None:
     import pyogrio
 
     from lsm.data.contract import RAIN_FILES
+    from lsm.data.io.files import read_yaml
 
     if files.dated:
         return
-    from lsm.data.io.files import read_yaml
-
     raw = read_yaml(study.path("study.yaml"))  # as written: the study's meta fills in defaults
     meta = raw if isinstance(raw, dict) else {}
     declared = [key for key in ("period", "date_precision") if meta.get(key)]

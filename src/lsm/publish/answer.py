@@ -3,8 +3,8 @@ each validation scheme, and the verdict.
 
 Read from a study's findings (:func:`lsm.publish.findings.collect` of a finished run, or its reference
 ``paper/reference/<study>.yaml``) and the paper's numbers (``paper/reported.yaml``), never typed: the
-same rows end ``make replicate`` and ``make demo`` in the terminal (:func:`answer_text`) and open the
-README (:func:`answer_markdown`, rendered by ``make reference``).
+same rows end ``make replicate`` in the terminal (:func:`answer_text`) and open the README and the
+documentation site (:func:`answer_markdown`, rendered by ``make reference``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 
 from lsm.data.io import read_yaml
 from lsm.errors import InputError
+from lsm.evaluate.claims import BRANCHES
 from lsm.names import HYBRID, LABELS, SCHEMES, SKLEARN_MODELS
 
 REPORTED = Path("paper/reported.yaml")
-BRANCHES = ("cnn", "lstm")
 # What a synthetic world can and cannot say, for the studies whose name says they are synthetic.
 SYNTHETIC_CAVEAT = (
     "a synthetic Kerman-like world with known truth, not Kerman (whose data are not public): it tests\n"
