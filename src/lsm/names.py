@@ -54,6 +54,23 @@ ALL_FACTORS = (
     "dist_shore",
 )
 TERRAIN_FACTORS = ALL_FACTORS[:5]  # the factors the DEM gives
+# What a figure calls each factor and series: the abbreviations spelled out (docs/glossary.md).
+FEATURE_LABELS = {
+    "elevation": "elevation",
+    "slope": "slope",
+    "aspect": "aspect",
+    "twi": "TWI (wetness index)",
+    "spi": "SPI (stream power index)",
+    "erg": "ERG (erodibility grade)",
+    "dist_fault": "distance to fault",
+    "dist_river": "distance to river",
+    "dist_road": "distance to road",
+    "landuse": "land use",
+    "aap": "AAP (mean annual rain)",
+    "dist_shore": "distance to shore",
+    "rain": "rain (daily series)",
+    "reservoir_level": "reservoir level (daily series)",
+}
 # The daily series and their channels in the sequences (value, day-to-day change), and the name each
 # series has as a feature of the importance tables.
 SERIES_CHANNELS = {"rain": ("rain_mm", "rain_change_mm"), "level": ("level_m", "level_change_m")}

@@ -26,7 +26,7 @@ def draw_again(notebook: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -
     problems: list[str] = []
 
     def check(fig: Any, paths: Any, dpi: int = 200) -> None:
-        problems.extend(style.text_overlaps(fig) + style.hidden_values(fig))
+        problems.extend(style.text_overlaps(fig) + style.hidden_values(fig) + style.legends_over_data(fig))
         plt.close(fig)
 
     monkeypatch.setattr(style, "save_figure", check)

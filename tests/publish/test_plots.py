@@ -21,6 +21,7 @@ from lsm.publish.plots.style import (
     apply_style,
     axis_problems,
     hidden_values,
+    legends_over_data,
     save_figure,
     text_overlaps,
 )
@@ -182,6 +183,29 @@ def test_a_value_off_the_axes_is_found() -> None:
     assert len(problems) == 2, problems
     assert "a bar spanning x -0.4 to 0.4, y 0 to 0.03 lies outside the axes" in problems[0]
     assert "2 point(s) of 'paper' off the axes" in problems[1]  # 0.2 below, 1.4 above
+    plt.close(fig)
+
+
+def test_a_legend_over_data_is_found() -> None:
+    """An error bar that crosses a legend without a vertex inside it is covered; the same legend moved
+    below the axes covers nothing."""
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.errorbar([0.5], [0.9], yerr=[[0.85], [0.05]], fmt="o", label="a model")
+    ax.axhline(0.95, label="a reference")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="lower center")
+    assert legends_over_data(fig) == ["'axes 0': a legend covers 'unlabelled data'"]
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1))
+    assert legends_over_data(fig) == []
+    plt.close(fig)
+
+
+def test_a_legend_over_bars_is_found() -> None:
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.bar([0, 1, 2], [0.9, 0.95, 0.9], label="share")
+    ax.legend(loc="upper right")
+    assert legends_over_data(fig) == ["'axes 0': a legend covers 'a bar'"]
     plt.close(fig)
 
 

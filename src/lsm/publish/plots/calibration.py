@@ -70,7 +70,7 @@ def reliability_diagrams(points: pd.DataFrame, scores: pd.DataFrame, scheme: str
     bars.set_xticks(x, [short_label(m) for m in models], fontsize=6, rotation=90)
     bars.tick_params(axis="y", labelsize=6)
     bars.set_ylabel("ECE (-)", fontsize=6, labelpad=1)
-    bars.set_title("ECE (hatched: calibrated)")
+    bars.set_title("Expected calibration\nerror (ECE; hatched:\ncalibrated)")
     for ax in axes[len(models) + 1 :]:
         ax.axis("off")
     handles = [
@@ -112,7 +112,8 @@ def spread_maps(maps: dict[str, str], changes: pd.DataFrame) -> plt.Figure:
             linewidth=0.3,
             label=short_label(model),
         )
-    bars.legend(fontsize=5, frameon=False, ncol=2, loc="upper right")
+    # below the panel (under its class names), not over its bars
+    bars.legend(fontsize=5, frameon=False, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     bars.set_xticks(np.arange(len(classes)), [c.capitalize() for c in classes], fontsize=6)
     bars.tick_params(axis="y", labelsize=6)
     bars.set_ylabel("Class changes (%)", fontsize=6, labelpad=1)

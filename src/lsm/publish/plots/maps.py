@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from rasterio.enums import Resampling
 
 from lsm.maps.style import CLASS_COLOURS
-from lsm.names import CLASS_NAMES, LABELS
+from lsm.names import CLASS_NAMES, FEATURE_LABELS, LABELS
 from lsm.publish.plots.study import add_north_arrow, add_scale_bar
 from lsm.publish.plots.style import FULL_WIDTH_IN, PALETTE, apply_style, model_colour
 
@@ -151,11 +151,13 @@ def rate_curves(curves: pd.DataFrame, summary: pd.DataFrame) -> plt.Figure:
 
 
 def importance_heatmap(importance: pd.DataFrame) -> plt.Figure:
-    """Mean AUC lost when a factor or series is permuted (AUC points; seeds averaged)."""
+    """Mean AUC lost when a factor or series is permuted (AUC points; seeds averaged); a blank cell is
+    an input the model does not read (the importance table has no row for it): grey."""
     apply_style()
     table = importance.pivot_table(index="group", columns="model", values="drop_mean", sort=False) * 100
     table = table[[m for m in dict.fromkeys(importance["model"])]]
     table.columns = [short_label(m) for m in table.columns]
+    table.index = [FEATURE_LABELS.get(group, group) for group in table.index]
     fig, ax = plt.subplots(figsize=(FULL_WIDTH_IN, 0.32 * len(table) + 1.2))
     limit = float(np.nanmax(np.abs(table.to_numpy()))) or 1.0
     sns.heatmap(
@@ -170,7 +172,9 @@ def importance_heatmap(importance: pd.DataFrame) -> plt.Figure:
         annot_kws={"fontsize": 6},
         cbar_kws={"label": "AUC lost when permuted (points)"},
     )
-    ax.set_xlabel("Model")
+    ax.set_facecolor("#d9d9d9")  # the cells of inputs a model does not read (no value)
+    ax.grid(False)
+    ax.set_xlabel("Model (grey: an input the model does not read)")
     ax.set_ylabel("Factor or series")
     ax.tick_params(axis="x", rotation=30)
     return fig
@@ -246,7 +250,8 @@ def importance_by_scheme(importance: dict[str, pd.DataFrame]) -> plt.Figure:
                 label=scheme,
             )
         ax.axvline(0, color="black", linewidth=0.5)
-        ax.set_yticks(range(len(groups)), groups if ax is axes[0] or ax is axes[4] else [], fontsize=5)
+        names = [FEATURE_LABELS.get(group, group) for group in groups]
+        ax.set_yticks(range(len(groups)), names if ax is axes[0] or ax is axes[4] else [], fontsize=5)
         ax.invert_yaxis()
         ax.tick_params(axis="x", labelsize=6)
         ax.set_xlabel("AUC lost (points)", fontsize=6)

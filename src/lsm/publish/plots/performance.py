@@ -274,7 +274,8 @@ def scheme_comparison(summary: pd.DataFrame, references: pd.DataFrame | None) ->
                 ax.axhline(value, color=PALETTE[k], ls=style, lw=0.8, label=f"{name} ({scheme})")
     ax.set_xticks(range(len(models)), [LABELS[m].replace(" (", "\n(") for m in models])
     ax.set_ylabel("Test ROC AUC (dimensionless)")
-    ax.legend(fontsize=7, ncols=3)
+    # below the axes: inside, it hid how far the lower intervals reach
+    ax.legend(fontsize=7, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.3), frameon=False)
     fig.tight_layout()
     return fig
 
@@ -306,7 +307,7 @@ def tuning_histories(histories: pd.DataFrame) -> plt.Figure:
     axes[0, 0].set_ylabel("Best inner-validation AUC (dimensionless)")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     handles.append(plt.Line2D([], [], ls=":", lw=0.6, color="grey"))
-    labels.append("random start ends, TPE guides")
+    labels.append("random start ends, TPE (tree-structured Parzen estimator) guides")
     fig.legend(handles, labels, loc="lower center", ncols=4, fontsize=7, frameon=False)
     fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig

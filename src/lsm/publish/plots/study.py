@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
 
-from lsm.names import SCHEMES
+from lsm.names import FEATURE_LABELS, SCHEMES
 from lsm.publish.plots.style import FULL_WIDTH_IN, PALETTE, apply_style
 
 TRIGGER_COLOURS = {"rainfall": "#0072B2", "reservoir": "#D55E00", "earthquake": "#CC79A7"}
@@ -124,7 +124,15 @@ def study_area_map(study_dir: str | Path) -> plt.Figure:
     add_scale_bar(ax)
     fig.colorbar(image, ax=ax, shrink=0.7, label="Elevation (m a.s.l.)")
     landslides, _ = ax.get_legend_handles_labels()
-    ax.legend(handles=landslides + handles, loc="lower right", fontsize=7, framealpha=0.85)
+    # below the map, so that it hides no landslide, river or road
+    ax.legend(
+        handles=landslides + handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncols=3,
+        fontsize=7,
+        frameon=False,
+    )
     ax.grid(False)
     fig.tight_layout()
     return fig
@@ -147,6 +155,16 @@ def _landslide_dates(inventory: pd.DataFrame) -> tuple[pd.Series | None, pd.Seri
     return dates, triggers
 
 
+# A series panel's legend: above the panel, left, in one row, where it covers no part of a series.
+LEGEND_ABOVE: dict = {
+    "loc": "lower left",
+    "bbox_to_anchor": (0, 1.0),
+    "ncols": 4,
+    "fontsize": 7,
+    "frameon": False,
+}
+
+
 def _rain_panel(ax: plt.Axes, rain: pd.Series, label: str) -> None:
     """Area-mean daily rain (filled) and its 30-day total (line, on a second axis)."""
     ax.fill_between(
@@ -157,8 +175,10 @@ def _rain_panel(ax: plt.Axes, rain: pd.Series, label: str) -> None:
     twin.plot(rain.index, rain.rolling(30).sum(), color="#000000", lw=0.8, label="30-day total")
     twin.set_ylabel("30-day total (mm)")
     twin.grid(False)
-    ax.legend(loc="upper left", fontsize=7)
-    twin.legend(loc="upper right", fontsize=7)
+    # one legend above the panel: inside, it hid the 30-day total where the rain peaks
+    rain_handles, _ = ax.get_legend_handles_labels()
+    total_handles, _ = twin.get_legend_handles_labels()
+    ax.legend(handles=rain_handles + total_handles, **LEGEND_ABOVE)
 
 
 def _level_panel(ax: plt.Axes, levels_file: Path) -> None:
@@ -218,7 +238,7 @@ def forcing_series(study_dir: str | Path) -> plt.Figure:
     if dates is not None:
         _mark_landslides((ax_rain, ax_level), dates, triggers, legend_ax=ax_level)
     if ax_level.axison:
-        ax_level.legend(loc="upper left", fontsize=7, ncols=2)
+        ax_level.legend(**LEGEND_ABOVE)
         ax_level.set_xlabel("Date")
     marks = "ticks mark landslide dates" if dates is not None else "the inventory has no dates"
     fig.suptitle(f"Forcing and mapped landslides (n={len(inventory)}; {marks})", fontsize=10)
@@ -255,14 +275,14 @@ def factor_panels(factors_tif: str | Path) -> plt.Figure:
             cmap = matplotlib.colors.ListedColormap(PALETTE[: len(codes)])
             norm = matplotlib.colors.BoundaryNorm(np.append(codes, codes[-1] + 1) - 0.5, len(codes))
             image = ax.imshow(values, extent=extent, cmap=cmap, norm=norm, interpolation="nearest")
-            bar = fig.colorbar(image, ax=ax, shrink=0.8, ticks=codes)
+            bar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, ticks=codes)
             bar.ax.set_yticklabels(stack.landuse_classes["name"], fontsize=5)
         else:
             colours = "twilight" if name == "aspect" else "viridis"
             lo, hi = np.nanpercentile(values, [1, 99])
             image = ax.imshow(values, extent=extent, cmap=colours, vmin=lo, vmax=hi)
-            fig.colorbar(image, ax=ax, shrink=0.8).set_label(f"({units})", fontsize=6)
-        ax.set_title(name, fontsize=8)
+            fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04).set_label(f"({units})", fontsize=6)
+        ax.set_title(FEATURE_LABELS.get(name, name).replace(" (", "\n("), fontsize=8)
         ax.tick_params(labelsize=5)
         ax.grid(False)
     for ax in list(axes.flat)[n:]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +144,90 @@ def hidden_values(fig: plt.Figure, tolerance_px: float = 1.0) -> list[str]:
             if any(off):
                 problems.append(f"{title!r}: {sum(off)} point(s) of {line.get_label()!r} off the axes")
     return problems
+
+
+def _densified(points: np.ndarray, step_px: float = 2.0) -> np.ndarray:
+    """The points of a polyline in display space with points added every ``step_px`` along each
+    segment, so a line that crosses a box without a vertex inside it still has a point there."""
+    points = points[np.isfinite(points).all(axis=1)]
+    if len(points) < 2:
+        return points
+    parts = [points[:1]]
+    for start, end in pairwise(points):
+        count = max(1, int(np.hypot(*(end - start)) / step_px))
+        parts.append(start + np.outer(np.arange(1, count + 1) / count, end - start))
+    return np.concatenate(parts)
+
+
+def _data_name(artist: Any) -> str:
+    label = str(artist.get_label())
+    return "unlabelled data" if label.startswith("_") else label
+
+
+def _data_points(ax: plt.Axes) -> list[tuple[str, np.ndarray]]:
+    """What ``ax`` draws as data, as points in display space, each with a name for messages: lines
+    (error bars' caps too), error bars' and other line segments, scattered points, and the outline and
+    middle of each bar."""
+    from matplotlib.collections import LineCollection, PathCollection
+    from matplotlib.patches import Rectangle
+
+    drawn: list[tuple[str, np.ndarray]] = []
+    for line in ax.get_lines():
+        data = np.asarray(line.get_xydata(), dtype=float)
+        if data.size and line.get_visible():
+            drawn.append((_data_name(line), _densified(line.get_transform().transform(data))))
+    for collection in ax.collections:
+        if not collection.get_visible():
+            continue
+        if isinstance(collection, LineCollection):
+            for segment in collection.get_segments():
+                if len(segment):
+                    points = collection.get_transform().transform(np.asarray(segment, dtype=float))
+                    drawn.append((_data_name(collection), _densified(points)))
+        elif isinstance(collection, PathCollection):
+            offsets = np.asarray(collection.get_offsets(), dtype=float).reshape(-1, 2)
+            if len(offsets):
+                drawn.append((_data_name(collection), collection.get_offset_transform().transform(offsets)))
+    for bar in ax.patches:
+        if isinstance(bar, Rectangle) and bar.get_width() and bar.get_height() and bar.get_visible():
+            box = bar.get_window_extent()
+            corners = np.array([[box.x0, box.y0], [box.x1, box.y0], [box.x1, box.y1], [box.x0, box.y1]])
+            outline = _densified(np.vstack([corners, corners[:1]]))
+            drawn.append(("a bar", np.vstack([outline, [[(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2]]])))
+    return drawn
+
+
+def legends_over_data(fig: plt.Figure, margin_px: float = 1.0) -> list[str]:
+    """Legends of ``fig`` drawn over data of any of its axes (a legend over error bars hid how far
+    they reach): every line, error bar, scattered point and bar is checked against every visible
+    legend box, shrunk by ``margin_px`` so that touching is not covering."""
+    fig.canvas.draw()
+    legends = [ax.get_legend() for ax in fig.axes] + list(fig.legends)
+    boxes = [legend.get_window_extent() for legend in legends if legend is not None and legend.get_visible()]
+    problems = []
+    for index, ax in enumerate(fig.axes):
+        if not ax.get_visible():
+            continue
+        inside_axes = ax.bbox
+        for name, points in _data_points(ax):
+            shown = points[
+                (points[:, 0] >= inside_axes.x0)
+                & (points[:, 0] <= inside_axes.x1)
+                & (points[:, 1] >= inside_axes.y0)
+                & (points[:, 1] <= inside_axes.y1)
+            ]
+            for box in boxes:
+                covered = (
+                    (shown[:, 0] > box.x0 + margin_px)
+                    & (shown[:, 0] < box.x1 - margin_px)
+                    & (shown[:, 1] > box.y0 + margin_px)
+                    & (shown[:, 1] < box.y1 - margin_px)
+                )
+                if covered.any():
+                    title = ax.get_title() or f"axes {index}"
+                    problems.append(f"{title!r}: a legend covers {name!r}")
+                    break
+    return sorted(set(problems))
 
 
 def _drawn_texts(fig: plt.Figure) -> list[Any]:
