@@ -16,7 +16,8 @@
 #
 # AUC points a model loses on the test samples of the mapping scheme when one factor (all its
 # inputs: patch channels and tabular columns alike) or one series (rain, reservoir level) is
-# shuffled across samples; mean over repeats, then over seeds.
+# shuffled across samples; mean over repeats, then over seeds. A grey cell is an input the model
+# does not read (the CNN alone never sees a series): it has no importance, not an importance of 0.
 
 # %% tags=["parameters"]
 inputs = {"importance": "results/kerman_synthetic/metrics/importance.csv"}

@@ -32,9 +32,17 @@ def test_shapes_follow_the_settings() -> None:
     assert [layer.shape for layer in traced.branch("lstm")] == [(10, 12), (12,)]
     concat, dense, last, prob = traced.branch("head")
     assert concat.label == "concatenate 24 + 12" and concat.shape == (36,)
-    assert dense.label == "Dense, 36 -> 20 + ReLU + Dropout 0.3" and dense.parameters == 36 * 20 + 20
+    assert dense.label == "Dense, 36 -> 20 + ReLU + Dropout 0.30" and dense.parameters == 36 * 20 + 20
     assert last.parameters == 21 and prob.shape == (1,)
     assert traced.inputs == {"patch": (5, 11, 11), "sequence": (10, 3)}
+
+
+def test_a_tuned_dropout_is_rounded_for_reading() -> None:
+    settings = from_params(TorchSettings, "models.torch", dropout=0.472842)
+    head = trace(LandslideNet("cnn_lstm", 5, 3, settings), 5, 3, 11, 10).branch("head")
+    assert [layer.label.rsplit(" + ", 1)[-1] for layer in head if "Dropout" in layer.label] == [
+        "Dropout 0.47"
+    ]
 
 
 def test_lstm_alone_sees_the_centre_pixel() -> None:

@@ -64,7 +64,7 @@ def _label(module: nn.Module, in_shape: tuple[int, ...]) -> str:
     if isinstance(module, nn.Linear):
         return f"Dense, {module.in_features} -> {module.out_features}"
     if isinstance(module, nn.Dropout):
-        return f"Dropout {module.p:g}"
+        return f"Dropout {module.p:.2f}"  # a tuned rate, rounded for reading
     return type(module).__name__
 
 

@@ -19,7 +19,7 @@ from lsm.data.samples import SampleSet
 from lsm.learn.predictors import Ensemble, SampleInputs
 from lsm.maps.windows import FactorRaster
 from lsm.metrics import mean_interval
-from lsm.names import SERIES_CHANNELS, SERIES_FEATURES
+from lsm.names import ABLATION_VARIANTS, SERIES_CHANNELS, SERIES_FEATURES, SKLEARN_MODELS, TEMPORAL_MODELS
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,17 @@ def sample_feature_groups(raster: FactorRaster, samples: SampleSet) -> list[Feat
         samples.tabular_names,
         samples.sequence_names,
     )
+
+
+def reads(model: str, group: FeatureGroup) -> bool:
+    """Whether ``model`` reads any input of ``group``: the networks read the patches (the standalone
+    LSTM their centre pixel) and, where they have an LSTM branch, the sequences; scikit-learn's models
+    read the tabular rows. A group a model does not read has no importance, not an importance of 0
+    (the CNN alone never sees the rain)."""
+    if model in SKLEARN_MODELS:
+        return bool(group.tabular)
+    temporal = model in TEMPORAL_MODELS or model in ABLATION_VARIANTS
+    return bool(group.channels) or (temporal and bool(group.sequence))
 
 
 def permute(inputs: SampleInputs, group: FeatureGroup, order: np.ndarray) -> SampleInputs:
@@ -176,7 +187,8 @@ def importance_job(
         for run_dir in dirs:
             ensemble = Ensemble([Path(run_dir)], samples.tabular_names)
             seed_of_run = int(Path(run_dir).name.removeprefix("seed"))
-            frame = permutation_importance(ensemble, inputs, labels, groups, repeats, seed)
+            read = [group for group in groups if reads(model, group)]
+            frame = permutation_importance(ensemble, inputs, labels, read, repeats, seed)
             frames.append(frame.assign(model=model, seed=seed_of_run, scheme=scheme))
     per_run = pd.concat(frames, ignore_index=True)
     write_text(out_runs, per_run.to_csv(index=False, float_format="%.6g"))
