@@ -128,6 +128,7 @@ rule paper_macros:
         importance=rules.importance.output.summary,
         realism=rules.realism.output.realism,
         realism_ranges="paper/realism_ranges.yaml",
+        open_choices="paper/open_choices.yaml",
         code=code_of("workflow/scripts/paper_macros.py"),
     output:
         macros=f"{PAPER}/macros.tex",
@@ -147,7 +148,9 @@ rule paper_macros:
                 "evaluation",
                 "tuning",
             )
-        },
+        }
+        # the one mapping key the register of open choices names (the rest would rerun it for nothing)
+        | {"mapping": {"classes": config["mapping"]["classes"]}},
         study=STUDY,
     message:
         "Manuscript: every number of its text as a LaTeX macro"

@@ -486,12 +486,16 @@ def update_readme(
     ``measured``, by default ``benchmarks/measured`` beside ``references``' ``paper/``; with ``check``,
     only say whether they are up to date."""
     from lsm.publish.answer import rendered_answers
+    from lsm.publish.choices import rendered_open_choices
     from lsm.publish.measured import rendered_blocks
 
     text = readme.read_text()
     new = rendered_readme(text, references, every_study)
     new = rendered_answers(new, references, references.parent / "reported.yaml")
     new = rendered_blocks(new, measured or references.parent.parent / "benchmarks" / "measured")
+    new = rendered_open_choices(
+        new, references.parent / "open_choices.yaml", references.parent.parent / "params.yaml"
+    )
     if check:
         return new == text
     if new != text:

@@ -135,6 +135,11 @@ def macros(inputs: Mapping[str, Any], config: Mapping[str, Any], study: str) -> 
         claim_macros(m, results, scheme, reported["claims"])
     _map_macros(m, inputs, models)
     tuning_macros(m, inputs)
+    if inputs.get("open_choices"):
+        from lsm.evaluate.open_choices import load_open_choices
+        from lsm.publish.choices import latex_table
+
+        m.add(latex_table(load_open_choices(inputs["open_choices"], config)), "OpenChoicesTable")
     return m
 
 
