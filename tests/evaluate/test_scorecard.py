@@ -335,6 +335,44 @@ def test_paper_values_are_kerman_s_and_intervals_are_clipped_and_flagged() -> No
     assert "the same in every seed" in table.loc[("SVM", "auc"), "note"]
 
 
+def test_the_performance_table_gives_where_and_when_apart() -> None:
+    runs = pd.DataFrame(
+        [
+            {"scheme": scheme, "model": "cnn", "seed": seed, "accuracy": 0.9, "precision": 0.9}
+            | {"recall": 0.9, "f1": 0.9, "auc": 0.8 + seed / 100, "kappa": 0.8}
+            for scheme in ("random", "temporal")
+            for seed in (1, 2)
+        ]
+    )
+    apart = pd.DataFrame(
+        [
+            {"scheme": "random", "model": "cnn", "where_auc_same_day": 0.91, "where_lo": 0.85}
+            | {"where_hi": 0.95, "when_auc_same_place": 0.5, "when_lo": 0.5, "when_hi": 0.5},
+            {"scheme": "temporal", "model": "cnn", "where_auc_same_day": 0.7, "where_lo": 0.6}
+            | {"where_hi": 0.8, "when_auc_same_place": float("nan"), "when_lo": float("nan")}
+            | {"when_hi": float("nan")},
+        ]
+    )
+    reported = REPO / "paper" / "reported.yaml"
+    schemes = ["random", "temporal"]
+    table = performance_table(summarise_runs(runs), reported, schemes, "s", where_when=apart)
+    table = table.set_index(["model", "metric"])
+    where = table.loc[("CNN (standalone)", "auc where (same day, other places)")]
+    assert (
+        where["ours: s, random"] == "0.910 [0.850, 0.950]"
+        and where["ours: s, temporal"] == "0.700 [0.600, 0.800]"
+    )
+    assert pd.isna(where[PAPER_COLUMN]) and "not reported by the paper" in where["note"]
+    when = table.loc[("CNN (standalone)", "auc when (same place, other days)")]
+    assert when["ours: s, random"] == "0.500 [0.500, 0.500]" and pd.isna(when["ours: s, temporal"])
+    undated = apart.assign(when_auc_same_place=float("nan"))  # a study without dates: no "when" row
+    table = performance_table(summarise_runs(runs), reported, schemes, "s", where_when=undated)
+    assert (
+        not table["metric"].str.startswith("auc when").any()
+        and table["metric"].str.startswith("auc where").any()
+    )
+
+
 @pytest.mark.integration
 def test_evaluation_of_the_tiny_run(tiny_results) -> None:
     metrics = tiny_results / "metrics"

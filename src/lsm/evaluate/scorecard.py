@@ -58,9 +58,11 @@ def performance_table(
     schemes: list[str],
     study: str,
     absences: pd.DataFrame | None = None,
+    where_when: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per model and metric: the paper's value on Kerman (labelled) and ours on this study, mean
-    [95 % interval] over seeds, per scheme; a note where an interval needs one."""
+    [95 % interval] over seeds, per scheme; a note where an interval needs one. Where the samples
+    allow, the AUC is also given apart for "where" and "when" (:func:`where_when_rows`)."""
     reported = load_reported_metrics(reported_yaml).set_index(["model", "metric"])
     rows = []
     for model in [m for m in LABELS if m in set(summary["model"])]:
@@ -84,8 +86,48 @@ def performance_table(
                         notes.append(f"{scheme}: {s['flag']}")
             row["note"] = "; ".join(dict.fromkeys(notes))
             rows.append(row)
+        rows += where_when_rows(where_when, model, schemes, study)
         rows += _absence_rows(absences, model, schemes, study)
     return pd.DataFrame(rows)
+
+
+# The two parts of the AUC a spatiotemporal model mixes, as tab01 names them, with the column of
+# the where_when table that holds each and what it measures.
+WHERE_WHEN_ROWS = {
+    "auc where (same day, other places)": (
+        "where",
+        "where_auc_same_day",
+        "the model's landslides ranked among negatives elsewhere on their day: can it tell where?",
+    ),
+    "auc when (same place, other days)": (
+        "when",
+        "when_auc_same_place",
+        "the model's landslides ranked among negatives at their cell on other days: can it tell when?",
+    ),
+}
+
+
+def where_when_rows(
+    where_when: pd.DataFrame | None, model: str, schemes: list[str], study: str
+) -> list[dict]:
+    """The AUC of ``model`` against same-day negatives (where) and same-place negatives (when), per
+    scheme, mean [95 % interval drawing the places or days and the seeds]; the paper reports neither."""
+    if where_when is None or where_when.empty or model not in set(where_when["model"]):
+        return []
+    rows = []
+    for metric, (part, column, meaning) in WHERE_WHEN_ROWS.items():
+        row: dict[str, Any] = {"model": LABELS[model], "metric": metric}
+        for scheme in schemes:
+            g = where_when[(where_when["model"] == model) & (where_when["scheme"] == scheme)]
+            if not g.empty and pd.notna(g[column].iloc[0]):
+                r = g.iloc[0]
+                row[f"ours: {study}, {scheme}"] = (
+                    f"{r[column]:.3f} [{r[f'{part}_lo']:.3f}, {r[f'{part}_hi']:.3f}]"
+                )
+        if len(row) > 2:  # a value under some scheme (a study without dates has no "when")
+            row["note"] = f"{meaning} (not reported by the paper; interval over places or days and seeds)"
+            rows.append(row)
+    return rows
 
 
 def _absence_rows(absences: pd.DataFrame | None, model: str, schemes: list[str], study: str) -> list[dict]:
@@ -227,18 +269,21 @@ def evaluate_all(
         )
         for scheme in schemes
     }
+    apart = where_when(runs, samples, settings)
     csv = {
         "summary": summary,
         "comparisons": comparisons,
         "references": references,
         "ablation": ablation,
-        "where_when": where_when(runs, samples, settings),
+        "where_when": apart,
         "level_calendar": level_calendar(samples, settings.reservoir_reach_m),
         "roc": roc_bands(runs),
         "confusion": confusion_totals(table),
         "absences": absences,
         "proximity": patch_proximity(samples, splits, inputs.patch_m),
-        "performance": performance_table(summary, inputs.reported_yaml, schemes, inputs.study, absences),
+        "performance": performance_table(
+            summary, inputs.reported_yaml, schemes, inputs.study, absences, where_when=apart
+        ),
         "claims": claims_table(claims, inputs.reported_yaml),
     }
     for name, frame in csv.items():
