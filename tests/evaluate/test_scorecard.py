@@ -115,6 +115,12 @@ def test_each_claim_adjusts_over_its_own_family() -> None:
     v = verdicts(judge_claims(summary, comparisons, MAP, "random", SETTINGS))
     # p 0.02: Holm over C3's two makes 0.04 (contradicted), over C1's six 0.12 (not significant).
     assert v["C3"] == CONTRADICTED and v["C1"] == NOT_SIGNIFICANT
+    why = {c["claim"]: c["why"] for c in judge_claims(summary, comparisons, MAP, "random", SETTINGS)}
+    assert why["C3"] == "significantly the other way after Holm over the 2 comparisons: LSTM (standalone)"
+    assert why["C1"] == (
+        "1 of the 6 comparisons not significantly better on their own: LSTM (standalone) (lower, p 0.02)"
+    )
+    assert why["C2"].startswith("the gain's interval") and why["C4"].startswith("every one of the 3 parts")
     aucs = dict(zip(MODELS, [0.98, 0.85, 0.90, 0.88, 0.86, 0.92, 0.90], strict=True))
     summary, comparisons = crafted(aucs, -0.01, 0.01, p=0.04)
     v = verdicts(judge_claims(summary, comparisons, MAP, "random", SETTINGS))
@@ -482,23 +488,32 @@ def test_c4_cannot_be_tested_where_the_rain_is_the_same_on_every_pixel() -> None
     rain = {"quantity": "rain_window_mm", "mean_high": 1350.0, "mean_rest": 1350.0, "low": 0.0, "high": 0.0}
     rain |= {"difference": 0.0, "p": 1.0}
     rows = [{"source": "model", **slope}, {"source": "model", **rain, "constant": True}]
-    verdict, evidence = judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)
+    verdict, evidence, why = judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)
     assert verdict == UNTESTABLE
+    assert why.startswith("by the data: rain_window_mm the same on every pixel")
     assert "rain_window_mm: the same on every pixel" in evidence and "slope_deg: 16.4 vs 11.1" in evidence
     rows[1].update(constant=False, mean_high=160.0, mean_rest=120.0, low=20.0, high=60.0, difference=40.0)
     rows[1].update(p=0.001)
-    assert judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)[0] == SUPPORTED
+    verdict, evidence, why = judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)
+    assert verdict == SUPPORTED and why == "every one of the 2 parts significantly higher on its own"
     # One quantity of three lower at p 0.03: alone it would contradict C4, not after Holm over the three.
     rows[1].update(mean_high=100.0, difference=-20.0, low=-38.0, high=-2.0, p=0.03)
     exposure = {"quantity": "reservoir_exposure_m", "mean_high": 0.6, "mean_rest": 0.5}
     rows.append({"source": "model", **exposure, "low": -0.1, "high": 0.3, "difference": 0.1, "p": 0.2})
-    assert judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)[0] == NOT_SIGNIFICANT
+    verdict, evidence, why = judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)
+    assert verdict == NOT_SIGNIFICANT  # which parts fail, and how
+    assert why == (
+        "2 of the 3 parts not significantly higher on their own: high class rain_window_mm (lower, "
+        "p 0.03), high class reservoir_exposure_m (higher, p 0.2)"
+    )
     rows[1].update(p=0.01)  # Holm: 2 x 0.01 < 0.05
-    assert judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)[0] == CONTRADICTED
+    verdict, evidence, why = judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)
+    assert verdict == CONTRADICTED
+    assert why == "significantly the other way after Holm over the 3 parts: high class rain_window_mm"
     # Under another scheme than the maps', the protocol, not the data, keeps C4 from being tested.
-    verdict, evidence = judge_map(pd.DataFrame(rows), "spatial", "random", "no map", 0.05)
+    verdict, evidence, why = judge_map(pd.DataFrame(rows), "spatial", "random", "no map", 0.05)
     assert verdict == UNTESTABLE and evidence.startswith("not by the data but by a choice of the protocol")
-    assert "mapping.scheme: random" in evidence
+    assert "mapping.scheme: random" in evidence and why == evidence
 
 
 def test_the_level_calendar_check_tells_a_calendar_from_a_trigger() -> None:

@@ -123,7 +123,7 @@ def test_c4_is_judged_with_the_truth_and_the_inventory_as_one_family() -> None:
     overlap = [_part("model_at_truth_share", "in_truth_zone", 0.4, 0.001, **d) for d in (wettest, typical)]
     shore = [_part("inventory", "landslides_per_km2", 0.5, 0.001, date_label="", date="", reach_m=500.0)]
 
-    def verdict(rows: list[dict]) -> tuple[str, str]:
+    def verdict(rows: list[dict]) -> tuple[str, str, str]:
         return judge_map(pd.DataFrame(rows), "random", "random", "no map", 0.05)
 
     assert verdict(model + truth + overlap + shore)[0] == SUPPORTED

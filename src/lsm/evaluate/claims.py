@@ -82,13 +82,14 @@ def judge_beats(
     baselines: tuple[str, ...],
     missing: str,
     alpha: float,
-) -> tuple[str, str]:
+) -> tuple[str, str, str]:
     """C1 and C3: the CNN-LSTM's seed-mean AUC against each listed baseline of the scheme, the
-    family of the claim being exactly those baselines (:func:`family_verdict`)."""
+    family of the claim being exactly those baselines (:func:`family_verdict`); the verdict, the
+    evidence and which comparisons carry the verdict."""
     part = comparisons[(comparisons["scheme"] == scheme)] if not comparisons.empty else comparisons
     part = part[part["baseline"].isin(baselines)] if not part.empty else part
     if part.empty:
-        return UNTESTABLE, missing
+        return UNTESTABLE, missing, missing
     verdict, adjusted = family_verdict(part["difference"].to_numpy(), part["p"].to_numpy(), alpha)
     part = part.assign(p_family=adjusted)
     absent = [LABELS[b] for b in baselines if b not in set(part["baseline"])]
@@ -96,12 +97,13 @@ def judge_beats(
     text += "; ".join(_direction(row) for _, row in part.iterrows())
     if absent:
         text += f"; not trained here: {', '.join(absent)}"
-    return verdict, text
+    named = part.assign(adjusted=adjusted, name=[LABELS[b] for b in part["baseline"]])
+    return verdict, text, which_parts(named, verdict, alpha, "comparisons", "better")
 
 
 def judge_gain(
     summary: pd.DataFrame, comparisons: pd.DataFrame, scheme: str, gain_needed: float, missing: str
-) -> tuple[str, str]:
+) -> tuple[str, str, str]:
     """C2: the gain over the best traditional model is about the paper's 6 points: supported if its
     interval (two-level bootstrap, the best model chosen again in every replicate:
     :func:`lsm.evaluate.comparisons.best_traditional_gain`) lies at or above ``gain_needed``,
@@ -109,10 +111,11 @@ def judge_gain(
     part = comparisons[comparisons["scheme"] == scheme] if not comparisons.empty else comparisons
     part = part[part["baseline"].isin(SKLEARN_MODELS)] if not part.empty else part
     if part.empty:
-        return UNTESTABLE, missing
+        return UNTESTABLE, missing, missing
     best = part.sort_values("auc_baseline", ascending=False).iloc[0]
     if not (np.isfinite(best["gain_low"]) and np.isfinite(best["gain_high"])):
-        return UNTESTABLE, "too few clusters of test samples to bootstrap the gain"
+        few = "too few clusters of test samples to bootstrap the gain"
+        return UNTESTABLE, few, few
     if best["gain_low"] >= gain_needed:
         verdict = SUPPORTED
     elif best["gain_high"] < gain_needed:
@@ -125,7 +128,9 @@ def judge_gain(
         f"bootstrap interval [{100 * best['gain_low']:+.1f}, {100 * best['gain_high']:+.1f}] "
         f"(paper: +6 over RF; judged against {100 * gain_needed:+.0f})"
     )
-    return verdict, text
+    where = {SUPPORTED: "lies at or above", CONTRADICTED: "lies below", NOT_SIGNIFICANT: "straddles"}
+    why = f"the gain's interval {where[verdict]} the {100 * gain_needed:+.0f} points judged against"
+    return verdict, text, why
 
 
 def _constant(row: Any) -> bool:
@@ -148,7 +153,7 @@ LANDSLIDE_DENSITY = "landslides_per_km2"  # the inventory's, within the shore's 
 
 def judge_map(
     contrasts: pd.DataFrame | None, scheme: str, map_scheme: str, missing: str, alpha: float
-) -> tuple[str, str]:
+) -> tuple[str, str, str]:
     """C4 on the CNN-LSTM's maps, judged as one family (:func:`family_verdict`) of every part the
     table holds: on each map date, each quantity higher in the model's high class than in the rest;
     on a generated study, each higher in the truth's high zone too, and the model's zone of the
@@ -156,14 +161,16 @@ def judge_map(
     reservoirs, the inventory's landslides denser within the shore's reach. Supported only if every
     part is significant alone; contradicted if one is significantly the other way after Holm over
     the parts. A quantity the same on every pixel of every map (one rain gauge) makes the claim
-    untestable; on one date only, that date's part is left out (and said)."""
+    untestable; on one date only, that date's part is left out (and said). The verdict, the
+    evidence, and which parts carry the verdict."""
     if contrasts is None or contrasts.empty:
-        return UNTESTABLE, missing
+        return UNTESTABLE, missing, missing
     if scheme != map_scheme:
-        return UNTESTABLE, (
+        protocol = (
             f"not by the data but by a choice of the protocol: the maps are made from the {map_scheme} "
             f"runs (mapping.scheme: {map_scheme}), so C4 is judged in that column"
         )
+        return UNTESTABLE, protocol, protocol
     rows = contrasts.reset_index(drop=True)
     rows = rows.assign(
         constant=[_constant(row) for row in rows.itertuples()],
@@ -174,8 +181,11 @@ def judge_map(
     family = rows[~rows["constant"]]
     if never:
         verdict = UNTESTABLE
+        why = f"by the data: {', '.join(never)} the same on every pixel of every map (one rain gauge or cell)"
     else:
-        verdict, _ = family_verdict(family["difference"].to_numpy(), family["p"].to_numpy(), alpha)
+        verdict, adjusted = family_verdict(family["difference"].to_numpy(), family["p"].to_numpy(), alpha)
+        named = family.assign(adjusted=adjusted, name=[_part_name(row) for row in family.itertuples()])
+        why = which_parts(named, verdict, alpha, "parts", "higher")
     maps = rows[rows["source"] != MAP_INVENTORY]
     texts = [_date_text(str(label), part) for label, part in maps.groupby("date_label", sort=False)]
     texts += [
@@ -183,7 +193,42 @@ def judge_map(
         f"{row.mean_rest:.3g} beyond ([{row.low:+.3g}, {row.high:+.3g}])"
         for row in rows[rows["source"] == MAP_INVENTORY].itertuples()
     ]
-    return verdict, "; ".join(texts)
+    return verdict, "; ".join(texts), why
+
+
+# How the C4 summary names the source of a part.
+PART_NAMES = {
+    MAP_MODEL: "high class",
+    MAP_TRUTH: "truth's zone",
+    MAP_MODEL_AT_TRUTH_SHARE: "overlap with the truth's zone",
+    MAP_INVENTORY: "inventory",
+}
+
+
+def _part_name(row: Any) -> str:
+    date = f"{row.date_label} " if row.date_label else ""
+    return f"{date}{PART_NAMES.get(row.source, row.source)} {row.quantity}"
+
+
+def which_parts(family: pd.DataFrame, verdict: str, alpha: float, parts: str, better: str) -> str:
+    """Which members of a claim's family carry its verdict, in one line (the family holds ``name``,
+    ``difference``, ``p`` and Holm's ``adjusted`` p): all of them for *supported*, those
+    significantly the other way for *contradicted*, those not significantly ``better`` on their own
+    for *not significant*."""
+    n = len(family)
+    if verdict == SUPPORTED:
+        return f"every one of the {n} {parts} significantly {better} on its own"
+    if verdict == CONTRADICTED:
+        against = family[(family["adjusted"] < alpha) & (family["difference"] < 0)]
+        return f"significantly the other way after Holm over the {n} {parts}: {', '.join(against['name'])}"
+    if verdict == UNTESTABLE:
+        return f"a test of the {n} {parts} could not run"
+    weak = family[~((family["p"] < alpha) & (family["difference"] > 0))]
+    names = ", ".join(
+        f"{name} ({'lower' if difference < 0 else 'higher'}, p {p:.2g})"
+        for name, difference, p in zip(weak["name"], weak["difference"], weak["p"], strict=True)
+    )
+    return f"{len(weak)} of the {n} {parts} not significantly {better} on their own: {names}"
 
 
 def _reach(row: Any) -> str:
@@ -254,6 +299,6 @@ def judge_claims(
     c3 = judge_beats(summary, comparisons, scheme, CLAIM_BASELINES["C3"], missing, settings.alpha)
     c4 = judge_map(contrasts, scheme, map_scheme, skipped.get("maps", missing), settings.alpha)
     return [
-        {"claim": claim, "verdict": verdict, "evidence": evidence}
-        for claim, (verdict, evidence) in zip(("C1", "C2", "C3", "C4"), (c1, c2, c3, c4), strict=True)
+        {"claim": claim, "verdict": verdict, "evidence": evidence, "why": why}
+        for claim, (verdict, evidence, why) in zip(("C1", "C2", "C3", "C4"), (c1, c2, c3, c4), strict=True)
     ]

@@ -144,7 +144,8 @@ def _absence_rows(absences: pd.DataFrame | None, model: str, schemes: list[str],
 
 
 def claims_table(claims_by_scheme: dict[str, list[dict[str, str]]], reported_yaml: Path) -> pd.DataFrame:
-    """Every claim's verdict per scheme beside the paper's wording of it."""
+    """Every claim's verdict per scheme beside the paper's wording of it, with its evidence and which
+    comparisons or parts carry the verdict (``why``)."""
     from lsm.data.io import read_yaml
 
     wording = read_yaml(reported_yaml)["claims"]
@@ -155,6 +156,7 @@ def claims_table(claims_by_scheme: dict[str, list[dict[str, str]]], reported_yam
             c = next(c for c in claims if c["claim"] == claim)
             row[f"verdict_{scheme}"] = c["verdict"]
             row[f"evidence_{scheme}"] = c["evidence"]
+            row[f"why_{scheme}"] = c["why"]  # which comparisons or parts carry the verdict
         rows.append(row)
     return pd.DataFrame(rows)
 
