@@ -260,6 +260,7 @@ def snakemake_jobs(output: str) -> dict[str, int]:
 
 
 PARAMS = yaml.safe_load((REPO / "params.yaml").read_text())  # the repository's configuration
+RIVER_AREA_KM2 = PARAMS["factors"]["river_area_km2"]  # where a study has no rivers.gpkg, as the workflow
 
 
 def from_params(cls: type[T], block: str, **changes: Any) -> T:

@@ -15,6 +15,7 @@ from lsm.data.factors import channel_names, collinearity, compute_factors, patch
 from lsm.data.io.study import AnalysisGrid, Study
 from lsm.data.raster import distance_to_mask, rasterize_geometries
 from lsm.names import ALL_FACTORS
+from tests.helpers import RIVER_AREA_KM2
 
 
 def test_distance_matches_brute_force() -> None:
@@ -42,7 +43,9 @@ def test_line_distance_is_within_half_a_diagonal_of_the_exact_one() -> None:
 
 @pytest.fixture(scope="module")
 def tiny_stack(tiny_study_dir):
-    return compute_factors(Study(tiny_study_dir, {"crs": None, "resolution_m": 30.0}), list(ALL_FACTORS))
+    return compute_factors(
+        Study(tiny_study_dir, {"crs": None, "resolution_m": 30.0}), list(ALL_FACTORS), RIVER_AREA_KM2
+    )
 
 
 def test_stack_of_the_tiny_study(tiny_stack, tiny_study_dir) -> None:

@@ -33,7 +33,7 @@ from lsm.data.realism import (
 from lsm.errors import InputError
 from lsm.publish.plots.realism import realism_figure
 from lsm.publish.plots.style import axis_problems, save_figure
-from tests.helpers import ECUADOR, REPO, require_real_study
+from tests.helpers import ECUADOR, REPO, RIVER_AREA_KM2, require_real_study
 
 RANGES = REPO / "paper" / "realism_ranges.yaml"
 CELL = 30.0
@@ -197,7 +197,7 @@ def test_realism_figure_shows_every_metric_with_units(tmp_path: Path) -> None:
     assert len(panels) == len(ranges["metrics"])
     slope = next(ax for ax in panels if "slope" in ax.get_title())
     assert [t.get_text() for t in slope.get_yticklabels()] == ["synthetic", "real"]
-    save_figure(fig, [tmp_path / "realism.png"])
+    save_figure(fig, [tmp_path / "realism.png"], dpi=60)
     plt.close(fig)
     assert (tmp_path / "realism.png").stat().st_size > 0
 
@@ -210,12 +210,12 @@ def test_realism_report_on_the_real_ecuador_study(tmp_path: Path) -> None:
 
     grid = {"crs": None, "resolution_m": None}  # its own 10 m cells
     stack = compute_factors(
-        Study(ECUADOR, grid), ["elevation", "slope", "aspect", "twi", "spi", "dist_river"]
+        Study(ECUADOR, grid), ["elevation", "slope", "aspect", "twi", "spi", "dist_river"], RIVER_AREA_KM2
     )
     factors = tmp_path / "factors.tif"
     write_factors(stack, factors, tmp_path / "stats.csv", tmp_path / "collinearity.csv")
     report = realism_with_references(
-        str(ECUADOR), str(factors), grid, [str(ECUADOR)], str(tmp_path / "realism.json")
+        str(ECUADOR), str(factors), grid, [str(ECUADOR)], str(tmp_path / "realism.json"), RIVER_AREA_KM2
     )
     assert json.loads((tmp_path / "realism.json").read_text()) == report
     assert report["references"] == {}  # the study itself is no reference to itself
@@ -273,3 +273,16 @@ def test_temporal_metrics_count_earthquake_landslides_apart() -> None:
         assert shaken[key] == pytest.approx(plain[key]), key
     counted_as_rain = temporal_metrics(pd.Series(rain_days + [days[30]] * 3), rain)
     assert counted_as_rain["share_on_dry_days"] == pytest.approx(4 / 9)
+
+
+def test_a_reference_study_draws_its_rivers_as_the_configuration_says() -> None:
+    """The reference studies' factors follow factors.river_area_km2 as the study's own do (they used
+    the code's 2 km2 whatever params.yaml said): Ecuador has no rivers.gpkg, so its distance to the
+    nearest river, and how well that separates its landslides, changes with the upstream area."""
+    require_real_study(ECUADOR)
+    from lsm.data.realism import reference_report
+
+    grid = {"crs": None, "resolution_m": None}
+    coarse = reference_report(ECUADOR, grid, RIVER_AREA_KM2)["factor_auc"]["dist_river"]["auc"]
+    fine = reference_report(ECUADOR, grid, RIVER_AREA_KM2 / 20)["factor_auc"]["dist_river"]["auc"]
+    assert coarse != pytest.approx(fine, abs=1e-3)

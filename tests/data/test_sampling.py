@@ -22,7 +22,7 @@ from lsm.data.sampling import SamplingSettings, build_samples
 from lsm.data.splits import SplitSettings, make_splits
 from lsm.data.support import choose_factors, scan_study
 from lsm.names import ALL_FACTORS, BUFFER, SCHEMES, TEST, TRAIN
-from tests.helpers import from_params
+from tests.helpers import RIVER_AREA_KM2, from_params
 
 SETTINGS = from_params(SamplingSettings, "sampling", seed=3, buffer_m=300.0, buffer_days=60)
 GRID = {"crs": None, "resolution_m": 30.0}
@@ -31,7 +31,7 @@ GRID = {"crs": None, "resolution_m": 30.0}
 @pytest.fixture(scope="module")
 def prepared(tiny_study_dir):
     study = Study(tiny_study_dir, GRID)
-    stack = compute_factors(study, list(ALL_FACTORS))
+    stack = compute_factors(study, list(ALL_FACTORS), RIVER_AREA_KM2)
     samples = build_samples(stack, study, SETTINGS, progress=False)
     splits, info = make_splits(
         samples.table, 30.0, SETTINGS.patch_size, True, from_params(SplitSettings, "splits", seed=5)
@@ -165,7 +165,7 @@ def test_static_study_without_series_skips_the_temporal_models(tiny_study_dir, t
         "aap": "the study has no rainfall.nc or rain_gauges.csv",
         "dist_shore": "the study has no reservoirs.gpkg",
     }
-    stack = compute_factors(study, names)
+    stack = compute_factors(study, names, RIVER_AREA_KM2)
     assert "aap" not in stack.names and "dist_shore" not in stack.names
     samples = build_samples(stack, study, SETTINGS, progress=False)
     assert samples.sequences is None
@@ -191,7 +191,7 @@ def test_absences_keep_the_centre_of_their_cell_through_save_and_load(tiny_study
     )
     points.to_file(study_dir / "absences.gpkg")
     names, _ = choose_factors("auto", scan_study(study_dir))
-    samples = build_samples(compute_factors(study, names), study, SETTINGS, progress=False)
+    samples = build_samples(compute_factors(study, names, RIVER_AREA_KM2), study, SETTINGS, progress=False)
     table = samples.absences.table
     assert samples.absences.left_out == {"outside the DEM's extent": 1}
     np.testing.assert_array_equal(table[["row", "col"]].to_numpy(), np.column_stack([rows, cols]))
@@ -272,8 +272,8 @@ def test_vectors_may_come_as_shapefile_or_geojson(tiny_study_dir, tmp_path: Path
     (study_dir / "roads.gpkg").unlink()
     roads.to_file(study_dir / "roads.geojson", driver="GeoJSON")
     study = Study(study_dir, GRID)
-    stack = compute_factors(study, list(ALL_FACTORS))
-    reference = compute_factors(Study(tiny_study_dir, GRID), list(ALL_FACTORS))
+    stack = compute_factors(study, list(ALL_FACTORS), RIVER_AREA_KM2)
+    reference = compute_factors(Study(tiny_study_dir, GRID), list(ALL_FACTORS), RIVER_AREA_KM2)
     np.testing.assert_array_equal(stack.band("dist_fault"), reference.band("dist_fault"))
     assert np.abs(stack.band("dist_road") - reference.band("dist_road")).max() <= 30 * np.sqrt(2)
 

@@ -27,7 +27,7 @@ from lsm.data.splits import (
 )
 from lsm.errors import InputError
 from lsm.names import ALL_FACTORS, BUFFER, SCHEMES, TEST, TRAIN
-from tests.helpers import REPO, from_params
+from tests.helpers import REPO, RIVER_AREA_KM2, from_params
 
 CELL, PATCH = 30.0, 15
 
@@ -82,7 +82,7 @@ CRAFTED = {"clustered_corner": clustered_corner, "apart": apart, "few_dates": fe
 @pytest.fixture(scope="module")
 def tiny_samples(tiny_study_dir) -> gpd.GeoDataFrame:
     study = Study(tiny_study_dir, {"crs": None, "resolution_m": CELL})
-    stack = compute_factors(study, list(ALL_FACTORS))
+    stack = compute_factors(study, list(ALL_FACTORS), RIVER_AREA_KM2)
     settings = from_params(SamplingSettings, "sampling", seed=3, buffer_m=300.0, buffer_days=60)
     return build_samples(stack, study, settings, progress=False).table
 

@@ -22,6 +22,9 @@ from lsm.evaluate.calibration import (
     share_threshold,
     tuned_threshold,
 )
+from tests.helpers import PARAMS
+
+BINS = PARAMS["calibration"]["bins"]  # the probability bins of the workflow's calibration
 
 
 def calibrated_sample(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -36,7 +39,7 @@ def test_platt_leaves_a_calibrated_score_alone() -> None:
     platt = Platt.fit(p, y)
     assert platt.slope == pytest.approx(1.0, abs=0.04)
     assert platt.intercept == pytest.approx(0.0, abs=0.04)
-    assert expected_calibration_error(y, p) < 0.015
+    assert expected_calibration_error(y, p, BINS) < 0.015
 
 
 def test_platt_undoes_a_known_distortion() -> None:
@@ -47,9 +50,9 @@ def test_platt_undoes_a_known_distortion() -> None:
     assert platt.intercept == pytest.approx(-0.25, abs=0.03)
     assert np.abs(platt.apply(distorted) - p).max() < 0.03
     assert (
-        expected_calibration_error(y, distorted)
+        expected_calibration_error(y, distorted, BINS)
         > 0.05
-        > expected_calibration_error(y, platt.apply(distorted))
+        > expected_calibration_error(y, platt.apply(distorted), BINS)
     )
 
 
@@ -62,7 +65,7 @@ def test_brier_decomposition_is_exact_when_forecasts_are_constant_in_bins() -> N
     rng = np.random.default_rng(3)
     p = rng.choice(np.arange(0.05, 1.0, 0.1), 5_000)
     y = (rng.random(5_000) < np.clip(p + 0.1, 0, 1)).astype(int)  # under-forecasting by 0.1
-    parts = brier_decomposition(y, p)
+    parts = brier_decomposition(y, p, BINS)
     assert parts.brier == pytest.approx(parts.reliability - parts.resolution + parts.uncertainty, abs=1e-12)
     assert parts.uncertainty == pytest.approx(y.mean() * (1 - y.mean()))
     assert parts.reliability == pytest.approx(0.01, abs=0.003)  # (0.1)^2 in every bin but the top
@@ -70,8 +73,8 @@ def test_brier_decomposition_is_exact_when_forecasts_are_constant_in_bins() -> N
 
 def test_expected_calibration_error_of_a_constant_forecast() -> None:
     y = np.array([1, 0] * 50)
-    assert expected_calibration_error(y, np.full(100, 0.3)) == pytest.approx(0.2)
-    table = reliability_table(y, np.full(100, 0.3))
+    assert expected_calibration_error(y, np.full(100, 0.3), BINS) == pytest.approx(0.2)
+    table = reliability_table(y, np.full(100, 0.3), BINS)
     assert table[["bin", "samples"]].to_dict("records") == [{"bin": 3, "samples": 100}]
     assert table["forecast"].iloc[0] == pytest.approx(0.3) and table["observed"].iloc[0] == 0.5
 
@@ -106,9 +109,9 @@ def test_one_run_is_calibrated_on_its_held_out_part_only() -> None:
     kinds = np.where(y == 1, "positive", "random")
     held_out = pd.DataFrame({"label": y[:2000], "kind": kinds[:2000], "probability": distorted[:2000]})
     test = pd.DataFrame({"label": y[2000:], "probability": distorted[2000:]})
-    platt, scores, curves, thresholds = run_calibration(held_out, test, high_share=0.247)
+    platt, scores, curves, thresholds = run_calibration(held_out, test, high_share=0.247, bins=BINS)
     flipped = test.assign(label=1 - test["label"])
-    assert run_calibration(held_out, flipped, high_share=0.247)[0] == platt
+    assert run_calibration(held_out, flipped, high_share=0.247, bins=BINS)[0] == platt
     brier = scores.set_index("version")["brier"]
     assert brier[CALIBRATED] < brier[RAW]
     assert set(curves["version"]) == {RAW, CALIBRATED}

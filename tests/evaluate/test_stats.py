@@ -208,7 +208,7 @@ def test_cluster_bootstrap_is_wider_than_delong_when_positives_cluster() -> None
     labels, ref, base, clusters = _clustered_world(2)
     assert np.unique(clusters[labels]).size == 8
     exact = delong_seed_mean(labels, ref, base)
-    boot = cluster_bootstrap(labels, ref, base, clusters)
+    boot = cluster_bootstrap(labels, ref, base, clusters, n_boot=2000)
     assert boot.difference == pytest.approx(exact.difference, abs=1e-12)
     assert (boot.auc_ref, boot.auc_base) == pytest.approx((exact.auc_ref, exact.auc_base), abs=1e-12)
     assert boot.high - boot.low > 2 * np.subtract(*exact.interval()[::-1])
@@ -227,7 +227,7 @@ def test_cluster_bootstrap_agrees_with_delong_on_independent_samples() -> None:
         ref = 1.0 * labels + common + rng.normal(0, 0.6, (5, labels.size))
         base = 0.93 * labels + common + rng.normal(0, 0.6, (5, labels.size))
         exact = delong_seed_mean(labels, ref, base)
-        boot = cluster_bootstrap(labels, ref, base, np.arange(labels.size), seed=seed)
+        boot = cluster_bootstrap(labels, ref, base, np.arange(labels.size), n_boot=2000, seed=seed)
         assert 0.01 < exact.p < 0.5
         assert boot.se == pytest.approx(exact.se, rel=0.1)
         assert 0.5 < boot.p / exact.p < 2
@@ -269,9 +269,14 @@ def test_verdict_has_three_words_and_cannot_be_tested() -> None:
     assert verdict(-0.03, 0.01, 0.05) == CONTRADICTED == "contradicted"
     assert verdict(0.03, 0.05, 0.05) == NOT_SIGNIFICANT  # p must be below alpha
     assert verdict(0.0, 0.01, 0.05) == NOT_SIGNIFICANT
-    assert verdict(float("nan"), 0.01) == verdict(0.03, float("nan")) == UNTESTABLE == "cannot be tested"
+    assert (
+        verdict(float("nan"), 0.01, 0.05)
+        == verdict(0.03, float("nan"), 0.05)
+        == UNTESTABLE
+        == "cannot be tested"
+    )
     with pytest.raises(ValueError, match="p-value"):
-        verdict(0.03, 1.5)
+        verdict(0.03, 1.5, 0.05)
 
 
 def test_mean_interval_with_bounds_never_leaves_them() -> None:

@@ -17,7 +17,7 @@ from lsm.data.splits import SplitSettings, make_splits
 from lsm.data.support import choose_factors, scan_study
 from lsm.learn.tuning import TuningSettings, inner_split, random_start, tuned_models_config, tuning_job
 from lsm.names import TEST, TRAIN
-from tests.helpers import REPO, from_params
+from tests.helpers import REPO, RIVER_AREA_KM2, from_params
 
 CONFIG = yaml.safe_load((REPO / "params.yaml").read_text())
 FAST = {**CONFIG["models"], "torch": {**CONFIG["models"]["torch"], "epochs": 3, "patience": 2}}
@@ -26,7 +26,7 @@ FAST = {**CONFIG["models"], "torch": {**CONFIG["models"]["torch"], "epochs": 3, 
 @pytest.fixture(scope="module")
 def prepared(tiny_study_dir: Path):
     study = Study(tiny_study_dir, {"crs": None, "resolution_m": 30.0})
-    stack = compute_factors(study, choose_factors("auto", scan_study(tiny_study_dir))[0])
+    stack = compute_factors(study, choose_factors("auto", scan_study(tiny_study_dir))[0], RIVER_AREA_KM2)
     samples = build_samples(stack, study, from_params(SamplingSettings, "sampling", seed=3), progress=False)
     splits, _ = make_splits(samples.table, 30.0, 15, True, from_params(SplitSettings, "splits", seed=5))
     return samples, splits

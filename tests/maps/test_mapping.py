@@ -183,7 +183,7 @@ def test_tiles_mosaic_to_the_single_tile_map(landscape, tmp_path) -> None:
             tmp_path / f"c{tiles}.qml",
             "CNN-LSTM, a map",
         )
-        summary = assemble(paths, height, events, "natural_breaks", out)
+        summary = assemble(paths, height, events, "natural_breaks", out, sample_size=50_000)
         with rasterio.open(out.probability) as p, rasterio.open(out.classes) as c:
             maps[tiles] = (p.read(1), c.read(1), summary, p.tags(ns="IMAGE_STRUCTURE"), p.crs, c.nodata)
             assert p.descriptions[0].startswith("CNN-LSTM, a map: susceptibility, raw model probability")

@@ -69,12 +69,12 @@ def test_numeric_axes_need_units(tmp_path) -> None:
     ax.set_xlabel("Distance")
     assert len(axis_problems(fig)) == 2  # x without units, y without label
     with pytest.raises(ValueError, match="without units"):
-        save_figure(fig, [tmp_path / "f.png"])
+        save_figure(fig, [tmp_path / "f.png"], dpi=60)
     assert not (tmp_path / "f.png").exists()
     ax.set_xlabel("Distance (km)")
     ax.set_ylabel("Score (dimensionless)")
     assert axis_problems(fig) == []
-    save_figure(fig, [tmp_path / "f.png"])
+    save_figure(fig, [tmp_path / "f.png"], dpi=60)
     assert (tmp_path / "f.png").stat().st_size > 0
     plt.close(fig)
 

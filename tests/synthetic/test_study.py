@@ -24,7 +24,7 @@ from lsm.data.realism import compare_to_ranges, literature_ranges, study_report
 from lsm.synthetic.settings import TRUTH_FILES, SyntheticSettings
 from lsm.synthetic.truth import failure_probability
 from lsm.synthetic.write import generate_study
-from tests.helpers import REPO, run
+from tests.helpers import REPO, RIVER_AREA_KM2, run
 
 BLOCK = yaml.safe_load((REPO / "params.yaml").read_text())["synthetic"]
 FACTORS = ["elevation", "slope", "aspect", "twi", "spi", "erg", "dist_fault", "dist_river", "dist_road"]
@@ -65,7 +65,7 @@ def default_realism(default_study: Path, tmp_path_factory) -> dict:
     """The realism report of the default study on its 30 m factors (lsm.data.realism)."""
     out = tmp_path_factory.mktemp("realism")
     grid = {"crs": None, "resolution_m": 30.0}
-    stack = compute_factors(Study(default_study, grid), FACTORS)
+    stack = compute_factors(Study(default_study, grid), FACTORS, RIVER_AREA_KM2)
     write_factors(stack, out / "factors.tif", out / "stats.csv", out / "collinearity.csv")
     return study_report(default_study, out / "factors.tif", grid)
 
@@ -228,7 +228,9 @@ def test_the_reservoir_acts_only_within_its_reach(default_study: Path) -> None:
     reach = yaml.safe_load((default_study / "truth" / "physics.yaml").read_text())["constants"][
         "shore_reach_m"
     ]
-    stack = compute_factors(Study(default_study, {"crs": None, "resolution_m": 30.0}), ["dist_shore"])
+    stack = compute_factors(
+        Study(default_study, {"crs": None, "resolution_m": 30.0}), ["dist_shore"], RIVER_AREA_KM2
+    )
     beyond = stack.band("dist_shore") >= reach
     with rasterio.open(default_study / "truth" / "parameters.tif") as src:
         bands = dict(zip(src.descriptions, src.read(), strict=True))

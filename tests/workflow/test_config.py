@@ -64,3 +64,67 @@ def test_snakemake_stops_with_one_line(tmp_path, override: str, key: str) -> Non
     assert f"key '{key}'" in errors[0]
     assert str(bad) in errors[0]
     assert "Traceback" not in proc.stderr
+
+
+# A library parameter that takes a params.yaml value, by its name in the library and its key in
+# params.yaml: its default may not repeat that value (config/README.md: one home for every default).
+PARAMETER_KEYS = {
+    "n_boot": "evaluation.bootstrap",
+    "alpha": "evaluation.alpha",
+    "window_size": "mapping.window",
+    "sample_size": "mapping.breaks_sample",
+    "dpi": "figures.dpi",
+    "bins": "calibration.bins",
+    "river_area_km2": "factors.river_area_km2",
+}
+
+
+def shadow_defaults(config: dict) -> list[str]:
+    """Every parameter of a function of src/lsm whose default repeats the params.yaml value it stands for."""
+    import ast
+
+    from lsm.evaluate.open_choices import config_value
+
+    found = []
+    for path in sorted((REPO / "src" / "lsm").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            args = node.args
+            positional = [*args.posonlyargs, *args.args]
+            pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True))
+            pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
+            for arg, default in pairs:
+                key = PARAMETER_KEYS.get(arg.arg)
+                if key is None:
+                    continue
+                try:
+                    value = ast.literal_eval(default)
+                except ValueError:  # a named constant: resolved below
+                    value = None
+                if value == config_value(config, key) or isinstance(default, ast.Name):
+                    name = path.relative_to(REPO).as_posix()
+                    found.append(f"{name}:{node.lineno} {node.name}({arg.arg}=...) repeats {key}")
+    return found
+
+
+def test_no_library_default_repeats_a_params_value() -> None:
+    config = yaml.safe_load((REPO / "params.yaml").read_text())
+    assert shadow_defaults(config) == []
+
+
+def test_the_schemas_lists_are_the_names_the_library_loops_over() -> None:
+    """The schema spells the models, schemes, factors, negative kinds and class methods again (JSON
+    Schema cannot import them): they must stay the lists of lsm.names and lsm.maps.classes."""
+    from lsm.maps.classes import METHODS
+    from lsm.names import ALL_FACTORS, ALL_MODELS, NEGATIVE_KINDS, SCHEMES
+
+    schema = yaml.safe_load((REPO / "workflow" / "schemas" / "params.schema.yaml").read_text())["properties"]
+    assert schema["factors"]["properties"]["names"]["oneOf"][1]["items"]["enum"] == list(ALL_FACTORS)
+    assert schema["models"]["properties"]["names"]["items"]["enum"] == list(ALL_MODELS)
+    assert schema["models"]["properties"]["schemes"]["items"]["enum"] == list(SCHEMES)
+    assert schema["evaluation"]["properties"]["ablation_schemes"]["items"]["enum"] == list(SCHEMES)
+    assert schema["mapping"]["properties"]["scheme"]["enum"] == list(SCHEMES)
+    assert schema["mapping"]["properties"]["classes"]["enum"] == list(METHODS)
+    mix = schema["sampling"]["properties"]["negative_mix"]
+    assert list(mix["properties"]) == list(NEGATIVE_KINDS)

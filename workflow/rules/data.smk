@@ -154,6 +154,7 @@ rule realism:
         study_dir=lambda wildcards: RAW,
         grid=config["grid"],
         references=REALISM_REFERENCES,
+        river_area_km2=config["factors"]["river_area_km2"],
     message:
         "Realism report of study '{STUDY}' beside the reference studies"
     script:

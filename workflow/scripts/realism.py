@@ -11,6 +11,7 @@ def main(smk) -> None:
         dict(smk.params.grid),
         list(smk.params.references),
         smk.output.realism,
+        river_area_km2=float(smk.params.river_area_km2),
     )
 
 

@@ -124,7 +124,7 @@ def shore_distance(study: Study) -> np.ndarray:
     return distance_to_mask(rasterize_geometries(reservoirs.geometry, grid.shape, grid.transform), grid.cell)
 
 
-def compute_factors(study: Study, names: list[str], river_area_km2: float = 2.0) -> FactorStack:
+def compute_factors(study: Study, names: list[str], river_area_km2: float) -> FactorStack:
     """The requested factors on the analysis grid, reading only the files they need.
 
     ``names`` is what the run plan chose (:func:`lsm.plan.choose_factors`): every name here has its

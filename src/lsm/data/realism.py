@@ -294,15 +294,16 @@ def compare_to_ranges(report: dict[str, Any], ranges: dict[str, Any]) -> dict[st
     return out
 
 
-def reference_report(study_dir: str | Path, grid_settings: dict) -> dict[str, Any]:
+def reference_report(study_dir: str | Path, grid_settings: dict, river_area_km2: float) -> dict[str, Any]:
     """The realism report of another study (a real one beside a generated one), on the factors its
-    files support, computed in memory with the same code."""
+    files support, computed in memory with the same code and settings (rivers from
+    ``river_area_km2`` where the study brings none, as for the study itself)."""
     from lsm.data.factors import compute_factors
     from lsm.data.support import choose_factors, scan_study
 
     study = Study(study_dir, grid_settings)
     names, _ = choose_factors("auto", scan_study(study_dir))
-    stack = compute_factors(study, names)
+    stack = compute_factors(study, names, river_area_km2)
     inventory = study.read_inventory(dated=False)
     rows, cols = stack.grid.rowcol(inventory.geometry.x.to_numpy(), inventory.geometry.y.to_numpy())
     report = {"study": study.meta.get("name", Path(study_dir).name), **realism_metrics(stack, rows, cols)}
@@ -310,7 +311,12 @@ def reference_report(study_dir: str | Path, grid_settings: dict) -> dict[str, An
 
 
 def realism_with_references(
-    study_dir: str, factors_tif: str, grid_settings: dict, references: list[str], out_json: str
+    study_dir: str,
+    factors_tif: str,
+    grid_settings: dict,
+    references: list[str],
+    out_json: str,
+    river_area_km2: float,
 ) -> dict[str, Any]:
     """This study's realism report beside those of the reference studies that exist, as one JSON:
     ``{"study": <report>, "references": {name: <report>}}``."""
@@ -318,7 +324,7 @@ def realism_with_references(
     others = {}
     for folder in references:
         if Path(folder).resolve() != Path(study_dir).resolve():
-            report = reference_report(folder, grid_settings)
+            report = reference_report(folder, grid_settings, river_area_km2)
             others[report["study"]] = report
     combined = {"study": own, "references": others}
     write_json(out_json, _plain(combined))

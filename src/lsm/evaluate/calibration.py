@@ -31,7 +31,6 @@ from sklearn.linear_model import LogisticRegression
 
 from lsm.metrics import THRESHOLD, binary_metrics
 
-BINS = 10  # equal-width probability bins of the reliability diagram, the decomposition and the ECE
 # A probability is kept this far from 0 and 1 before its logit (a tree's leaf can say exactly 0 or 1).
 LOGIT_EPS = 1e-6
 RAW, CALIBRATED = "raw", "calibrated"  # the two versions of every score
@@ -83,12 +82,12 @@ class BrierParts:
     uncertainty: float  # base rate x (1 - base rate): what no forecast can remove
 
 
-def bin_of(probabilities: np.ndarray, bins: int = BINS) -> np.ndarray:
+def bin_of(probabilities: np.ndarray, bins: int) -> np.ndarray:
     """Equal-width bin of each probability (1.0 in the top bin)."""
     return np.minimum((np.asarray(probabilities) * bins).astype(int), bins - 1)
 
 
-def brier_decomposition(labels: np.ndarray, probabilities: np.ndarray, bins: int = BINS) -> BrierParts:
+def brier_decomposition(labels: np.ndarray, probabilities: np.ndarray, bins: int) -> BrierParts:
     """Brier score (scikit-learn) and reliability, resolution and uncertainty over ``bins`` bins."""
     y = np.asarray(labels).astype(float)
     p = np.asarray(probabilities, dtype="float64")
@@ -104,7 +103,7 @@ def brier_decomposition(labels: np.ndarray, probabilities: np.ndarray, bins: int
     )
 
 
-def expected_calibration_error(labels: np.ndarray, probabilities: np.ndarray, bins: int = BINS) -> float:
+def expected_calibration_error(labels: np.ndarray, probabilities: np.ndarray, bins: int) -> float:
     """Count-weighted mean of |mean forecast - observed frequency| over equal-width bins."""
     table = reliability_table(labels, probabilities, bins)
     return float(
@@ -112,7 +111,7 @@ def expected_calibration_error(labels: np.ndarray, probabilities: np.ndarray, bi
     )
 
 
-def reliability_table(labels: np.ndarray, probabilities: np.ndarray, bins: int = BINS) -> pd.DataFrame:
+def reliability_table(labels: np.ndarray, probabilities: np.ndarray, bins: int) -> pd.DataFrame:
     """Per non-empty bin: ``bin, samples, forecast`` (mean probability), ``observed`` (share of
     positives): the points of a reliability diagram (``sklearn.calibration.calibration_curve``'s
     uniform strategy, with the counts, and the bins of :func:`brier_decomposition`)."""
@@ -163,7 +162,7 @@ def prior_shift(probabilities: np.ndarray, sample_prevalence: float, prevalence:
     return odds * ratio / (1 + odds * ratio)
 
 
-def calibration_scores(labels: np.ndarray, probabilities: np.ndarray, bins: int = BINS) -> dict[str, float]:
+def calibration_scores(labels: np.ndarray, probabilities: np.ndarray, bins: int) -> dict[str, float]:
     """Brier score, its decomposition and the ECE of one set of predictions."""
     parts = brier_decomposition(labels, probabilities, bins)
     return {
@@ -186,7 +185,7 @@ def thresholds_of(held_out: pd.DataFrame, high_share: float) -> dict[str, float]
 
 
 def run_calibration(
-    held_out: pd.DataFrame, test: pd.DataFrame, high_share: float, bins: int = BINS
+    held_out: pd.DataFrame, test: pd.DataFrame, high_share: float, bins: int
 ) -> tuple[Platt, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Everything one run gives: its calibrator (fitted on ``held_out``), the scores of its test
     predictions raw and calibrated, their reliability diagrams, and its metrics at each threshold.

@@ -12,7 +12,6 @@ import pandas as pd
 from lsm.data.io import write_text
 from lsm.data.samples import load_samples
 from lsm.evaluate.calibration import (
-    BINS,
     CALIBRATED,
     RAW,
     THRESHOLD_KINDS,
@@ -42,7 +41,7 @@ def calibrate_scheme(
     run_dirs: dict[str, list[str]],
     reported_yaml: str,
     out: dict[str, str],
-    bins: int = BINS,
+    bins: int,
 ) -> None:
     """Fit every run's calibrator and thresholds on its held-out training predictions and score its
     test predictions; write calibrators, scores, reliability points, threshold metrics and the

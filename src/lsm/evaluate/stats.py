@@ -283,7 +283,7 @@ def cluster_bootstrap(
     scores_ref,
     scores_base,
     clusters,
-    n_boot: int = 2000,
+    n_boot: int,
     seed: int = 0,
     level: float = 0.95,
 ) -> BootstrapResult:
@@ -351,7 +351,7 @@ def two_level_bootstrap(
     labels,
     scores: Mapping[str, np.ndarray],
     clusters,
-    n_boot: int = 2000,
+    n_boot: int,
     seed: int = 0,
     resample_seeds: bool = True,
 ) -> ReplicatedAucs:
@@ -400,7 +400,7 @@ def bootstrap_p(difference: float, replicates: np.ndarray, margin: float = 0.0) 
     return _bootstrap_p(difference - margin, replicates - margin)
 
 
-def verdict(difference: float, p: float, alpha: float = 0.05) -> str:
+def verdict(difference: float, p: float, alpha: float) -> str:
     """The verdict word on "the reference is higher", from a difference and its two-sided p.
 
     Higher and significant: SUPPORTED. Lower and significant: CONTRADICTED. Anything else:
@@ -479,7 +479,7 @@ class WithinGroupAuc:
     groups: int  # groups holding at least one pair
 
 
-def within_group_bootstrap(labels, scores, groups, n_boot: int = 2000, seed: int = 0) -> WithinGroupAuc:
+def within_group_bootstrap(labels, scores, groups, n_boot: int, seed: int = 0) -> WithinGroupAuc:
     """:func:`within_group_auc` of each seed's scores (seeds, samples), averaged over seeds, with a
     95 % interval that draws the groups (the places, or the days) and the seeds with replacement:
     such AUCs often rest on a few dozen pairs, and their spread is mostly which groups there are."""

@@ -94,7 +94,7 @@ def tile_job(
         out_tif,
         tile,
         int(mapping["tiles"]),
-        int(mapping["window"]),
+        window_size=int(mapping["window"]),
         min_valid=float(summary["patch_min_valid"]),
         calibration=calibration,
     )

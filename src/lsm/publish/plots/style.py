@@ -267,7 +267,7 @@ def text_overlaps(fig: plt.Figure, tolerance_px: float = 1.0) -> list[str]:
     return problems
 
 
-def save_figure(fig: plt.Figure, paths: Iterable[str | Path], dpi: int = 200) -> None:
+def save_figure(fig: plt.Figure, paths: Iterable[str | Path], dpi: int) -> None:
     """Save ``fig`` to every path (format from the suffix), each written atomically.
 
     Refuses a figure with a numeric axis that has no label with units (:func:`axis_problems`).
