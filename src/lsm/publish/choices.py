@@ -18,7 +18,7 @@ BLOCK = re.compile(re.escape(START) + r"\n.*?" + re.escape(END), re.DOTALL)
 
 
 def _cell(text: Any) -> str:
-    return shown(text).replace("|", "\\|").replace("\n", " ")
+    return shown(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def markdown_table(choices: list[OpenChoice]) -> str:

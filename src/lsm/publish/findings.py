@@ -487,6 +487,7 @@ def update_readme(
     only say whether they are up to date."""
     from lsm.publish.answer import rendered_answers
     from lsm.publish.choices import rendered_open_choices
+    from lsm.publish.configuration import rendered_configuration
     from lsm.publish.measured import rendered_blocks
 
     text = readme.read_text()
@@ -496,6 +497,8 @@ def update_readme(
     new = rendered_open_choices(
         new, references.parent / "open_choices.yaml", references.parent.parent / "params.yaml"
     )
+    schema = references.parent.parent / "workflow" / "schemas" / "params.schema.yaml"
+    new = rendered_configuration(new, schema, references.parent.parent / "params.yaml")
     if check:
         return new == text
     if new != text:
