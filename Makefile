@@ -14,7 +14,7 @@ PAPER_TARGET = $(if $(shell command -v latexmk 2>/dev/null),paper,)
 TARGETS = all $(PAPER_TARGET)
 REFERENCE = paper/reference/$(notdir $(STUDY_RESULTS)).yaml
 
-.PHONY: help setup replicate verify test test-fast lint report reference docs clean lock
+.PHONY: help setup replicate verify codecheck test test-fast lint report reference docs clean lock
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -43,6 +43,9 @@ replicate: $(STAMP)  ## Full replication of the default study: runs, figures, ta
 
 verify: $(STAMP)  ## Check the finished run against paper/reference/<study>.yaml, item by item (ends replicate)
 	@if [ -f $(REFERENCE) ]; then $(BIN)/python -m lsm verify $(STUDY_RESULTS) --reference $(REFERENCE); else echo "make: no $(REFERENCE): nothing published to check this study against ('make reference' writes one)"; fi
+
+codecheck: $(STAMP)  ## Write codecheck.yml for the finished run (its outputs as the manifest) and check CODECHECK's offline rules
+	$(BIN)/python -m lsm codecheck $(STUDY_RESULTS)
 
 lint: $(STAMP)  ## ruff, mypy (src/lsm), snakefmt --check and snakemake --lint
 	$(BIN)/ruff check .

@@ -397,6 +397,40 @@ def _audit(parser: argparse.ArgumentParser) -> Runner:
 
 
 @step(
+    "codecheck",
+    "write codecheck.yml for a finished run (its outputs as the manifest) and check the CODECHECK "
+    "rules that need no network",
+)
+def _codecheck(parser: argparse.ArgumentParser) -> Runner:
+    parser.add_argument("results", type=Path, help="the finished run's folder, results/<study>")
+
+    def run(args: argparse.Namespace) -> None:
+        from lsm.data.io import read_yaml
+        from lsm.publish.codecheck import BY_HAND, METADATA, OFFLINE, check, write_configuration
+
+        if not (args.results / "plan.json").is_file():
+            raise InputError(
+                args.results, "no finished run here (no plan.json)", "run `make replicate` first"
+            )
+        path = write_configuration(Path(), args.results)
+        findings = check(path, Path())
+        by_hand = [f for f in findings if f.rule in BY_HAND]
+        broken = [f for f in findings if f.rule not in BY_HAND and f.severity == "error"]
+        notes = [f for f in findings if f.rule not in BY_HAND and f.severity != "error"]
+        manifest = len(read_yaml(path)["manifest"])
+        checked = f"{len(OFFLINE)} of CODECHECK's 58 rules checked offline"
+        print(f"{path}: {manifest} outputs in the manifest; {checked}")
+        for title, group in (("to complete by people", by_hand), ("advice", notes), ("broken", broken)):
+            if group:
+                print(f"{title} ({METADATA} for the people's part):" if group is by_hand else f"{title}:")
+                print("\n".join(f"  {finding.line()}" for finding in group))
+        if broken:
+            raise InputError(path, f"{len(broken)} CODECHECK rule(s) broken", "see the lines above")
+
+    return run
+
+
+@step(
     "readme",
     "render the README's paragraphs on each study from paper/reference/<study>.yaml and its timings "
     "from benchmarks/measured/<target>.yaml",
