@@ -46,9 +46,6 @@ except ConfigError as err:
     sys.exit(f"error: {err}")
 
 
-report: "workflow/report/workflow.rst"
-
-
 include: "workflow/rules/common.smk"
 include: "workflow/rules/synthetic.smk"
 include: "workflow/rules/data.smk"
@@ -56,6 +53,10 @@ include: "workflow/rules/learn.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/maps.smk"
 include: "workflow/rules/publish.smk"
+
+
+# The report opens on the answer once the run has written its landing page (rule scorecard_page).
+report: SCORECARD_PAGE if Path(SCORECARD_PAGE).is_file() else "workflow/report/workflow.rst"
 
 
 # Jobs of a second or less that only gather files: on a cluster they run where Snakemake runs,

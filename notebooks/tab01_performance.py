@@ -34,6 +34,8 @@ import pandas as pd
 from lsm.metrics import THRESHOLD
 from lsm.publish.tables import save_table
 
+pd.set_option("display.max_colwidth", None)  # the report's notebook view cuts no text short
+
 table = pd.read_csv(inputs["performance"])
 # every AUC row (the AUC, its where and when parts, against the authors' absences) ranks: no threshold
 threshold = [f"{THRESHOLD:g}" if not m.startswith("auc") else "none (ranking)" for m in table["metric"]]

@@ -27,6 +27,8 @@ import pandas as pd
 
 from lsm.publish.tables import save_table
 
+pd.set_option("display.max_colwidth", None)  # the report's notebook view cuts no text short
+
 claims = pd.read_csv(inputs["claims"])
 claims[[c for c in claims.columns if c.startswith(("claim", "verdict", "why"))]]
 

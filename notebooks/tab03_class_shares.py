@@ -38,6 +38,8 @@ from lsm.evaluate.reported import load_class_shares
 from lsm.maps.classes import class_share_table
 from lsm.publish.tables import save_table
 
+pd.set_option("display.max_colwidth", None)  # the report's notebook view cuts no text short
+
 shares = pd.read_csv(inputs["shares"], keep_default_na=False)
 summary = pd.read_csv(inputs["summary"], keep_default_na=False)
 applicability = pd.read_csv(inputs["applicability"], keep_default_na=False)

@@ -34,6 +34,8 @@ import pandas as pd
 from lsm.learn.tuning import claims_both_ways
 from lsm.publish.tables import save_table
 
+pd.set_option("display.max_colwidth", None)  # the report's notebook view cuts no text short
+
 table = claims_both_ways(
     *(pd.read_csv(inputs[k]) for k in ("tuned", "untuned", "tuned_summary", "untuned_summary"))
 )

@@ -31,6 +31,8 @@ import pandas as pd
 from lsm.names import LABELS
 from lsm.publish.tables import save_table
 
+pd.set_option("display.max_colwidth", None)  # the report's notebook view cuts no text short
+
 table = pd.read_csv(inputs["thresholds"], keep_default_na=False)
 table["model"] = table["model"].map(lambda m: LABELS.get(m, m))
 table = table.drop(columns=["seeds"])

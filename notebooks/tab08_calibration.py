@@ -29,6 +29,8 @@ import pandas as pd
 from lsm.names import LABELS
 from lsm.publish.tables import save_table
 
+pd.set_option("display.max_colwidth", None)  # the report's notebook view cuts no text short
+
 scores = pd.read_csv(inputs["calibration"])
 rows = []
 for _, row in scores.iterrows():

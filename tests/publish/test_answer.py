@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lsm.__main__ import main
 from lsm.data.io import read_yaml
-from lsm.publish.answer import answer_markdown, answer_text, rows
+from lsm.publish.answer import answer_markdown, answer_rst, answer_text, rows
 from lsm.publish.findings import collect
 from tests.helpers import REPO
 
@@ -64,3 +64,38 @@ def test_the_command_prints_the_runs_verdicts(tiny_results: Path, capsys) -> Non
         block = out.split(f"\n{claim} ", 1)[1].split("\nC", 1)[0]  # this claim's lines only
         for scheme, verdict in by_scheme.items():
             assert f"ours, {scheme + ':':9s}" in block and f"->  {verdict}\n" in block + "\n"
+
+
+def rendered_as_the_report_does(text: str) -> str:
+    """The page as Snakemake's report renders a workflow description: Jinja, then docutils to HTML
+    (docutils' errors become part of the HTML, so a broken page shows)."""
+    from types import SimpleNamespace
+
+    from docutils.core import publish_parts
+    from jinja2 import Environment
+
+    snakemake = SimpleNamespace(config={"study": "kerman_synthetic"})
+    return publish_parts(Environment().from_string(text).render(snakemake=snakemake), writer_name="html")[
+        "html_body"
+    ]
+
+
+def test_the_reports_landing_page_opens_on_the_answer(tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure = tmp_path / "fig08.png"
+    plt.figure(figsize=(8, 4)).savefig(figure)  # a real PNG, large enough to need wrapped base64 lines
+    intro = (REPO / "workflow" / "report" / "workflow.rst").read_text()
+    page = answer_rst(FINDINGS, REPORTED, {"Figure 8: ours beside the paper's": figure}, intro)
+    assert max(len(line) for line in page.splitlines()) < 10_000  # docutils' limit on a line
+    html = rendered_as_the_report_does(page)
+    assert "system-message" not in html and "ERROR" not in html, html[:2000]
+    assert html.index("The answer at a glance") < html.index("Every figure and table")  # the answer first
+    for claim, verdicts in FINDINGS["claims"].items():
+        assert f"<strong>{claim}</strong>" in html
+        assert all(f"<strong>{verdict}</strong>" in html for verdict in verdicts.values())
+    assert html.count('<img alt="Figure 8: ours beside the paper\'s" src="data:image/png;base64,') == 1
+    assert "study: <tt" in html or "kerman_synthetic" in html  # the workflow's own Jinja still renders

@@ -49,6 +49,19 @@ def test_report_has_every_artefact_with_caption_and_notebook(report: Path, tiny_
         assert results[notebook]["mime_type"] == "text/html"
 
 
+def test_report_opens_on_the_answer(report: Path, tiny_results: Path) -> None:
+    """The landing page (rule scorecard_page) is the report's description: the claims' verdicts of
+    this run first, then the workflow's own description."""
+    import pandas as pd
+
+    text = report.read_text()
+    assert "The answer at a glance" in text and text.index("The answer at a glance") < text.index(
+        "Every figure"
+    )
+    claims = pd.read_csv(tiny_results / "metrics" / "claims.csv").set_index("claim")
+    assert f"<strong>{claims.loc['C2', 'verdict_random']}</strong>" in text
+
+
 def test_report_opens_in_chromium_with_every_image(report: Path) -> None:
     require_tool("chromium", "chromium-browser", "google-chrome")
     from lsm.publish.browser import check_report

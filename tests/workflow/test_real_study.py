@@ -107,6 +107,7 @@ def check_artefacts_and_report(results: Path) -> None:
             assert all(p.is_file() and p.stat().st_size > 0 for p in made), artefact.id
     report = results / "report.html"
     assert report.stat().st_size > 100_000
+    assert "The answer at a glance" in report.read_text()  # the report opens on the verdicts
     assert (results / "paper" / "macros.tex").is_file()
     if shutil.which("latexmk"):
         assert (results / "paper.pdf").stat().st_size > 50_000

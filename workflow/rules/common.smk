@@ -136,6 +136,7 @@ def final_outputs():
             f"{RESULTS}/provenance.csv",
             f"{RESULTS}/costs.csv",
             f"{RESULTS}/checklist.csv",
+            SCORECARD_PAGE,
         ]
     )
     return list(dict.fromkeys(targets))
@@ -321,6 +322,15 @@ def map_outputs(role):
     ]
 
 
+# The report's landing page (rule scorecard_page) and the figures it shows after the answer, those
+# of the plan among the paper-against-ours and the schemes figures.
+SCORECARD_PAGE = f"{RESULTS}/tables/scorecard.rst"
+SCORECARD_FIGURES = [
+    name
+    for name in ("fig08_model_comparison", "fig10_schemes")
+    if name in PLAN.artefacts
+]
+
 # Provenance: the results folders that get a provenance.json (workflow/rules/publish.smk).
 PROVENANCE_FOLDERS = [
     "factors",
@@ -350,7 +360,7 @@ def folder_contents(wildcards):
         return list(dict.fromkeys(maps)) + applicability
     producers = [rules.factors, rules.samples, rules.splits, rules.runs_table]
     producers += [rules.evaluate, rules.map_tables, rules.importance, rules.realism]
-    producers += [rules.calibration_tables]
+    producers += [rules.calibration_tables, rules.scorecard_page]
     if names.SPATIAL in SCHEMES:
         producers += [rules.importance_spatial]
     if TUNED:

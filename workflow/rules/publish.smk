@@ -61,6 +61,33 @@ rule provenance:
         "../scripts/provenance.py"
 
 
+# The report's landing page: the answer (each claim, the paper's number, ours and the verdict by
+# scheme) and the paper-against-ours and schemes figures, then the workflow's description. The
+# Snakefile's `report:` points at it once it exists.
+rule scorecard_page:
+    input:
+        summary=rules.evaluate.output.summary,
+        comparisons=rules.evaluate.output.comparisons,
+        claims=rules.evaluate.output.claims,
+        reported="paper/reported.yaml",
+        intro="workflow/report/workflow.rst",
+        figures=[ARTEFACTS[name].outputs(RESULTS)["png"] for name in SCORECARD_FIGURES],
+        code=code_of("workflow/scripts/scorecard_page.py"),
+    output:
+        page=SCORECARD_PAGE,
+    log:
+        f"{LOGS}/scorecard_page.log",
+    conda:
+        "../../envs/figures.yaml"
+    params:
+        study=STUDY,
+        titles=[ARTEFACTS[name].title for name in SCORECARD_FIGURES],
+    message:
+        "The report's landing page: the answer, then the paper's numbers beside ours"
+    script:
+        "../scripts/scorecard_page.py"
+
+
 rule provenance_table:
     input:
         manifests=expand(

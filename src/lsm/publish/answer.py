@@ -199,3 +199,62 @@ def rendered_answers(text: str, references: Path, reported: Path) -> str:
         return f"{start}\n{body}\n<!-- /answer {study} -->"
 
     return ANSWER.sub(block, text)
+
+
+# -- the report's landing page ----------------------------------------------------------------------
+RST_SPECIAL = re.compile(r"([\\*`|_])")
+
+
+def _rst(text: str) -> str:
+    """Plain text in reStructuredText: its markup characters escaped."""
+    return RST_SPECIAL.sub(r"\\\1", text)
+
+
+def _image(path: Path, alt: str) -> list[str]:
+    """The PNG at ``path`` embedded in the page (the report is one self-contained file)."""
+    import base64
+
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    # docutils refuses lines over 10,000 characters; a URI may span lines (whitespace is dropped)
+    wrapped = [f"   {data[i : i + 76]}" for i in range(0, len(data), 76)]
+    return [".. image::", "   data:image/png;base64,", *wrapped, f"   :alt: {alt}", "   :width: 100%", ""]
+
+
+def answer_rst(
+    findings: Mapping[str, Any], reported: Mapping[str, Any], figures: Mapping[str, Path], intro: str
+) -> str:
+    """The report's landing page: the answer claim by claim (its words, the paper's number, ours and the
+    verdict by scheme), the figures named in ``figures`` (title -> PNG), then
+    ``intro`` (the workflow's description, whose Jinja the report renders; the generated part is
+    kept from it)."""
+    table = rows(findings, reported)
+    schemes = list(table[0].ours)
+    lines = [
+        "The answer at a glance",
+        "======================",
+        "",
+        f"What Teng et al. (2026) claim, and what this run of ``{findings['study']}`` finds "
+        f"({_rst(_caveat(findings['study']).replace(chr(10), ' '))}). Differences are the CNN-LSTM's AUC "
+        "minus a baseline's, in AUC points (0.01 AUC = 1 point). Why each verdict: the table "
+        "*Table 2: the claims, tested* (category Scorecard).",
+        "",
+    ]
+    # one item per claim, not a table: the report shows this page in a narrow column
+    for row in table:
+        ours = "; ".join(
+            f"{scheme} {_rst(row.ours[scheme])}"
+            + (f", **{row.verdicts[scheme]}**" if row.verdicts[scheme] else "")
+            for scheme in schemes
+        )
+        lines += [
+            f"- **{row.name}**: {_rst(row.statement)}",
+            "",
+            f"  *The paper:* {_rst(row.paper)}. *Ours:* {ours}.",
+            "",
+        ]
+    lines.append("")
+    for title, path in figures.items():
+        lines += [f"**{_rst(title)}**", "", *_image(path, title)]
+    body = "\n".join(lines)
+    # the generated part is not a template: the report renders the page with Jinja
+    return "{% raw %}\n" + body + "\n{% endraw %}\n\n" + intro

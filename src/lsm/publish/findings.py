@@ -78,16 +78,7 @@ def collect(results: str | Path) -> dict[str, Any]:
     runs = _table(results, "metrics/runs.csv")
     trials = results / "tuning" / "random" / HYBRID / "trials.csv"
     summary = _table(results, "metrics/summary_by_model.csv")
-    performance = {
-        scheme: {
-            model: {
-                row["metric"]: {"mean": _r(row["mean"]), "lo": _r(row["lo"]), "hi": _r(row["hi"])}
-                for _, row in rows.iterrows()
-            }
-            for model, rows in group.groupby("model", sort=False)
-        }
-        for scheme, group in summary.groupby("scheme", sort=False)
-    }
+    performance = _performance(summary)
     where_when = {
         scheme: {
             m: {"when": _r(g["when_auc_same_place"]), "where": _r(g["where_auc_same_day"])}
@@ -175,6 +166,36 @@ def _map_classes(table: pd.DataFrame) -> dict[str, dict[str, dict[str, dict[str,
             "landslides": int(row["landslides"]),
         }
     return out
+
+
+def _performance(summary: pd.DataFrame) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+    """Every model's metrics by scheme: mean and 95 % interval over seeds (metrics/summary_by_model.csv)."""
+    return {
+        scheme: {
+            model: {
+                row["metric"]: {"mean": _r(row["mean"]), "lo": _r(row["lo"]), "hi": _r(row["hi"])}
+                for _, row in rows.iterrows()
+            }
+            for model, rows in group.groupby("model", sort=False)
+        }
+        for scheme, group in summary.groupby("scheme", sort=False)
+    }
+
+
+def scorecard(study: str, summary: Path, comparisons: Path, claims: Path) -> dict[str, Any]:
+    """The part of the findings the answer needs (:mod:`lsm.publish.answer`): the performance, the
+    comparisons and the verdicts, from the three tables of the evaluation (the report's landing page
+    is made from them, before the rest of the run's findings exist)."""
+
+    def read(path: Path) -> pd.DataFrame:
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+    return {
+        "study": study,
+        "performance": _performance(read(summary)),
+        "comparisons": _comparisons(read(comparisons)),
+        "claims": _verdict_table(read(claims)),
+    }
 
 
 def _comparisons(table: pd.DataFrame) -> dict[str, dict[str, dict[str, Any]]]:
