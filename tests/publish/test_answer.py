@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lsm.__main__ import main
 from lsm.data.io import read_yaml
-from lsm.publish.answer import answer_markdown, answer_rst, answer_text, rows
+from lsm.publish.answer import answer_line, answer_markdown, answer_rst, answer_text, rows
 from lsm.publish.findings import collect
 from tests.helpers import REPO
 
@@ -99,3 +99,56 @@ def test_the_reports_landing_page_opens_on_the_answer(tmp_path: Path) -> None:
         assert all(f"<strong>{verdict}</strong>" in html for verdict in verdicts.values())
     assert html.count('<img alt="Figure 8: ours beside the paper\'s" src="data:image/png;base64,') == 1
     assert "study: <tt" in html or "kerman_synthetic" in html  # the workflow's own Jinja still renders
+
+
+def without(findings: dict, models: set[str], schemes: set[str]) -> dict:
+    """The findings of a study that trained only ``models`` under ``schemes``."""
+    out = copy.deepcopy(findings)
+    out["performance"] = {
+        s: {m: v for m, v in by_model.items() if m in models}
+        for s, by_model in out["performance"].items()
+        if s in schemes
+    }
+    out["comparisons"] = {
+        s: {m: v for m, v in by_model.items() if m in models}
+        for s, by_model in out["comparisons"].items()
+        if s in schemes
+    }
+    out["claims"] = {
+        c: {s: v for s, v in by_scheme.items() if s in schemes} for c, by_scheme in out["claims"].items()
+    }
+    return out
+
+
+def test_a_study_without_some_models_says_what_was_not_run() -> None:
+    """A static study trains no CNN-LSTM (Ecuador); a cheap one two models on one scheme (the DVC
+    test's): the answer says what was not run instead of failing."""
+    static = without(FINDINGS, {"cnn", "svm", "dt", "rf", "mlp"}, {"random", "spatial"})
+    table = {row.name: row for row in rows(static, REPORTED)}
+    assert table["AUC"].ours == {"random": "not run here", "spatial": "not run here"}
+    assert table["C1"].ours["random"] == table["C2"].ours["random"] == "not run here"
+    assert "not run here" in answer_line(static)
+    two = without(FINDINGS, {"cnn_lstm", "rf"}, {"random"})
+    table = {row.name: row for row in rows(two, REPORTED)}
+    rf = FINDINGS["comparisons"]["random"]["rf"]["difference"]
+    assert table["C1"].ours == table["C2"].ours == {"random": f"{100 * rf:+.1f} vs RF"}
+    assert table["C3"].ours == {"random": "not run here"}  # neither branch trained
+    assert answer_text(two, REPORTED)[0].startswith("What Teng et al. (2026) claim")
+
+
+def test_the_landing_page_of_a_static_study(tmp_path: Path) -> None:
+    """A study without dates trains no CNN-LSTM: its comparisons table is empty, and the page says
+    what was not run (Ecuador runs this end to end: tests/workflow/test_real_study.py)."""
+    from lsm.publish.findings import scorecard
+
+    (tmp_path / "summary.csv").write_text(
+        "scheme,model,metric,mean,lo,hi,sd,seeds,flag\nrandom,rf,auc,0.8,0.7,0.9,0.05,2,\n"
+    )
+    (tmp_path / "comparisons.csv").write_text("\n")  # what the evaluation writes for no comparison
+    (tmp_path / "claims.csv").write_text(
+        "claim,verdict_random\n" + "".join(f"{c},cannot be tested\n" for c in ("C1", "C2", "C3", "C4"))
+    )
+    findings = scorecard("static", *(tmp_path / f"{n}.csv" for n in ("summary", "comparisons", "claims")))
+    assert findings["comparisons"] == {} and findings["performance"]["random"]["rf"]["auc"]["mean"] == 0.8
+    html = rendered_as_the_report_does(answer_rst(findings, REPORTED, {}, "intro"))
+    assert "system-message" not in html and "random not run here, <strong>cannot be tested</strong>" in html

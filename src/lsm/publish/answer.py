@@ -47,15 +47,38 @@ def _points(value: float) -> str:
     return f"{100 * value:+.1f}"
 
 
+NOT_RUN = "not run here"  # a model (or every baseline of a claim) the study's plan did not train
+
+
 def _auc(findings: Mapping[str, Any], scheme: str, model: str) -> float:
     return float(findings["performance"][scheme][model]["auc"]["mean"])
 
 
+def _hybrid_auc(findings: Mapping[str, Any], scheme: str) -> str:
+    """The CNN-LSTM's mean AUC under ``scheme``, or that it was not trained (a study without dates)."""
+    trained = HYBRID in findings["performance"][scheme]
+    return f"{_auc(findings, scheme, HYBRID):.3f}" if trained else NOT_RUN
+
+
 def _closest(findings: Mapping[str, Any], scheme: str, baselines: tuple[str, ...]) -> str:
-    """The CNN-LSTM minus its closest baseline (the smallest difference), in AUC points."""
-    diffs = {m: findings["comparisons"][scheme][m]["difference"] for m in baselines}
+    """The CNN-LSTM minus its closest baseline (the smallest difference), in AUC points, among the
+    baselines the study trained."""
+    compared = findings["comparisons"].get(scheme, {})
+    diffs = {m: compared[m]["difference"] for m in baselines if m in compared}
+    if not diffs or HYBRID not in findings["performance"][scheme]:
+        return NOT_RUN
     model = min(diffs, key=lambda m: diffs[m])
     return f"{_points(diffs[model])} vs {_label(model)}"
+
+
+def _gain(findings: Mapping[str, Any], scheme: str) -> str:
+    """The CNN-LSTM minus the best traditional model the study trained, in AUC points."""
+    trained = [m for m in SKLEARN_MODELS if m in findings["performance"][scheme]]
+    compared = findings["comparisons"].get(scheme, {})
+    if not trained or HYBRID not in findings["performance"][scheme]:
+        return NOT_RUN
+    best = max(trained, key=lambda m: _auc(findings, scheme, m))
+    return f"{_points(compared[best]['difference'])} vs {_label(best)}" if best in compared else NOT_RUN
 
 
 def rows(findings: Mapping[str, Any], reported: Mapping[str, Any]) -> list[Row]:
@@ -64,12 +87,6 @@ def rows(findings: Mapping[str, Any], reported: Mapping[str, Any]) -> list[Row]:
     paper_auc = {m: float(v["auc"]["value"]) for m, v in reported["models"].items()}
     claims, words = findings["claims"], reported["claims"]
     baselines = tuple(m for m in reported["models"] if m != HYBRID)
-    best_traditional = {
-        s: max(
-            (m for m in SKLEARN_MODELS if m in findings["performance"][s]), key=lambda m: _auc(findings, s, m)
-        )
-        for s in schemes
-    }
     paper_best = max(SKLEARN_MODELS, key=lambda m: paper_auc[m])
     branch = max(BRANCHES, key=lambda m: paper_auc[m])
     cited = (
@@ -83,7 +100,7 @@ def rows(findings: Mapping[str, Any], reported: Mapping[str, Any]) -> list[Row]:
             "AUC",
             f"the {LABELS[HYBRID]}'s AUC (area under the ROC curve, 1 = perfect, 0.5 = chance)",
             f"{paper_auc[HYBRID]:.3f}",
-            {s: f"{_auc(findings, s, HYBRID):.3f}" for s in schemes},
+            {s: _hybrid_auc(findings, s) for s in schemes},
             none,
         ),
         Row(
@@ -98,10 +115,7 @@ def rows(findings: Mapping[str, Any], reported: Mapping[str, Any]) -> list[Row]:
             "C2",
             words["C2"],
             f"{_points(paper_auc[HYBRID] - paper_auc[paper_best])} vs {_label(paper_best)}",
-            {
-                s: f"{_points(findings['comparisons'][s][m]['difference'])} vs {_label(m)}"
-                for s, m in best_traditional.items()
-            },
+            {s: _gain(findings, s) for s in schemes},
             claims["C2"],
         ),
         Row(
@@ -163,7 +177,7 @@ def answer_for(findings: Mapping[str, Any], reported: str | Path = REPORTED) -> 
 def answer_line(findings: Mapping[str, Any]) -> str:
     """One line on a study: its CNN-LSTM's AUC by scheme and the claims' verdicts."""
     schemes = [s for s in SCHEMES if s in findings["performance"]]
-    aucs = " / ".join(f"{_auc(findings, s, HYBRID):.3f}" for s in schemes)
+    aucs = " / ".join(_hybrid_auc(findings, s) for s in schemes)
     verdicts = "; ".join(
         f"{claim} "
         + (

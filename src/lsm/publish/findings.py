@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from lsm.data.io import read_yaml, write_text
+from lsm.data.io import read_table, read_yaml, write_text
 from lsm.data.io.digest import content_digest
 from lsm.errors import InputError
 from lsm.evaluate.references import PHYSICS, RAIN_TOTALS_ONLY
@@ -187,13 +187,15 @@ def scorecard(study: str, summary: Path, comparisons: Path, claims: Path) -> dic
     comparisons and the verdicts, from the three tables of the evaluation (the report's landing page
     is made from them, before the rest of the run's findings exist)."""
 
-    def read(path: Path) -> pd.DataFrame:
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    def read(path: Path) -> pd.DataFrame:  # a table the study could not make is empty
+        table = read_table(path, keep_default_na=False, na_values=[""])
+        return pd.DataFrame() if table is None else table
 
+    tables = {name: read(path) for name, path in (("summary", summary), ("comparisons", comparisons))}
     return {
         "study": study,
-        "performance": _performance(read(summary)),
-        "comparisons": _comparisons(read(comparisons)),
+        "performance": _performance(tables["summary"]) if not tables["summary"].empty else {},
+        "comparisons": _comparisons(tables["comparisons"]) if not tables["comparisons"].empty else {},
         "claims": _verdict_table(read(claims)),
     }
 
