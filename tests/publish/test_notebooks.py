@@ -180,8 +180,10 @@ def test_a_changed_parameter_reruns_only_what_depends_on_it(tiny_run, tmp_path) 
     dpi.write_text("figures: {dpi: 61}\n")
     figures = {name for name in jobs_of_dry_run(tiny_run, "--forceall") if name.startswith("fig")}
     assert {a.rule for a in MANIFEST if a.kind == "figure"} <= figures
-    # The figures, and the provenance of their folders (figures/ and notebooks/) and its table.
-    assert jobs_of_dry_run(tiny_run, "--configfile", str(dpi)) == figures | RECORD_THE_CONFIGURATION
+    # The figures, and the provenance of their folders (figures/ and notebooks/) and its table, and
+    # the report's landing page, which embeds two of the figures.
+    expected = figures | RECORD_THE_CONFIGURATION | {"scorecard_page"}
+    assert jobs_of_dry_run(tiny_run, "--configfile", str(dpi)) == expected
     # The manuscript follows its figures, not its numbers: a dpi change leaves the macros alone.
     study = yaml.safe_load((tiny_run / "params.yaml").read_text())["study"]
     inputs = [f"results/{study}/paper/{name}" for name in ("macros.tex", "artefacts.tex")]
