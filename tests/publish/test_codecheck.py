@@ -98,6 +98,18 @@ def test_each_rule_catches_its_planted_defect(tmp_path: Path, change, rule: str)
     assert rule in rules(bundle(tmp_path, edited(change)))
 
 
+def test_a_codecheckers_orcid_is_checked_without_a_paper_and_odd_lists_are_reported(tmp_path: Path) -> None:
+    def no_paper_bad_checker(config: dict) -> None:
+        config.pop("paper")
+        config["codechecker"][0]["ORCID"] = "0000-0001-5109-3701"
+
+    assert {"CC-CFG-016", "CC-MET-001"} <= rules(bundle(tmp_path, edited(no_paper_bad_checker)))
+    odd = rules(bundle(tmp_path, edited(lambda c: c["paper"].update(authors="Josiah Carberry"))))
+    assert "CC-CFG-018" in odd
+    unnamed = rules(bundle(tmp_path, edited(lambda c: c.update(codechecker=["A. Checker"]))))
+    assert {"CC-CFG-009", "CC-CFG-010"} <= unnamed
+
+
 def test_the_file_its_place_and_the_bundle(tmp_path: Path) -> None:
     assert {"CC-CFG-002"} == rules(bundle(tmp_path, COMPLETE, header=""))
     broken = tmp_path / "codecheck.yml"

@@ -151,37 +151,38 @@ def _manifest_rules(config: Mapping[str, Any], root: Path) -> list[Finding]:
     return findings
 
 
+def _people(
+    people: Any, what: str, rules: tuple[str, str, str], empty: str, no_orcid: str
+) -> list[Finding]:
+    """The rules every list of people shares: the list itself (``rules[0]``), each one's name
+    (``rules[1]``) and ORCID (``rules[2]``, at severity ``no_orcid``), and CC-MET-001 on each
+    ORCID given. ``what`` names one of them in messages."""
+    listed = people if isinstance(people, list) else []
+    findings = [] if listed else [Finding(rules[0], "error", empty)]
+    for person in listed:
+        entry: Mapping[str, Any] = person if isinstance(person, Mapping) else {}
+        name, orcid = entry.get("name"), str(entry.get("ORCID") or "")
+        if not name:
+            findings.append(Finding(rules[1], "error", f"a {what} without a name"))
+        if not orcid:
+            findings.append(Finding(rules[2], no_orcid, f"{what} {name}: no ORCID"))
+        elif not orcid_valid(orcid):
+            findings.append(Finding("CC-MET-001", "error", f"{name}: {orcid} is not a valid ORCID"))
+    return findings
+
+
 def _people_rules(config: Mapping[str, Any]) -> list[Finding]:
     """CC-CFG-008 to -010, -016 to -020 and CC-MET-001: the codecheckers, the paper and its authors."""
-    findings = []
-    checkers = config.get("codechecker")
-    if not isinstance(checkers, list) or not checkers:
-        findings.append(Finding("CC-CFG-008", "error", "no codechecker yet"))
-    for person in checkers if isinstance(checkers, list) else []:
-        if not person.get("name"):
-            findings.append(Finding("CC-CFG-009", "error", "a codechecker without a name"))
-        if not person.get("ORCID"):
-            findings.append(Finding("CC-CFG-010", "warning", f"codechecker {person.get('name')}: no ORCID"))
+    rules = ("CC-CFG-008", "CC-CFG-009", "CC-CFG-010")
+    findings = _people(config.get("codechecker"), "codechecker", rules, "no codechecker yet", "warning")
     paper = config.get("paper")
     if not isinstance(paper, Mapping):
         return [*findings, Finding("CC-CFG-016", "error", "no root-level paper")]
     if not paper.get("title"):
         findings.append(Finding("CC-CFG-017", "error", "paper.title is missing"))
-    authors = paper.get("authors")
-    if not isinstance(authors, list) or not authors:
-        findings.append(Finding("CC-CFG-018", "error", "paper.authors is not a list of at least one author"))
-    for author in authors if isinstance(authors, list) else []:
-        if not author.get("name"):
-            findings.append(Finding("CC-CFG-019", "error", "a paper author without a name"))
-        if not author.get("ORCID"):
-            findings.append(Finding("CC-CFG-020", "error", f"paper author {author.get('name')}: no ORCID"))
-    for person in [*(authors or []), *(checkers or [])]:
-        orcid = str(person.get("ORCID") or "")
-        if orcid and not orcid_valid(orcid):
-            findings.append(
-                Finding("CC-MET-001", "error", f"{person.get('name')}: {orcid} is not a valid ORCID")
-            )
-    return findings
+    empty = "paper.authors is not a list of at least one author"
+    rules = ("CC-CFG-018", "CC-CFG-019", "CC-CFG-020")
+    return [*findings, *_people(paper.get("authors"), "paper author", rules, empty, "error")]
 
 
 def _reference_rules(config: Mapping[str, Any]) -> list[Finding]:
