@@ -151,9 +151,7 @@ def _manifest_rules(config: Mapping[str, Any], root: Path) -> list[Finding]:
     return findings
 
 
-def _people(
-    people: Any, what: str, rules: tuple[str, str, str], empty: str, no_orcid: str
-) -> list[Finding]:
+def _people(people: Any, what: str, rules: tuple[str, str, str], empty: str, no_orcid: str) -> list[Finding]:
     """The rules every list of people shares: the list itself (``rules[0]``), each one's name
     (``rules[1]``) and ORCID (``rules[2]``, at severity ``no_orcid``), and CC-MET-001 on each
     ORCID given. ``what`` names one of them in messages."""
