@@ -45,8 +45,8 @@ from lsm.data.factors import FactorStack
 from lsm.data.forcing import DayForcing
 from lsm.data.sampling import extract_patches
 from lsm.learn.models import TorchSettings
-from lsm.learn.predictors import Ensemble, SampleInputs
 from lsm.maps.jobs import tile_job
+from lsm.maps.predictors import Ensemble, SampleInputs
 from lsm.maps.stream import map_tile
 from lsm.maps.windows import FactorRaster
 from lsm.names import ALL_FACTORS, ALL_MODELS, HYBRID, MAP_TILE_THREADS, WETTEST

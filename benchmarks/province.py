@@ -26,7 +26,7 @@ from mapping import min_valid_from_params, settings_from_params
 from synthetic_stack import make_series, make_torch_run, write_factor_stack
 
 from lsm.data.forcing import DayForcing
-from lsm.learn.predictors import Ensemble
+from lsm.maps.predictors import Ensemble
 from lsm.maps.stream import map_tile
 from lsm.maps.windows import FactorRaster
 

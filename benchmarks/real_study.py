@@ -38,9 +38,9 @@ from lsm.data.forcing import DayForcing
 from lsm.data.io import read_yaml
 from lsm.data.prepare import factors_step, samples_step, splits_step
 from lsm.data.samples import load_samples
-from lsm.learn.predictors import Ensemble
 from lsm.learn.train import run_training
 from lsm.maps.jobs import reference_day
+from lsm.maps.predictors import Ensemble
 from lsm.maps.stream import map_tile
 from lsm.maps.windows import FactorRaster
 from lsm.names import ALL_MODELS

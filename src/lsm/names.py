@@ -29,7 +29,7 @@ LABELS = {
 # window set to the window's mean, its day-to-day change to zero): does the order of days matter?
 ABLATION_VARIANTS = {"cnn_lstm_rain_totals": "rain", "cnn_lstm_level_totals": "level"}
 # Threads of one map tile job, whatever the model: the networks and the MLP run BLAS on them, the SVM
-# and the trees split their rows over them (lsm.learn.predictors.Ensemble._by_rows).
+# and the trees split their rows over them (lsm.maps.predictors.Ensemble._by_rows).
 MAP_TILE_THREADS = 2
 
 # -- splits ---------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lsm.learn.predictors import SampleInputs
 from lsm.maps.importance import FeatureGroup, feature_groups, permute, reads, summarise_importance
+from lsm.maps.predictors import SampleInputs
 from lsm.names import HYBRID
 
 CLASSES = pd.DataFrame({"code": [1, 2], "name": ["forest", "bare"]})

@@ -27,10 +27,10 @@ from lsm.data.sampling import extract_patches
 from lsm.errors import InputError
 from lsm.learn.models import TorchSettings
 from lsm.learn.networks import LandslideNet
-from lsm.learn.predictors import Ensemble, SampleInputs
 from lsm.learn.train import save_normaliser
 from lsm.learn.train_torch import save_torch_model
 from lsm.maps.classes import Accumulator, class_breaks, classify, rate_curve
+from lsm.maps.predictors import Ensemble, SampleInputs
 from lsm.maps.stream import MapOutputs, assemble, map_tile, tile_rows, write_cog
 from lsm.maps.style import class_style, probability_style
 from lsm.maps.windows import FactorRaster

@@ -16,7 +16,7 @@ from sklearn.metrics import roc_auc_score
 
 from lsm.data.factors import channel_names
 from lsm.data.samples import SampleSet
-from lsm.learn.predictors import Ensemble, SampleInputs
+from lsm.maps.predictors import Ensemble, SampleInputs
 from lsm.maps.windows import FactorRaster
 from lsm.metrics import mean_interval
 from lsm.names import ABLATION_VARIANTS, SERIES_CHANNELS, SERIES_FEATURES, SKLEARN_MODELS, TEMPORAL_MODELS

@@ -9,13 +9,11 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import torch
 
 from lsm.data.contract import contract_path
 from lsm.data.forcing import DayForcing, read_series, resolve_date
 from lsm.data.io import write_json, write_text
 from lsm.data.io.study import Study
-from lsm.learn.predictors import Ensemble
 from lsm.maps.dates import TYPICAL, typical_window_end
 from lsm.maps.stream import (
     MapOutputs,
@@ -65,6 +63,11 @@ def tile_job(
     """Map one tile of one model (its seeds averaged, each seed's probability and their calibrated
     mean kept too) at one reference date; ``calibrators_csv``: the mapping scheme's calibrators
     (lsm.evaluate.calibration_runs), ``prevalence``: the study's real one, if known."""
+    # Imported here: only a tile predicts, and the other map jobs should not pay torch's start-up.
+    import torch
+
+    from lsm.maps.predictors import Ensemble
+
     torch.set_num_threads(threads)
     summary = json.loads(Path(samples_summary).read_text())
     raster = FactorRaster.open(factors_tif)

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,12 +23,14 @@ from tqdm import tqdm
 
 from lsm.data.forcing import DayForcing
 from lsm.data.io import atomic_path
-from lsm.learn.predictors import Ensemble
 from lsm.maps.classes import Accumulator, class_breaks, class_table, classify, rate_curve
 from lsm.maps.style import write_class_style
 from lsm.maps.uncertainty import CALIBRATED_BAND, FIRST_SEED_BAND, MEAN_BAND, SeedCalibration, tile_bands
 from lsm.maps.windows import FactorRaster, iter_windows, make_window, read_halo
 from lsm.names import CLASS_NAMES
+
+if TYPE_CHECKING:  # a type only: the mosaic and its tables should not pay torch's start-up
+    from lsm.maps.predictors import Ensemble
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,43 @@ from rasterio.windows import Window
 from lsm.data.factors import channel_names, patch_fits, to_channels
 from lsm.data.forcing import DayForcing
 from lsm.data.io.study import AnalysisGrid
-from lsm.learn.predictors import MapWindow
+from lsm.data.sequences import sequence_summaries
+
+
+@dataclass
+class MapWindow:
+    """A window of the analysis grid, with a halo of the patch radius on every side.
+
+    ``channels`` is (channels, h + 2r, w + 2r), raw (not normalised), NaN outside the valid area;
+    ``fits`` is (h, w): pixels that the samples' patch rule admits (and that are land).
+    ``sequence_index`` maps each pixel to a row of ``unique_sequences`` (dynamic models only).
+    """
+
+    channels: np.ndarray
+    channel_names: list[str]
+    fits: np.ndarray
+    radius: int
+    landuse_code: np.ndarray | None = None  # (h, w)
+    unique_sequences: np.ndarray | None = None  # (n, days, features), raw
+    sequence_names: list[str] | None = None
+    sequence_index: np.ndarray | None = None  # (h, w) ints
+
+    def tabular(self, names: list[str]) -> np.ndarray:
+        """(pixels, columns) in the order of the samples' tabular columns, for the fitting pixels."""
+        rows, cols = np.nonzero(self.fits)
+        r = self.radius
+        values = {name: self.channels[i, rows + r, cols + r] for i, name in enumerate(self.channel_names)}
+        if self.landuse_code is not None:
+            values["landuse_code"] = self.landuse_code[rows, cols]
+        if self.unique_sequences is not None:
+            assert self.sequence_names is not None and self.sequence_index is not None
+            summaries, summary_names = sequence_summaries(self.unique_sequences, self.sequence_names)
+            index = self.sequence_index[rows, cols]
+            values.update({name: summaries[index, j] for j, name in enumerate(summary_names)})
+        missing = [n for n in names if n not in values]
+        if missing:
+            raise ValueError(f"the map window has no column(s) {missing} the models were trained on")
+        return np.column_stack([values[n] for n in names]).astype("float32")
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from sklearn.svm import SVC
 
 from lsm.data.normalise import Normaliser
 from lsm.learn.models import save_estimator, sklearn_model
-from lsm.learn.predictors import Ensemble, SampleInputs, decision_key, platt_parts
 from lsm.learn.train import save_normaliser
+from lsm.maps.predictors import Ensemble, SampleInputs, decision_key, platt_parts
 
 COLUMNS = ["slope", "elevation", "rain_30d"]
 

@@ -31,10 +31,10 @@ import torch
 from torch import nn
 
 from lsm.data.normalise import Normaliser
-from lsm.data.sequences import sequence_summaries
 from lsm.learn.models import load_estimator, tabular_columns
 from lsm.learn.networks import LandslideNet, to_tensor
 from lsm.learn.train_torch import load_torch_run, predict_torch, resolve_device
+from lsm.maps.windows import MapWindow
 from lsm.names import SKLEARN_MODELS, TEMPORAL_MODELS, TREE_MODELS
 
 # Pixels per batch of the per-pixel LSTM: small enough for a batch's gates to stay in the CPU's cache
@@ -254,39 +254,3 @@ class Ensemble:
                 pre = pre + (net.lstm(sequences) @ lstm_weights.T)[inverse]
         logits = rest(pre).squeeze(1)
         return torch.sigmoid(logits).double().cpu().numpy()
-
-
-@dataclass
-class MapWindow:
-    """A window of the analysis grid, with a halo of the patch radius on every side.
-
-    ``channels`` is (channels, h + 2r, w + 2r), raw (not normalised), NaN outside the valid area;
-    ``fits`` is (h, w): pixels that the samples' patch rule admits (and that are land).
-    ``sequence_index`` maps each pixel to a row of ``unique_sequences`` (dynamic models only).
-    """
-
-    channels: np.ndarray
-    channel_names: list[str]
-    fits: np.ndarray
-    radius: int
-    landuse_code: np.ndarray | None = None  # (h, w)
-    unique_sequences: np.ndarray | None = None  # (n, days, features), raw
-    sequence_names: list[str] | None = None
-    sequence_index: np.ndarray | None = None  # (h, w) ints
-
-    def tabular(self, names: list[str]) -> np.ndarray:
-        """(pixels, columns) in the order of the samples' tabular columns, for the fitting pixels."""
-        rows, cols = np.nonzero(self.fits)
-        r = self.radius
-        values = {name: self.channels[i, rows + r, cols + r] for i, name in enumerate(self.channel_names)}
-        if self.landuse_code is not None:
-            values["landuse_code"] = self.landuse_code[rows, cols]
-        if self.unique_sequences is not None:
-            assert self.sequence_names is not None and self.sequence_index is not None
-            summaries, summary_names = sequence_summaries(self.unique_sequences, self.sequence_names)
-            index = self.sequence_index[rows, cols]
-            values.update({name: summaries[index, j] for j, name in enumerate(summary_names)})
-        missing = [n for n in names if n not in values]
-        if missing:
-            raise ValueError(f"the map window has no column(s) {missing} the models were trained on")
-        return np.column_stack([values[n] for n in names]).astype("float32")
