@@ -229,20 +229,12 @@ def numeric_outputs(results: Path) -> dict[str, bytes]:
 
 @contextlib.contextmanager
 def snakemake_workflow(repo: Path, configfiles: tuple[Path, ...] = ()) -> Iterator[Any]:
-    """The workflow of ``repo`` parsed in this process by Snakemake's API (a dry-run session; a
-    fresh process per look would cost seconds), with ``repo`` as the working directory meanwhile.
-    Yields the WorkflowApi: ``.dag(...)`` for jobs, ``._workflow.rules`` for the parsed rules
-    (private: Snakemake is pinned in the lock)."""
-    from snakemake.api import SnakemakeApi
-    from snakemake.settings.types import ConfigSettings, OutputSettings, ResourceSettings
+    """The workflow of ``repo`` parsed in this process (lsm.workflow_dag.parsed_workflow: a fresh
+    process per look would cost seconds), with ``repo`` as the working directory meanwhile."""
+    from lsm.workflow_dag import parsed_workflow
 
-    with contextlib.chdir(repo), SnakemakeApi(OutputSettings(dryrun=True, quiet={"all"})) as api:
-        yield api.workflow(
-            resource_settings=ResourceSettings(cores=1),
-            config_settings=ConfigSettings(configfiles=[Path(c) for c in configfiles]),
-            snakefile=repo / "Snakefile",
-            workdir=repo,
-        )
+    with parsed_workflow(repo, configfiles) as workflow:
+        yield workflow
 
 
 def snakemake_jobs(output: str) -> dict[str, int]:

@@ -352,7 +352,7 @@ def _audit(parser: argparse.ArgumentParser) -> Runner:
         import yaml
 
         from lsm.publish.audit import audit, auditable, choose_jobs
-        from lsm.publish.costs import workflow_jobs
+        from lsm.workflow_dag import workflow_jobs
 
         repo = Path.cwd()
         config = yaml.safe_load((repo / "params.yaml").read_text())

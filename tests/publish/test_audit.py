@@ -20,7 +20,7 @@ from lsm.publish.audit import (
     choose_jobs,
     compare_file,
 )
-from lsm.publish.costs import JobNode
+from lsm.workflow_dag import JobNode
 from tests.helpers import finished_copy, git_init, run
 
 

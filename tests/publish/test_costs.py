@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from lsm.publish.costs import COLUMNS, JobNode, costs_table, needed_jobs, read_benchmark, workflow_jobs
+from lsm.publish.costs import COLUMNS, costs_table, needed_jobs, read_benchmark
+from lsm.workflow_dag import JobNode, workflow_jobs
 from tests.helpers import run_in_shared
 
 BENCHMARK_HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"

@@ -133,12 +133,10 @@ def test_every_folder_manifest_waits_for_every_job_writing_into_its_folder() -> 
     """The manifest of a folder is written after every job that writes a file there (else it races
     them and misses their files, as runs/ once missed the ablation runs). Read from the DAG of the
     default study, every job forced."""
-    from snakemake.settings.types import DAGSettings
+    from lsm.workflow_dag import dry_run_dag
 
     with snakemake_workflow(REPO) as workflow:
-        dag_api = workflow.dag(DAGSettings(forceall=True))
-        dag_api.execute_workflow(executor="dryrun")
-        dag = dag_api.workflow_api._workflow.dag  # private: Snakemake is pinned in the lock
+        dag = dry_run_dag(workflow, forceall=True)
         jobs = list(dag.jobs)
     manifests = {Path(str(j.output[0])).parent: j for j in jobs if j.rule.name == "provenance"}
     assert sorted(folder.name for folder in manifests) == sorted(FOLDERS)

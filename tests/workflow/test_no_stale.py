@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from lsm.codegraph import import_closure
+from lsm.workflow_dag import rules
 from tests.helpers import RECORD_THE_CONFIGURATION, REPO, snakemake_workflow
 
 SCRIPTS = sorted((REPO / "workflow" / "scripts").glob("*.py"))
@@ -78,7 +79,7 @@ def parsed_rules() -> dict[str, dict]:
                 "notebook": rule.input.get("notebook"),
                 "code": [str(path) for path in rule.input.get("code") or []],
             }
-            for rule in workflow._workflow.rules
+            for rule in rules(workflow)
         }
 
 
@@ -123,35 +124,14 @@ def dry_run(
 
 
 def dry_run_of(workflow) -> tuple[set[str], dict[str, set[str]], dict, set[str]]:
-    """The jobs that would run (by their first output), the jobs downstream of each, each job's
-    params and files (inputs and outputs), and the jobs that run only to make again the temp()
-    files a rerunning job consumes (deleted once consumed: the map tiles). The DAG is built afresh
-    from the files on disk, so one parsed workflow serves several looks while only files change.
-    Reads Snakemake's DAG through its private attributes (Snakemake is pinned in the lock)."""
-    from snakemake.io import is_flagged
-    from snakemake.settings.types import DAGSettings
+    """The jobs that would run, the jobs downstream of each, each job's params and files, and the
+    jobs that only make again the temp() files a rerunning job consumes (lsm.workflow_dag.Plan).
+    The DAG is built from the files afresh, so one parsed workflow serves several looks while only
+    files change."""
+    from lsm.workflow_dag import dry_run as plan_of
 
-    dag_api = workflow.dag(DAGSettings())
-    dag_api.execute_workflow(executor="dryrun")
-    dag = dag_api.workflow_api._workflow.dag
-    name = {job: f"{job.rule.name}:{job.output[0] if job.output else ''}" for job in dag.jobs}
-    needrun = {name[job] for job in dag._needrun}
-    downstream = {name[job]: {name[d] for d in dag.depending[job]} for job in dag.jobs}
-    params = {
-        name[job]: (
-            repr(dict(job.params.items())),
-            repr(sorted(map(str, job.input))) + repr(sorted(map(str, job.output))),
-        )
-        for job in dag.jobs
-    }
-    regenerated = {
-        name[job]
-        for job in dag._needrun
-        if job.output
-        and all(is_flagged(f, "temp") for f in job.output)
-        and any(d in dag._needrun for d in dag.depending[job])
-    }
-    return needrun, downstream, params, regenerated
+    plan = plan_of(workflow)
+    return plan.needrun, plan.downstream, plan.params, plan.regenerated
 
 
 def closure_of(jobs: set[str], downstream: dict[str, set[str]]) -> set[str]:

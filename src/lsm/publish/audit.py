@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from lsm.data.io.digest import content_digest, frame_digest
-from lsm.publish.costs import JobNode
+from lsm.workflow_dag import JobNode
 
 IDENTICAL, EQUAL, NOT_COMPARED, DIFFERENT = "identical", "equal in content", "not compared", "different"
 COLLECTORS = {"all", "verdict_stability"}  # rules that only collect targets: nothing to re-execute

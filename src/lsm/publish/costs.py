@@ -6,19 +6,18 @@ The jobs each result needs come from Snakemake's own DAG of the workflow (built 
 their costs from the ``benchmark:`` files the run wrote (wall seconds, CPU seconds, peak resident
 memory). Light rules keep no benchmark file: the table says how many of the jobs had one.
 
-The DAG is read through ``snakemake.workflow.Workflow._prepare_dag`` and ``_build_dag`` (what
-``Workflow.printdag`` calls; Snakemake 9.27 has no public call that returns the jobs), so a change of
-Snakemake's internals shows here first: ``tests/publish/test_costs.py`` checks the closure.
+The DAG is read through :mod:`lsm.workflow_dag`, the one module that touches Snakemake's internals;
+``tests/publish/test_costs.py`` checks the closure against Snakemake's own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
+
+from lsm.workflow_dag import JobNode
 
 COLUMNS = [
     "result",
@@ -30,79 +29,6 @@ COLUMNS = [
     "cpu_s",
     "peak_memory_mb",
 ]
-
-
-@dataclass(frozen=True)
-class JobNode:
-    """One job of the DAG: its rule and wildcards, inputs, outputs, log and benchmark files and the
-    jobs it needs."""
-
-    key: str
-    rule: str
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
-    benchmark: str | None
-    needs: tuple[str, ...]
-    logs: tuple[str, ...] = ()
-    temporary: tuple[str, ...] = ()  # outputs Snakemake removes once their consumers ran (temp())
-
-    @property
-    def written(self) -> tuple[str, ...]:
-        """Every file the job writes: outputs, logs and its benchmark file."""
-        return (*self.outputs, *self.logs, *([self.benchmark] if self.benchmark else []))
-
-
-def _key(job: Any) -> str:
-    wildcards = ",".join(f"{k}={v}" for k, v in sorted(dict(job.wildcards).items()))
-    return f"{job.rule.name}[{wildcards}]"
-
-
-def workflow_jobs(
-    workdir: Path, config: Mapping[str, Any] | None = None, targets: Iterable[str] = ("all",)
-) -> list[JobNode]:
-    """Every job that ``snakemake --forceall <targets>`` would run in ``workdir``, with ``config``
-    (the run's whole configuration, so that overrides such as ``--configfile`` are kept)."""
-    from snakemake.api import SnakemakeApi
-    from snakemake.io import is_flagged
-    from snakemake.settings.types import (
-        ConfigSettings,
-        DAGSettings,
-        DeploymentSettings,
-        OutputSettings,
-        ResourceSettings,
-        StorageSettings,
-        WorkflowSettings,
-    )
-
-    with SnakemakeApi(OutputSettings(quiet={"all"})) as api:
-        workflow_api = api.workflow(
-            resource_settings=ResourceSettings(cores=1),
-            config_settings=ConfigSettings(config=dict(config or {})),
-            storage_settings=StorageSettings(),
-            workflow_settings=WorkflowSettings(),
-            deployment_settings=DeploymentSettings(),
-            snakefile=workdir / "Snakefile",
-            workdir=workdir,
-        )
-        dag_api = workflow_api.dag(DAGSettings(targets=set(targets), forceall=True))
-        workflow = workflow_api._workflow
-        workflow.dag_settings = dag_api.dag_settings
-        workflow._prepare_dag(forceall=True, ignore_incomplete=True, lock_warn_only=True)
-        workflow._build_dag()
-        dag = workflow.dag
-        return [
-            JobNode(
-                key=_key(job),
-                rule=job.rule.name,
-                inputs=tuple(str(f) for f in job.input),
-                outputs=tuple(str(f) for f in job.output),
-                benchmark=str(job.benchmark) if job.benchmark else None,
-                needs=tuple(sorted({_key(d) for d in dag.dependencies[job]})),
-                logs=tuple(str(f) for f in job.log),
-                temporary=tuple(str(f) for f in job.output if is_flagged(f, "temp")),
-            )
-            for job in dag.jobs
-        ]
 
 
 def needed_jobs(jobs: Iterable[JobNode], target: str) -> list[JobNode]:
