@@ -216,7 +216,8 @@ def make_faults(rng: np.random.Generator, grid: Grid, count: int) -> gpd.GeoData
         line = LineString(np.column_stack([x, y])).intersection(domain)
         if not line.is_empty:
             lines.append({"fault_id": f"F{i + 1}", "kind": "active fault (synthetic)", "geometry": line})
-    return gpd.GeoDataFrame(lines, geometry="geometry", crs=grid.crs)
+    columns = ["fault_id", "kind", "geometry"]  # named, so that an area without faults has the table
+    return gpd.GeoDataFrame(pd.DataFrame(lines, columns=columns), geometry="geometry", crs=grid.crs)
 
 
 def place_towns(
@@ -280,14 +281,18 @@ def make_roads(
     town_nodes = [node(p.x, p.y) for p in towns.geometry]
     dist, pred = dijkstra(graph, indices=town_nodes, return_predecessors=True)
 
-    def path(i: int, target: int) -> LineString:
+    def path(i: int, target: int) -> LineString | None:
+        """The least-cost path from town ``i`` to ``target``; None where both share a coarse cell
+        (no road is needed, and a line needs two points)."""
         nodes = [target]
         while nodes[-1] != town_nodes[i]:
             nodes.append(pred[i, nodes[-1]])
+        if len(nodes) < 2:
+            return None
         xy = np.column_stack(cell_centres(coarse, *np.divmod(np.array(nodes), cols)))
         return LineString(xy).simplify(cell * 0.75)
 
-    links = []
+    links: list[tuple[str, LineString | None]] = []
     # Minimum spanning tree over the towns (Prim), by path cost.
     connected = {0}
     while len(connected) < len(town_nodes):
@@ -305,11 +310,13 @@ def make_roads(
     edge[[0, -1], :] = True
     edge[:, [0, -1]] = True
     edge_nodes = np.flatnonzero(edge)
+    edge_nodes = edge_nodes[edge_nodes != town_nodes[0]]  # a town on the edge: leave from the next cell
     target = int(edge_nodes[np.argmin(dist[0, edge_nodes])])
     links.append(("highway", path(0, target)))
+    kept = [(kind, line) for kind, line in links if line is not None]
     return gpd.GeoDataFrame(
-        {"road_id": [f"R{i + 1}" for i in range(len(links))], "kind": [k for k, _ in links]},
-        geometry=[g for _, g in links],
+        {"road_id": [f"R{i + 1}" for i in range(len(kept))], "kind": [k for k, _ in kept]},
+        geometry=[g for _, g in kept],
         crs=grid.crs,
     )
 

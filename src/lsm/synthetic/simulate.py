@@ -129,7 +129,7 @@ def simulate(
     frame = pd.DataFrame(
         [(rows[i], cols[i], t, trigger, p) for i, t, trigger, p in events],
         columns=["row", "col", "day", "trigger", "probability"],
-    )
+    ).astype({"row": "int64", "col": "int64", "day": "int64", "probability": "float64"})  # also when empty
     frame["date"] = forcing.dates[frame["day"].to_numpy()].strftime("%Y-%m-%d")
     return Simulation(constants, params, active, frame, susceptibility)
 
