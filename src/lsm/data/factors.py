@@ -21,6 +21,7 @@ from lsm.data.io import write_raster, write_text
 from lsm.data.io.rain import check_covers
 from lsm.data.io.study import AnalysisGrid, Study
 from lsm.data.raster import distance_to_mask, rasterize_geometries
+from lsm.data.support import FACTOR_INPUTS
 from lsm.data.terrain import flow_routing, slope_aspect, twi_spi
 from lsm.errors import InputError
 from lsm.names import ALL_FACTORS, TERRAIN_FACTORS
@@ -221,7 +222,17 @@ def collinearity(stack: FactorStack, sample: int = 50_000, seed: int = 0) -> pd.
 
 
 def write_factors(stack: FactorStack, factors_tif: Path, stats_csv: Path, collinearity_csv: Path) -> None:
-    """The stack as factors.tif, with its statistics and the factors' correlations beside it."""
+    """The stack as factors.tif, with its statistics and the factors' correlations beside it; every
+    table is computed before any file is written, so a bad stack leaves none behind."""
+    empty = [name for name, band in zip(stack.names, stack.data, strict=True) if not np.isfinite(band).any()]
+    if empty:
+        sources = dict.fromkeys(name for factor in empty for need in FACTOR_INPUTS[factor] for name in need)
+        raise InputError(
+            " or ".join(sources),
+            f"factor(s) {', '.join(empty)} have not one valid cell on the analysis grid (only no-data)",
+            "correct the file, or leave the factor out of factors.names in params.yaml",
+        )
+    stats, correlations = statistics(stack), collinearity(stack)
     write_raster(
         factors_tif,
         stack.data,
@@ -235,8 +246,8 @@ def write_factors(stack: FactorStack, factors_tif: Path, stats_csv: Path, collin
             "notes": " | ".join(stack.notes),
         },
     )
-    write_text(stats_csv, statistics(stack).to_csv(index=False, float_format="%.6g"))
-    write_text(collinearity_csv, collinearity(stack).to_csv(index=False))
+    write_text(stats_csv, stats.to_csv(index=False, float_format="%.6g"))
+    write_text(collinearity_csv, correlations.to_csv(index=False))
 
 
 def read_factor_stack(path: str | Path) -> FactorStack:
