@@ -8,7 +8,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from lsm.publish.plots.maps import _map_axes, _panel_grid, read_preview, short_label
+from lsm.publish.plots.maps import (
+    PANEL_COLUMNS,
+    _map_axes,
+    _panel_grid,
+    legend_below,
+    read_preview,
+    short_label,
+)
 from lsm.publish.plots.study import add_north_arrow, add_scale_bar
 from lsm.publish.plots.style import apply_style, model_colour
 
@@ -71,14 +78,20 @@ def reliability_diagrams(points: pd.DataFrame, scores: pd.DataFrame, scheme: str
     bars.tick_params(axis="y", labelsize=6)
     bars.set_ylabel("ECE (-)", fontsize=6, labelpad=1)
     bars.set_title("Expected calibration\nerror (ECE; hatched:\ncalibrated)")
-    for ax in axes[len(models) + 1 :]:
+    spare = axes[len(models) + 1 :]
+    for ax in spare:
         ax.axis("off")
     handles = [
         plt.Line2D([], [], color="black", marker=marker, linestyle=line, markersize=4, label=label)
         for marker, line, label in VERSION_STYLES.values()
     ]
-    fig.legend(handles=handles, loc="lower left", frameon=False, bbox_to_anchor=(0.02, -0.03), ncol=2)
-    fig.subplots_adjust(wspace=0.45, hspace=0.6)
+    if len(spare):  # in the first empty panel, clear of the rotated model names
+        spare[0].legend(handles=handles, loc="center", frameon=False, fontsize=6)
+    else:
+        legend_below(fig, handles, loc="lower left", ncol=2)
+    # Room for the suptitle: above the ECE panel's three-line title where it sits in the first row.
+    margin = 0.8 if len(models) < PANEL_COLUMNS else 0.5
+    fig.subplots_adjust(wspace=0.45, hspace=0.6, top=1 - margin / fig.get_figheight())
     fig.suptitle(f"Reliability on the {scheme} scheme's test samples", fontsize=10)
     return fig
 

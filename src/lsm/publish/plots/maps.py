@@ -7,6 +7,7 @@ Maps are read decimated (``out_shape``), so a figure of a province-size map need
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Literal
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -23,6 +24,8 @@ from lsm.publish.plots.study import add_north_arrow, add_scale_bar
 from lsm.publish.plots.style import FULL_WIDTH_IN, PALETTE, apply_style, model_colour
 
 MAX_PIXELS = 900  # longest side of a map as drawn
+
+PANEL_COLUMNS = 4  # panels per row of the figures with one panel per model
 
 
 def short_label(model: str) -> str:
@@ -42,9 +45,9 @@ def read_preview(path: str | Path, categorical: bool = False) -> tuple[np.ndarra
 
 
 def _panel_grid(count: int, extra: int = 0) -> tuple[plt.Figure, np.ndarray]:
-    cols = 4
-    rows = int(np.ceil((count + extra) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(FULL_WIDTH_IN, 1.9 * rows + 0.4), squeeze=False)
+    """Rows of PANEL_COLUMNS panels for ``count`` models and ``extra`` panels, flattened."""
+    rows = int(np.ceil((count + extra) / PANEL_COLUMNS))
+    fig, axes = plt.subplots(rows, PANEL_COLUMNS, figsize=(FULL_WIDTH_IN, 1.9 * rows + 0.4), squeeze=False)
     return fig, axes.ravel()
 
 
@@ -108,16 +111,35 @@ def class_maps(maps: dict[str, str], shares: pd.DataFrame, reported_percent: dic
     bars.set_xlim(0, 100)
     bars.set_xlabel("Share of the area (%)")
     bars.set_title("Class shares")
-    for ax in axes[len(maps) + 1 :]:
+    fig.subplots_adjust(wspace=0.35)  # room for the share panel's model names beside a map
+    spare = axes[len(maps) + 1 :]
+    for ax in spare:
         ax.axis("off")
     handles = [
         Patch(facecolor=c, edgecolor="black", label=n.capitalize())
         for n, c in zip(CLASS_NAMES, CLASS_COLOURS, strict=False)
     ]
-    fig.legend(
-        handles=handles, loc="lower center", ncol=len(CLASS_NAMES), frameon=False, bbox_to_anchor=(0.5, -0.02)
-    )
+    if len(spare):  # in the first empty panel, clear of every label
+        spare[0].legend(handles=handles, loc="center", frameon=False, title="Class")
+    else:
+        legend_below(fig, handles, loc="lower center", ncol=len(CLASS_NAMES))
     return fig
+
+
+def legend_below(
+    fig: plt.Figure,
+    handles: list[Any],
+    loc: Literal["lower center", "lower left"],
+    ncol: int,
+    room_in: float = 0.35,
+) -> None:
+    """A figure legend under the panels, in ``room_in`` inches added below them for it (so that it
+    covers no axis label, whatever the number of rows)."""
+    height = fig.get_figheight()
+    bottom = fig.subplotpars.bottom * height
+    fig.set_figheight(height + room_in)
+    fig.subplots_adjust(bottom=(bottom + room_in) / (height + room_in))
+    fig.legend(handles=handles, loc=loc, ncol=ncol, frameon=False)
 
 
 def rate_curves(curves: pd.DataFrame, summary: pd.DataFrame) -> plt.Figure:
@@ -232,7 +254,7 @@ def importance_by_scheme(importance: dict[str, pd.DataFrame]) -> plt.Figure:
     offsets = dict(zip(importance, np.linspace(-0.18, 0.18, len(importance)), strict=True))
     groups = list(dict.fromkeys(next(iter(importance.values()))["group"]))
     y = {group: k for k, group in enumerate(groups)}
-    for ax, model in zip(axes, models, strict=False):
+    for index, (ax, model) in enumerate(zip(axes, models, strict=False)):
         for k, (scheme, table) in enumerate(importance.items()):
             rows = table[table["model"] == model]
             positions = rows["group"].map(y).to_numpy() + offsets[scheme]
@@ -251,7 +273,8 @@ def importance_by_scheme(importance: dict[str, pd.DataFrame]) -> plt.Figure:
             )
         ax.axvline(0, color="black", linewidth=0.5)
         names = [FEATURE_LABELS.get(group, group) for group in groups]
-        ax.set_yticks(range(len(groups)), names if ax is axes[0] or ax is axes[4] else [], fontsize=5)
+        first_of_row = index % PANEL_COLUMNS == 0  # the names once per row of panels
+        ax.set_yticks(range(len(groups)), names if first_of_row else [], fontsize=5)
         ax.invert_yaxis()
         ax.tick_params(axis="x", labelsize=6)
         ax.set_xlabel("AUC lost (points)", fontsize=6)
