@@ -167,6 +167,12 @@ def test_reliability_diagrams_of_three_models_read_cleanly() -> None:
     assert text_overlaps(fig) == []
 
 
+@pytest.mark.parametrize("count", range(1, 8))
+def test_reliability_diagrams_read_cleanly_for_any_number_of_models(count: int) -> None:
+    models = ALL_SEVEN[:count]
+    assert clean(reliability_diagrams(reliability_points(models), ece_scores(models), "random")) == []
+
+
 # -- spread maps -----------------------------------------------------------------------------------------
 def write_raster(path: Path, values: np.ndarray) -> str:
     height, width = values.shape

@@ -361,10 +361,28 @@ def test_applicability_maps_grey_out_the_pixels_outside_and_bar_their_share(tmp_
     assert [to_hex(p.get_facecolor()) for p in bars.patches] == [MODEL_COLOURS[m].lower() for m in MODELS]
     assert [t.get_text() for t in bars.get_xticklabels()] == ["CNN-LSTM", "RF", "SVM"]
     assert bars.get_ylim() == (0, 100) and bars.get_ylabel() == "Area outside (%)"
-    (legend,) = fig.legends
+    (legend,) = fig.legends  # four panels, none spare: below them
     assert [t.get_text() for t in legend.get_texts()] == ["Outside the area of applicability"]
     assert fig.axes[-1].get_ylabel() == "Probability of a landslide (-)"
     assert clean(fig) == []
+
+
+@pytest.mark.parametrize("count", range(1, 8))
+def test_applicability_maps_read_cleanly_for_any_number_of_models(tmp_path: Path, count: int) -> None:
+    models = ALL_SEVEN[:count]
+    mask = np.full((6, 8), INSIDE)
+    mask[:, 6:] = OUTSIDE
+    maps = {m: write_raster(tmp_path / f"{m}.tif", probability(1.0)) for m in models}
+    masks = {m: write_raster(tmp_path / f"{m}_mask.tif", mask, "uint8", 0) for m in models}
+    table = pd.DataFrame({"model": models, "outside_percent": [10.0 * (k + 1) for k in range(count)]})
+    assert clean(applicability_maps(maps, masks, table)) == []
+
+
+@pytest.mark.parametrize("count", range(1, 8))
+def test_class_maps_read_cleanly_for_any_number_of_models(tmp_path: Path, count: int) -> None:
+    models = ALL_SEVEN[:count]
+    path = write_raster(tmp_path / "classes.tif", np.array([[1, 2], [3, 1]]), "uint8", 0)
+    assert clean(class_maps(dict.fromkeys(models, path), class_table(models), REPORTED)) == []
 
 
 def test_every_panel_grid_has_four_columns() -> None:

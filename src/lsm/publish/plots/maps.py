@@ -231,16 +231,16 @@ def applicability_maps(maps: dict[str, str], masks: dict[str, str], table: pd.Da
     bars.tick_params(axis="y", labelsize=6)
     bars.set_ylabel("Area outside (%)", fontsize=6, labelpad=1)
     bars.set_title("Outside")
-    fig.subplots_adjust(wspace=0.35)
-    for ax in axes[len(maps) + 1 :]:
+    fig.subplots_adjust(wspace=0.5)  # room for the bars' axis label beside a map
+    spare = axes[len(maps) + 1 :]
+    for ax in spare:
         ax.axis("off")
+    handles = [Patch(facecolor="#9a9a9a", label="Outside the area of applicability")]
+    if len(spare):  # in the first empty panel, clear of the rotated model names
+        spare[0].legend(handles=handles, loc="center", frameon=False, fontsize=6)
+    else:  # before the colour bar, which takes its room from the panels as they then stand
+        legend_below(fig, handles, loc="lower left", ncol=1)
     fig.colorbar(image, ax=list(axes), shrink=0.6, label="Probability of a landslide (-)")
-    fig.legend(
-        handles=[Patch(facecolor="#9a9a9a", label="Outside the area of applicability")],
-        loc="lower left",
-        frameon=False,
-        bbox_to_anchor=(0.02, -0.02),
-    )
     return fig
 
 
