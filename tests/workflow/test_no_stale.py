@@ -49,6 +49,30 @@ def test_the_config_check_can_fail(tmp_path: Path) -> None:
     assert config_reads(bad) == ["bad.py:1: snakemake.config", "bad.py:2: 'params.yaml'"]
 
 
+def missing_names(path: Path) -> list[str]:
+    """The names ``path`` imports from ``lsm`` at module level that do not exist (a renamed or moved
+    function breaks a rule's job only when the job runs; this finds it without a run)."""
+    import importlib
+
+    missing = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "lsm":
+            module = importlib.import_module(node.module)
+            missing += [f"{node.module}.{a.name}" for a in node.names if not hasattr(module, a.name)]
+    return missing
+
+
+@pytest.mark.parametrize("path", SCRIPTS + NOTEBOOKS, ids=lambda p: p.name)
+def test_every_name_a_script_or_notebook_imports_exists(path: Path) -> None:
+    assert missing_names(path) == []
+
+
+def test_a_name_that_is_gone_is_found(tmp_path: Path) -> None:
+    script = tmp_path / "script.py"
+    script.write_text("from lsm.names import LABELS, NO_SUCH_NAME\nfrom lsm import names\n")
+    assert missing_names(script) == ["lsm.names.NO_SUCH_NAME"]
+
+
 def modulefinder_closure(path: Path) -> set[str]:
     """The same closure by another method: the standard library's bytecode scan."""
     finder = modulefinder.ModuleFinder(path=[str(SRC)])

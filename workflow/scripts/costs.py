@@ -4,7 +4,8 @@ from pathlib import Path
 
 from lsm.data.io import write_text
 from lsm.logs import run_logged
-from lsm.publish.costs import costs_table, workflow_jobs
+from lsm.publish.costs import costs_table
+from lsm.workflow_dag import workflow_jobs
 
 
 def costs(smk) -> None:
