@@ -145,6 +145,8 @@ def test_susceptibility_maps_draw_each_models_values_on_one_scale(tmp_path: Path
     assert not panels[1].texts
     assert fig.axes[4].get_ylabel() == "Probability of a landslide (-)"
     assert fig.get_suptitle() == "Susceptibility on 2020-06-01"
+    assert plots_maps.RELATIVE_READING in [t.get_text() for t in fig.texts]  # under the panels
+    assert "not a chance per day" in plots_maps.RELATIVE_READING  # the raw map is no daily probability
     assert clean(fig) == []
 
 

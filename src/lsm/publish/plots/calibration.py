@@ -126,13 +126,13 @@ def spread_maps(maps: dict[str, str], changes: pd.DataFrame) -> plt.Figure:
             label=short_label(model),
         )
     # below the panel (under its class names), not over its bars
-    bars.legend(fontsize=5, frameon=False, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.2))
-    bars.set_xticks(np.arange(len(classes)), [c.capitalize() for c in classes], fontsize=6)
+    bars.legend(fontsize=5, frameon=False, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.28))
+    bars.set_xticks(np.arange(len(classes)), [c.capitalize() for c in classes], fontsize=6, rotation=30)
     bars.tick_params(axis="y", labelsize=6)
     bars.set_ylabel("Class changes (%)", fontsize=6, labelpad=1)
     bars.set_title("Seeds disagree")
     for ax in axes[len(maps) + 1 :]:
         ax.axis("off")
-    fig.subplots_adjust(wspace=0.35)
+    fig.subplots_adjust(wspace=0.5)  # room for the bars' axis label beside a map
     fig.colorbar(image, ax=list(axes), shrink=0.6, label="Standard deviation over seeds (-)")
     return fig

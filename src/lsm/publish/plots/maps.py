@@ -26,6 +26,8 @@ from lsm.publish.plots.style import FULL_WIDTH_IN, PALETTE, apply_style, model_c
 MAX_PIXELS = 900  # longest side of a map as drawn
 
 PANEL_COLUMNS = 4  # panels per row of the figures with one panel per model
+# What a raw map's probability is (docs/outputs.md, "What a map's probability means"), on its figure.
+RELATIVE_READING = "probabilities learnt against sampled negatives: they rank cells, not a chance per day"
 
 
 def short_label(model: str) -> str:
@@ -73,6 +75,8 @@ def susceptibility_maps(maps: dict[str, str], date: str) -> plt.Figure:
     add_scale_bar(first)
     for ax in axes[len(maps) :]:
         ax.axis("off")
+    make_room_below(fig, 0.3)  # for the reading, before the colour bar takes its room from the panels
+    fig.text(0.5, 0.1 / fig.get_figheight(), RELATIVE_READING, ha="center", va="bottom", fontsize=7)
     fig.colorbar(image, ax=list(axes), shrink=0.6, label="Probability of a landslide (-)")
     fig.suptitle(f"Susceptibility on {date}" if date else "Susceptibility", fontsize=10)
     return fig
@@ -126,6 +130,14 @@ def class_maps(maps: dict[str, str], shares: pd.DataFrame, reported_percent: dic
     return fig
 
 
+def make_room_below(fig: plt.Figure, room_in: float) -> None:
+    """``room_in`` inches added under the panels, which keep their size."""
+    height = fig.get_figheight()
+    bottom = fig.subplotpars.bottom * height
+    fig.set_figheight(height + room_in)
+    fig.subplots_adjust(bottom=(bottom + room_in) / (height + room_in))
+
+
 def legend_below(
     fig: plt.Figure,
     handles: list[Any],
@@ -133,12 +145,9 @@ def legend_below(
     ncol: int,
     room_in: float = 0.35,
 ) -> None:
-    """A figure legend under the panels, in ``room_in`` inches added below them for it (so that it
-    covers no axis label, whatever the number of rows)."""
-    height = fig.get_figheight()
-    bottom = fig.subplotpars.bottom * height
-    fig.set_figheight(height + room_in)
-    fig.subplots_adjust(bottom=(bottom + room_in) / (height + room_in))
+    """A figure legend under the panels, in room made for it (so that it covers no axis label,
+    whatever the number of rows)."""
+    make_room_below(fig, room_in)
     fig.legend(handles=handles, loc=loc, ncol=ncol, frameon=False)
 
 
@@ -272,6 +281,10 @@ def importance_by_scheme(importance: dict[str, pd.DataFrame]) -> plt.Figure:
                 label=scheme,
             )
         ax.axvline(0, color="black", linewidth=0.5)
+        read = set().union(*(set(t.loc[t["model"] == model, "group"]) for t in importance.values()))
+        for group in (g for g in groups if g not in read):  # an input the model does not read: no value
+            place = {"transform": ax.get_yaxis_transform(), "ha": "right", "va": "center"}
+            ax.text(0.97, y[group], "not read", fontsize=5, color="grey", **place)
         names = [FEATURE_LABELS.get(group, group) for group in groups]
         first_of_row = index % PANEL_COLUMNS == 0  # the names once per row of panels
         ax.set_yticks(range(len(groups)), names if first_of_row else [], fontsize=5)

@@ -9,6 +9,7 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.patches import Patch
 
 from lsm.names import FEATURE_LABELS, SCHEMES
@@ -17,19 +18,25 @@ from lsm.publish.plots.style import FULL_WIDTH_IN, PALETTE, apply_style
 TRIGGER_COLOURS = {"rainfall": "#0072B2", "reservoir": "#D55E00", "earthquake": "#CC79A7"}
 
 
-def add_north_arrow(ax: plt.Axes, x: float = 0.95, y: float = 0.93) -> None:
-    """A north arrow in axes coordinates (maps are north-up)."""
-    ax.annotate(
+def add_north_arrow(ax: plt.Axes, x: float = 0.93, y: float = 0.95) -> None:
+    """A north arrow (maps are north-up), its tip at (x, y) in axes coordinates and its size in
+    points, so that it stays an arrow on a small panel, outlined in white to read on a dark map."""
+    halo: list[patheffects.AbstractPathEffect] = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    text = ax.annotate(
         "N",
         xy=(x, y),
-        xytext=(x, y - 0.09),
         xycoords="axes fraction",
+        xytext=(0, -20),
+        textcoords="offset points",
         ha="center",
         va="center",
-        fontsize=9,
+        fontsize=7,
         fontweight="bold",
-        arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.2},
+        arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.0, "shrinkA": 5, "shrinkB": 0},
     )
+    text.set_path_effects(halo)
+    if text.arrow_patch is not None:
+        text.arrow_patch.set_path_effects(halo)
 
 
 def add_scale_bar(ax: plt.Axes) -> None:
