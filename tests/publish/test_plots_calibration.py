@@ -5,7 +5,6 @@ the figures promise, and the figures read cleanly (:mod:`lsm.publish.plots.style
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
@@ -16,35 +15,20 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-import rasterio
 from matplotlib.colors import to_hex
 from matplotlib.container import BarContainer, ErrorbarContainer
-from rasterio.transform import from_origin
 
 from lsm.names import HYBRID
 from lsm.publish.plots.calibration import VERSION_STYLES, reliability_diagrams, spread_maps
 from lsm.publish.plots.maps import short_label
 from lsm.publish.plots.style import (
     MODEL_COLOURS,
-    axis_problems,
     hidden_values,
-    legends_over_data,
     text_overlaps,
 )
+from tests.publish.plotting import ALL_SEVEN, clean, write_raster
 
-ALL_SEVEN = ["cnn_lstm", "cnn", "lstm", "svm", "dt", "rf", "mlp"]
 FOUR = [HYBRID, "rf", "svm", "mlp"]
-
-
-@pytest.fixture(autouse=True)
-def close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
-
-
-def clean(fig: plt.Figure) -> list[str]:
-    """Every problem a reader would meet in ``fig`` (the checks of test_figures_read)."""
-    return text_overlaps(fig) + hidden_values(fig) + legends_over_data(fig) + axis_problems(fig)
 
 
 # -- reliability diagrams ----------------------------------------------------------------------------------
@@ -171,25 +155,6 @@ def test_reliability_diagrams_of_three_models_read_cleanly() -> None:
 def test_reliability_diagrams_read_cleanly_for_any_number_of_models(count: int) -> None:
     models = ALL_SEVEN[:count]
     assert clean(reliability_diagrams(reliability_points(models), ece_scores(models), "random")) == []
-
-
-# -- spread maps -----------------------------------------------------------------------------------------
-def write_raster(path: Path, values: np.ndarray) -> str:
-    height, width = values.shape
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        height=height,
-        width=width,
-        count=1,
-        dtype="float32",
-        crs="EPSG:32633",
-        transform=from_origin(500_000.0, 4_000_000.0, 30.0, 30.0),
-        nodata=np.nan,
-    ) as dst:
-        dst.write(values.astype("float32"), 1)
-    return str(path)
 
 
 def spread_changes(models: list[str]) -> pd.DataFrame:

@@ -5,20 +5,16 @@ value off its axes, no legend over data; :mod:`lsm.publish.plots.style`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-import rasterio
 from matplotlib.colors import to_hex
-from rasterio.transform import from_origin
 
 from lsm.maps.applicability import INSIDE, OUTSIDE
 from lsm.maps.style import CLASS_COLOURS
@@ -39,41 +35,13 @@ from lsm.publish.plots.style import (
     MODEL_COLOURS,
     axis_problems,
     hidden_values,
-    legends_over_data,
     text_overlaps,
 )
+from tests.publish.plotting import ALL_SEVEN, CELL, LEFT, TOP, clean, write_raster
 
-CRS = "EPSG:32633"
-LEFT, TOP, CELL = 500_000.0, 4_000_000.0, 30.0
 MODELS = [HYBRID, "rf", "svm"]
-ALL_SEVEN = ["cnn_lstm", "cnn", "lstm", "svm", "dt", "rf", "mlp"]
 STATIC_FIVE = ["cnn", "svm", "dt", "rf", "mlp"]  # what a study without series trains (lsm.plan)
 REPORTED = {"low": 34.0, "medium": 41.3, "high": 24.7}
-
-
-@pytest.fixture(autouse=True)
-def close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
-
-
-def write_raster(path: Path, values: np.ndarray, dtype: str = "float32", nodata: float = np.nan) -> str:
-    """One band on a 30 m grid whose top-left corner is (LEFT, TOP)."""
-    height, width = values.shape
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        height=height,
-        width=width,
-        count=1,
-        dtype=dtype,
-        crs=CRS,
-        transform=from_origin(LEFT, TOP, CELL, CELL),
-        nodata=nodata,
-    ) as dst:
-        dst.write(values.astype(dtype), 1)
-    return str(path)
 
 
 def probability(scale: float) -> np.ndarray:
@@ -86,11 +54,6 @@ def probability(scale: float) -> np.ndarray:
 def drawn(image) -> np.ndarray:
     """An image's data as drawn, masked cells as NaN."""
     return np.ma.filled(np.ma.masked_invalid(image.get_array()).astype("float64"), np.nan)
-
-
-def clean(fig: plt.Figure) -> list[str]:
-    """Every problem a reader would meet in ``fig`` (the checks of test_figures_read)."""
-    return text_overlaps(fig) + hidden_values(fig) + legends_over_data(fig) + axis_problems(fig)
 
 
 EXTENT = [LEFT, LEFT + 8 * CELL, TOP - 6 * CELL, TOP]

@@ -6,7 +6,6 @@ the panels, labels, legends and colour limits the figures promise, and the figur
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
@@ -38,29 +37,11 @@ from lsm.publish.plots.study import (
     sample_maps,
     study_area_map,
 )
-from lsm.publish.plots.style import (
-    axis_problems,
-    hidden_values,
-    legends_over_data,
-    text_overlaps,
-)
+from tests.publish.plotting import CELL, CRS, LEFT, TOP, clean
 
-CRS = "EPSG:32633"
-LEFT, TOP, CELL = 500_000.0, 4_000_000.0, 30.0
 ROWS, COLS = 20, 30
 EXTENT = (LEFT, LEFT + COLS * CELL, TOP - ROWS * CELL, TOP)
 DAYS = pd.date_range("2020-01-01", "2020-03-31", freq="D")
-
-
-@pytest.fixture(autouse=True)
-def close_figures() -> Iterator[None]:
-    yield
-    plt.close("all")
-
-
-def clean(fig: plt.Figure) -> list[str]:
-    """Every problem a reader would meet in ``fig`` (the checks of test_figures_read)."""
-    return text_overlaps(fig) + hidden_values(fig) + legends_over_data(fig) + axis_problems(fig)
 
 
 def dem_values() -> np.ndarray:
