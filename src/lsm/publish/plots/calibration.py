@@ -12,7 +12,7 @@ from lsm.publish.plots.maps import (
     PANEL_COLUMNS,
     _map_axes,
     _panel_grid,
-    legend_below,
+    place_legend,
     read_preview,
     short_label,
 )
@@ -85,10 +85,7 @@ def reliability_diagrams(points: pd.DataFrame, scores: pd.DataFrame, scheme: str
         plt.Line2D([], [], color="black", marker=marker, linestyle=line, markersize=4, label=label)
         for marker, line, label in VERSION_STYLES.values()
     ]
-    if len(spare):  # in the first empty panel, clear of the rotated model names
-        spare[0].legend(handles=handles, loc="center", frameon=False, fontsize=6)
-    else:
-        legend_below(fig, handles, loc="lower left", ncol=2)
+    place_legend(fig, spare, handles, "lower left", 2, fontsize=6)
     # Room for the suptitle: above the ECE panel's three-line title where it sits in the first row.
     margin = 0.8 if len(models) < PANEL_COLUMNS else 0.5
     fig.subplots_adjust(wspace=0.45, hspace=0.6, top=1 - margin / fig.get_figheight())

@@ -123,32 +123,33 @@ def class_maps(maps: dict[str, str], shares: pd.DataFrame, reported_percent: dic
         Patch(facecolor=c, edgecolor="black", label=n.capitalize())
         for n, c in zip(CLASS_NAMES, CLASS_COLOURS, strict=False)
     ]
-    if len(spare):  # in the first empty panel, clear of every label
-        spare[0].legend(handles=handles, loc="center", frameon=False, title="Class")
-    else:
-        legend_below(fig, handles, loc="lower center", ncol=len(CLASS_NAMES))
+    place_legend(fig, spare, handles, "lower center", len(CLASS_NAMES), title="Class")
     return fig
 
 
 def make_room_below(fig: plt.Figure, room_in: float) -> None:
-    """``room_in`` inches added under the panels, which keep their size."""
+    """``room_in`` inches added at the bottom of the figure, under the panels."""
     height = fig.get_figheight()
     bottom = fig.subplotpars.bottom * height
     fig.set_figheight(height + room_in)
     fig.subplots_adjust(bottom=(bottom + room_in) / (height + room_in))
 
 
-def legend_below(
+def place_legend(
     fig: plt.Figure,
+    spare: np.ndarray,
     handles: list[Any],
-    loc: Literal["lower center", "lower left"],
+    below: Literal["lower center", "lower left"],
     ncol: int,
-    room_in: float = 0.35,
+    **style: Any,
 ) -> None:
-    """A figure legend under the panels, in room made for it (so that it covers no axis label,
-    whatever the number of rows)."""
-    make_room_below(fig, room_in)
-    fig.legend(handles=handles, loc=loc, ncol=ncol, frameon=False)
+    """The legend in the first empty panel (``spare``), clear of every label; without one, under
+    the panels (``below``, in ``ncol`` columns) in room made for it, whatever the number of rows."""
+    if len(spare):
+        spare[0].legend(handles=handles, loc="center", frameon=False, **style)
+    else:
+        make_room_below(fig, 0.35)
+        fig.legend(handles=handles, loc=below, ncol=ncol, frameon=False)
 
 
 def rate_curves(curves: pd.DataFrame, summary: pd.DataFrame) -> plt.Figure:
@@ -245,10 +246,7 @@ def applicability_maps(maps: dict[str, str], masks: dict[str, str], table: pd.Da
     for ax in spare:
         ax.axis("off")
     handles = [Patch(facecolor="#9a9a9a", label="Outside the area of applicability")]
-    if len(spare):  # in the first empty panel, clear of the rotated model names
-        spare[0].legend(handles=handles, loc="center", frameon=False, fontsize=6)
-    else:  # before the colour bar, which takes its room from the panels as they then stand
-        legend_below(fig, handles, loc="lower left", ncol=1)
+    place_legend(fig, spare, handles, "lower left", 1, fontsize=6)  # before the colour bar takes its room
     fig.colorbar(image, ax=list(axes), shrink=0.6, label="Probability of a landslide (-)")
     return fig
 
