@@ -46,6 +46,15 @@ CONFIG: dict[str, Any] = {
 }
 
 
+def sample_set(
+    table: pd.DataFrame, patches: np.ndarray, sequences: np.ndarray, tabular: np.ndarray
+) -> SampleSet:
+    """The arrays as a SampleSet with two patch channels (a, b), two series and their tabular columns
+    (``table``: a plain frame, nothing here reads a geometry)."""
+    series, columns = ["rain_mm", "rain_change_mm"], ["a", "b", "rain_mm"]
+    return SampleSet(table, patches, sequences, tabular, ["a", "b"], series, columns, {})
+
+
 def twin_samples(cells: int = 90, seed: int = 0) -> SampleSet:
     """Two samples per grid cell (the same place on two days): same label, same inputs; labels are
     noise, so only a twin seen in training can predict its sibling."""
@@ -64,16 +73,7 @@ def twin_samples(cells: int = 90, seed: int = 0) -> SampleSet:
             "col": np.repeat(np.arange(cells) % 7, 2),
         }
     )
-    return SampleSet(
-        table,  # a plain frame: nothing here reads a geometry
-        patches,
-        sequences,
-        tabular,
-        ["a", "b"],
-        ["rain_mm", "rain_change_mm"],
-        ["a", "b", "rain_mm"],
-        {},
-    )
+    return sample_set(table, patches, sequences, tabular)
 
 
 def learnable_samples(n: int = 160, seed: int = 1, signal: float = 0.5) -> SampleSet:
@@ -95,16 +95,7 @@ def learnable_samples(n: int = 160, seed: int = 1, signal: float = 0.5) -> Sampl
             "col": np.arange(n),
         }
     )
-    return SampleSet(
-        table,
-        patches,
-        sequences,
-        tabular,
-        ["a", "b"],
-        ["rain_mm", "rain_change_mm"],
-        ["a", "b", "rain_mm"],
-        {},
-    )
+    return sample_set(table, patches, sequences, tabular)
 
 
 def cell_split(samples: SampleSet, seed: int = 0) -> pd.DataFrame:
